@@ -80,24 +80,30 @@ contracts: $(BUILD)/contracts/checksums.txt
 # --- Tests (Criterion): tests/test_<name>.c → build/tests/test_<name> -----------------------
 # A test may link extra sources: TEST_SRCS_<name> := contracts/x/a.c ...
 TEST_LIBS := -lcriterion -lgmp -lm
--include tests/tests.mk
+# Host-side suites (simulator) bring their own rules in tests/*.mk fragments; each fragment
+# appends its run target to HOST_TEST_TARGETS and its sanitizer target to HOST_ASAN_TARGETS.
+HOST_TESTS := test_wasm_check test_engine test_gas_inject
+HOST_TEST_TARGETS :=
+HOST_ASAN_TARGETS :=
+-include $(sort $(wildcard tests/*.mk))
 TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 SDK_TESTS := $(filter-out $(HOST_TESTS),$(TESTS))
 
 define test_rules
 $(BUILD)/tests/$(1): tests/$(1).c $(SDK_NATIVE_OBJS) $$(TEST_SRCS_$(1)) $(SDK_HDRS) $(wildcard contracts/*/*.h)
 	@mkdir -p $$(dir $$@)
-	$(CC) $(NATIVE_CFLAGS) -Isdk/mock -Icontracts -o $$@ tests/$(1).c $$(TEST_SRCS_$(1)) $(SDK_NATIVE_OBJS) $(TEST_LIBS)
+	$(CC) $(NATIVE_CFLAGS) -Isdk/mock -Icontracts -o $$@ tests/$(1).c $$(TEST_SRCS_$(1)) $(SDK_NATIVE_OBJS) $(TEST_LIBS) $$(TEST_LIBS_$(1))
 $(BUILD)/tests-asan/$(1): tests/$(1).c $(SDK_ASAN_OBJS) $$(TEST_SRCS_$(1)) $(SDK_HDRS)
 	@mkdir -p $$(dir $$@)
-	$(CC) $(NATIVE_CFLAGS) $(SANITIZE) -Isdk/mock -Icontracts -o $$@ tests/$(1).c $$(TEST_SRCS_$(1)) $(SDK_ASAN_OBJS) $(TEST_LIBS)
+	$(CC) $(NATIVE_CFLAGS) $(SANITIZE) -Isdk/mock -Icontracts -o $$@ tests/$(1).c $$(TEST_SRCS_$(1)) $(SDK_ASAN_OBJS) $(TEST_LIBS) $$(TEST_LIBS_$(1))
 endef
 $(foreach t,$(SDK_TESTS),$(eval $(call test_rules,$(t))))
 
 test-sdk: $(SDK_TESTS:%=$(BUILD)/tests/%)
 	@set -e; for t in $^; do echo "== $$t"; $$t --jobs 2; done
-test-asan: $(SDK_TESTS:%=$(BUILD)/tests-asan/%) $(HOST_ASAN_TESTS)
-	@set -e; for t in $^; do echo "== $$t (asan+ubsan)"; $$t --jobs 2; done
+test-asan: $(SDK_TESTS:%=$(BUILD)/tests-asan/%) $(HOST_ASAN_TARGETS)
+	@set -e; for t in $(SDK_TESTS:%=$(BUILD)/tests-asan/%); do echo "== $$t (asan+ubsan)"; $$t --jobs 2; done
+test-host: $(HOST_TEST_TARGETS)
 
 # --- The two commands -----------------------------------------------------------------------
 all: deps host-sim contracts
