@@ -1,0 +1,96 @@
+/* Base64 for CosmWasm's Binary (contract in sdk/include/cw_json.h): RFC 4648 standard alphabet
+ * with padding. Decoding is as strict as Rust's base64 STANDARD engine that cosmwasm-std uses:
+ * canonical padding required, no whitespace, non-zero trailing bits rejected. */
+#include "cw_json.h"
+
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void cw_base64_encode(cw_buf *out, cw_str bytes) {
+    const unsigned char *s = (const unsigned char *)bytes.ptr;
+    size_t n = bytes.len, i = 0;
+    cw_buf_reserve(out, (n + 2) / 3 * 4);
+    for (; i + 3 <= n; i += 3) {
+        uint32_t v = ((uint32_t)s[i] << 16) | ((uint32_t)s[i + 1] << 8) | s[i + 2];
+        char q[4] = {alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63],
+                     alphabet[v & 63]};
+        cw_buf_put(out, q, 4);
+    }
+    if (n - i == 1) {
+        uint32_t v = (uint32_t)s[i] << 16;
+        char q[4] = {alphabet[v >> 18], alphabet[(v >> 12) & 63], '=', '='};
+        cw_buf_put(out, q, 4);
+    } else if (n - i == 2) {
+        uint32_t v = ((uint32_t)s[i] << 16) | ((uint32_t)s[i + 1] << 8);
+        char q[4] = {alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63], '='};
+        cw_buf_put(out, q, 4);
+    }
+}
+
+/* 0..63 for an alphabet character, -1 otherwise. */
+static int sextet(unsigned char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+/* 'c' for printable ASCII, 0xNN otherwise, into buf (at least 5 bytes). */
+static const char *describe_byte(unsigned char c, char *buf) {
+    static const char hex[] = "0123456789abcdef";
+    if (c >= 0x20 && c < 0x7F) {
+        buf[0] = '\'';
+        buf[1] = (char)c;
+        buf[2] = '\'';
+        buf[3] = 0;
+    } else {
+        buf[0] = '0';
+        buf[1] = 'x';
+        buf[2] = hex[c >> 4];
+        buf[3] = hex[c & 15];
+        buf[4] = 0;
+    }
+    return buf;
+}
+
+cw_error *cw_base64_decode(cw_str text, cw_buf *out) {
+    const unsigned char *s = (const unsigned char *)text.ptr;
+    size_t n = text.len;
+    char desc[5];
+    /* Validate everything first so that `out` is untouched on error. */
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '=') {
+            if (i + 2 < n || (i + 2 == n && s[n - 1] != '='))
+                return cw_errorf("invalid base64 at byte %lu: padding '=' before the end",
+                                 (unsigned long)i);
+            continue;
+        }
+        if (sextet(s[i]) < 0)
+            return cw_errorf("invalid base64 at byte %lu: invalid character %s", (unsigned long)i,
+                             describe_byte(s[i], desc));
+    }
+    if (n % 4 != 0)
+        return cw_errorf("invalid base64: length %lu is not a multiple of 4", (unsigned long)n);
+    if (n == 0) return NULL;
+    size_t pad = (s[n - 1] == '=') + (s[n - 2] == '=');
+    if (pad == 2 && (sextet(s[n - 3]) & 0x0F) != 0)
+        return cw_errorf("invalid base64 at byte %lu: non-zero trailing bits in %s",
+                         (unsigned long)(n - 3), describe_byte(s[n - 3], desc));
+    if (pad == 1 && (sextet(s[n - 2]) & 0x03) != 0)
+        return cw_errorf("invalid base64 at byte %lu: non-zero trailing bits in %s",
+                         (unsigned long)(n - 2), describe_byte(s[n - 2], desc));
+
+    cw_buf_reserve(out, n / 4 * 3);
+    for (size_t i = 0; i < n; i += 4) {
+        uint32_t v = 0;
+        for (size_t k = 0; k < 4; k++) {
+            int x = s[i + k] == '=' ? 0 : sextet(s[i + k]);
+            v = (v << 6) | (uint32_t)x;
+        }
+        char b[3] = {(char)(v >> 16), (char)(v >> 8), (char)v};
+        size_t keep = (i + 4 == n) ? 3 - pad : 3;
+        cw_buf_put(out, b, keep);
+    }
+    return NULL;
+}

@@ -1,0 +1,814 @@
+/* JSON reader and writer for contracts (contract in sdk/include/cw_json.h): a strict RFC 8259
+ * validator that runs once per document, zero-copy lookups that re-scan validated text, and a
+ * streaming writer that escapes strings exactly as serde_json does. */
+#include "cw_json.h"
+
+/* --- Character classes ------------------------------------------------------------------- */
+
+static bool is_ws(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool is_digit(unsigned char c) {
+    return c >= '0' && c <= '9';
+}
+
+static int hex_value(unsigned char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Four hex digits at s[0..3] (caller checked they exist); -1 if any is not a hex digit. */
+static long hex4(const unsigned char *s) {
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hex_value(s[i]);
+        if (h < 0) return -1;
+        v = (v << 4) | h;
+    }
+    return v;
+}
+
+static cw_json_type type_of(unsigned char c) {
+    switch (c) {
+    case '{':
+        return CW_JSON_OBJECT;
+    case '[':
+        return CW_JSON_ARRAY;
+    case '"':
+        return CW_JSON_STRING;
+    case 't':
+        return CW_JSON_TRUE;
+    case 'f':
+        return CW_JSON_FALSE;
+    case 'n':
+        return CW_JSON_NULL;
+    default:
+        return CW_JSON_NUMBER;
+    }
+}
+
+/* "a string", "an object", … for error messages. */
+static const char *type_name(cw_json_type t) {
+    switch (t) {
+    case CW_JSON_NULL:
+        return "null";
+    case CW_JSON_FALSE:
+    case CW_JSON_TRUE:
+        return "a boolean";
+    case CW_JSON_NUMBER:
+        return "a number";
+    case CW_JSON_STRING:
+        return "a string";
+    case CW_JSON_ARRAY:
+        return "an array";
+    case CW_JSON_OBJECT:
+        return "an object";
+    default:
+        return "a missing value";
+    }
+}
+
+/* --- Validation -------------------------------------------------------------------------- */
+
+typedef struct parser {
+    const unsigned char *s;
+    size_t len;
+    size_t pos;
+    const char *err; /* first error, with err_at its byte offset */
+    size_t err_at;
+} parser;
+
+static bool fail(parser *p, size_t at, const char *what) {
+    p->err = what;
+    p->err_at = at;
+    return false;
+}
+
+static void skip_ws_p(parser *p) {
+    while (p->pos < p->len && is_ws(p->s[p->pos])) p->pos++;
+}
+
+/* Length of the well-formed UTF-8 sequence at s[0..n) (Unicode Table 3-7: no overlong
+ * forms, no encoded surrogates, nothing above U+10FFFF), or 0 if it is malformed. */
+static size_t utf8_seq_len(const unsigned char *s, size_t n) {
+    unsigned char c = s[0];
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t len;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (n < len) return 0;
+    if (s[1] < lo || s[1] > hi) return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    return len;
+}
+
+/* A string starting at the opening quote; leaves pos after the closing quote. */
+static bool parse_string(parser *p) {
+    const unsigned char *s = p->s;
+    size_t n = p->len, i = p->pos + 1;
+    for (;;) {
+        if (i >= n) return fail(p, i, "unexpected end of input in string");
+        unsigned char c = s[i];
+        if (c == '"') break;
+        if (c < 0x20) return fail(p, i, "control character in string (must be escaped)");
+        if (c == '\\') {
+            if (i + 1 >= n) return fail(p, i + 1, "unexpected end of input in string");
+            unsigned char e = s[i + 1];
+            if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+                e == 't') {
+                i += 2;
+                continue;
+            }
+            if (e != 'u') return fail(p, i, "invalid escape in string");
+            long u = (i + 6 <= n) ? hex4(s + i + 2) : -1;
+            if (u < 0) return fail(p, i, "invalid \\u escape (expected 4 hex digits)");
+            if (u >= 0xDC00 && u <= 0xDFFF)
+                return fail(p, i, "lone trailing surrogate in \\u escape");
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                long u2 =
+                    (i + 12 <= n && s[i + 6] == '\\' && s[i + 7] == 'u') ? hex4(s + i + 8) : -1;
+                if (u2 < 0xDC00 || u2 > 0xDFFF)
+                    return fail(p, i, "lone leading surrogate in \\u escape");
+                i += 12;
+            } else {
+                i += 6;
+            }
+            continue;
+        }
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq_len(s + i, n - i);
+        if (k == 0) return fail(p, i, "invalid UTF-8 in string");
+        i += k;
+    }
+    p->pos = i + 1;
+    return true;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool parse_number(parser *p) {
+    const unsigned char *s = p->s;
+    size_t n = p->len, i = p->pos;
+    if (s[i] == '-') i++;
+    if (i >= n || !is_digit(s[i])) return fail(p, i, "invalid number: expected a digit");
+    if (s[i] == '0') {
+        i++;
+        if (i < n && is_digit(s[i])) return fail(p, i, "invalid number: leading zero");
+    } else {
+        while (i < n && is_digit(s[i])) i++;
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        if (i >= n || !is_digit(s[i]))
+            return fail(p, i, "invalid number: expected a digit after '.'");
+        while (i < n && is_digit(s[i])) i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        if (i >= n || !is_digit(s[i]))
+            return fail(p, i, "invalid number: expected a digit in the exponent");
+        while (i < n && is_digit(s[i])) i++;
+    }
+    p->pos = i;
+    return true;
+}
+
+static bool parse_literal(parser *p, const char *word, size_t wlen) {
+    if (p->len - p->pos < wlen || memcmp(p->s + p->pos, word, wlen) != 0)
+        return fail(p, p->pos, "invalid literal (expected true, false or null)");
+    p->pos += wlen;
+    return true;
+}
+
+/* The whole document, iteratively: `open` records each open container (1 = object). */
+static bool parse_document(parser *p) {
+    uint8_t open[CW_JSON_MAX_DEPTH];
+    size_t depth = 0;
+    unsigned char c;
+
+value:
+    skip_ws_p(p);
+    if (p->pos >= p->len) return fail(p, p->pos, "unexpected end of input, expected a value");
+    c = p->s[p->pos];
+    switch (c) {
+    case '{':
+    case '[':
+        if (depth == CW_JSON_MAX_DEPTH) return fail(p, p->pos, "nesting deeper than 64 levels");
+        open[depth++] = (c == '{');
+        p->pos++;
+        skip_ws_p(p);
+        if (p->pos < p->len && p->s[p->pos] == (c == '{' ? '}' : ']')) {
+            p->pos++;
+            depth--;
+            goto after_value;
+        }
+        if (c == '{') goto key;
+        goto value;
+    case '"':
+        if (!parse_string(p)) return false;
+        goto after_value;
+    case 't':
+        if (!parse_literal(p, "true", 4)) return false;
+        goto after_value;
+    case 'f':
+        if (!parse_literal(p, "false", 5)) return false;
+        goto after_value;
+    case 'n':
+        if (!parse_literal(p, "null", 4)) return false;
+        goto after_value;
+    default:
+        if (c == '-' || is_digit(c)) {
+            if (!parse_number(p)) return false;
+            goto after_value;
+        }
+        return fail(p, p->pos, "expected a value");
+    }
+
+key: /* after '{' or after ',' in an object */
+    skip_ws_p(p);
+    if (p->pos >= p->len) return fail(p, p->pos, "unexpected end of input, expected an object key");
+    if (p->s[p->pos] != '"') {
+        if (p->s[p->pos] == '}') return fail(p, p->pos, "trailing comma in object");
+        return fail(p, p->pos, "expected a string as object key");
+    }
+    if (!parse_string(p)) return false;
+    skip_ws_p(p);
+    if (p->pos >= p->len || p->s[p->pos] != ':')
+        return fail(p, p->pos, "expected ':' after object key");
+    p->pos++;
+    goto value;
+
+after_value:
+    skip_ws_p(p);
+    if (depth == 0) {
+        if (p->pos != p->len) return fail(p, p->pos, "trailing characters after the JSON value");
+        return true;
+    }
+    c = p->pos < p->len ? p->s[p->pos] : 0;
+    if (open[depth - 1]) {
+        if (c == ',') {
+            p->pos++;
+            goto key;
+        }
+        if (c == '}') {
+            p->pos++;
+            depth--;
+            goto after_value;
+        }
+        return fail(p, p->pos, "expected ',' or '}' after object member");
+    }
+    if (c == ',') {
+        p->pos++;
+        skip_ws_p(p);
+        if (p->pos < p->len && p->s[p->pos] == ']')
+            return fail(p, p->pos, "trailing comma in array");
+        goto value;
+    }
+    if (c == ']') {
+        p->pos++;
+        depth--;
+        goto after_value;
+    }
+    return fail(p, p->pos, "expected ',' or ']' after array element");
+}
+
+cw_error *cw_json_parse(cw_str text, cw_json *root) {
+    parser p = {(const unsigned char *)text.ptr, text.len, 0, NULL, 0};
+    *root = (cw_json){CW_JSON_MISSING, {text.ptr, 0}};
+    if (!parse_document(&p))
+        return cw_errorf("invalid JSON at byte %lu: %s", (unsigned long)p.err_at, p.err);
+    size_t start = 0, end = text.len;
+    while (is_ws((unsigned char)text.ptr[start])) start++;
+    while (is_ws((unsigned char)text.ptr[end - 1])) end--;
+    root->type = type_of((unsigned char)text.ptr[start]);
+    root->text = (cw_str){text.ptr + start, end - start};
+    return NULL;
+}
+
+/* --- Walking validated text -------------------------------------------------------------- */
+/* These trust the validation above; they still stay inside the slice they are given. */
+
+static size_t skip_ws(const char *s, size_t n, size_t i) {
+    while (i < n && is_ws((unsigned char)s[i])) i++;
+    return i;
+}
+
+/* i at an opening quote; returns the index after the closing quote. */
+static size_t skip_string(const char *s, size_t n, size_t i) {
+    for (i++; i < n; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
+static size_t skip_value(const char *s, size_t n, size_t i) {
+    if (i >= n) return n;
+    char c = s[i];
+    if (c == '"') return skip_string(s, n, i);
+    if (c == '{' || c == '[') {
+        size_t depth = 0;
+        while (i < n) {
+            c = s[i];
+            if (c == '"') {
+                i = skip_string(s, n, i);
+                continue;
+            }
+            if (c == '{' || c == '[')
+                depth++;
+            else if (c == '}' || c == ']') {
+                if (--depth == 0) return i + 1;
+            }
+            i++;
+        }
+        return n;
+    }
+    while (i < n && !is_ws((unsigned char)s[i]) && s[i] != ',' && s[i] != ']' && s[i] != '}') i++;
+    return i;
+}
+
+cw_json_iter cw_json_iter_begin(cw_json container) {
+    cw_json_iter it = {container, container.text.len};
+    if (container.type == CW_JSON_ARRAY || container.type == CW_JSON_OBJECT) it.pos = 1;
+    return it;
+}
+
+bool cw_json_next(cw_json_iter *it, cw_str *key, cw_json *value) {
+    const char *s = it->container.text.ptr;
+    size_t n = it->container.text.len;
+    size_t i = skip_ws(s, n, it->pos);
+    if (i < n && s[i] == ',') i = skip_ws(s, n, i + 1);
+    if (i >= n || s[i] == ']' || s[i] == '}') {
+        it->pos = n;
+        return false;
+    }
+    cw_str k = {NULL, 0};
+    if (it->container.type == CW_JSON_OBJECT) {
+        size_t kend = skip_string(s, n, i);
+        k = (cw_str){s + i + 1, kend - i - 2};
+        i = skip_ws(s, n, kend);
+        i = skip_ws(s, n, i + 1); /* the ':' */
+    }
+    size_t vend = skip_value(s, n, i);
+    if (key) *key = k;
+    if (value) *value = (cw_json){type_of((unsigned char)s[i]), {s + i, vend - i}};
+    it->pos = vend;
+    return true;
+}
+
+size_t cw_json_len(cw_json container) {
+    cw_json_iter it = cw_json_iter_begin(container);
+    size_t count = 0;
+    while (cw_json_next(&it, NULL, NULL)) count++;
+    return count;
+}
+
+/* --- Unescaping -------------------------------------------------------------------------- */
+
+/* Encode a code point as UTF-8 into out[0..4); returns the length. */
+static size_t utf8_encode(uint32_t cp, unsigned char *out) {
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xC0 | (cp >> 6));
+        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xE0 | (cp >> 12));
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xF0 | (cp >> 18));
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Decode one escape at raw[*i] == '\\' (validated) into out; advances *i past it. */
+static size_t decode_escape(cw_str raw, size_t *i, unsigned char *out) {
+    const unsigned char *s = (const unsigned char *)raw.ptr;
+    size_t n = raw.len, j = *i;
+    if (j + 1 >= n) {
+        *i = n;
+        return 0;
+    }
+    unsigned char e = s[j + 1];
+    *i = j + 2;
+    switch (e) {
+    case 'b':
+        out[0] = '\b';
+        return 1;
+    case 'f':
+        out[0] = '\f';
+        return 1;
+    case 'n':
+        out[0] = '\n';
+        return 1;
+    case 'r':
+        out[0] = '\r';
+        return 1;
+    case 't':
+        out[0] = '\t';
+        return 1;
+    case 'u':
+        break;
+    default:
+        out[0] = e;
+        return 1; /* " \ / */
+    }
+    long u = (j + 6 <= n) ? hex4(s + j + 2) : -1;
+    if (u < 0) {
+        *i = n;
+        return 0;
+    }
+    *i = j + 6;
+    uint32_t cp = (uint32_t)u;
+    if (u >= 0xD800 && u <= 0xDBFF && j + 12 <= n && s[j + 6] == '\\' && s[j + 7] == 'u') {
+        long lo = hex4(s + j + 8);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + (((uint32_t)u - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
+            *i = j + 12;
+        }
+    }
+    return utf8_encode(cp, out);
+}
+
+static bool has_backslash(cw_str s) {
+    for (size_t i = 0; i < s.len; i++)
+        if (s.ptr[i] == '\\') return true;
+    return false;
+}
+
+void cw_json_unescape(cw_str raw, cw_buf *out) {
+    size_t i = 0, run = 0;
+    while (i < raw.len) {
+        if (raw.ptr[i] != '\\') {
+            i++;
+            continue;
+        }
+        cw_buf_put(out, raw.ptr + run, i - run);
+        unsigned char tmp[4];
+        size_t k = decode_escape(raw, &i, tmp);
+        cw_buf_put(out, tmp, k);
+        run = i;
+    }
+    cw_buf_put(out, raw.ptr + run, raw.len - run);
+}
+
+/* Does the escaped key body `raw` unescape to exactly key[0..klen)? No allocation. */
+static bool key_equals(cw_str raw, const char *key, size_t klen) {
+    if (!has_backslash(raw)) return raw.len == klen && memcmp(raw.ptr, key, klen) == 0;
+    size_t i = 0, k = 0;
+    while (i < raw.len) {
+        if (raw.ptr[i] != '\\') {
+            if (k >= klen || raw.ptr[i] != key[k]) return false;
+            i++;
+            k++;
+            continue;
+        }
+        unsigned char tmp[4];
+        size_t m = decode_escape(raw, &i, tmp);
+        if (klen - k < m || memcmp(key + k, tmp, m) != 0) return false;
+        k += m;
+    }
+    return k == klen;
+}
+
+/* --- Lookups and typed accessors --------------------------------------------------------- */
+
+cw_json cw_json_get(cw_json obj, const char *key) {
+    cw_json found = {CW_JSON_MISSING, {NULL, 0}};
+    if (obj.type != CW_JSON_OBJECT) return found;
+    size_t klen = strlen(key);
+    cw_json_iter it = cw_json_iter_begin(obj);
+    cw_str k;
+    cw_json v;
+    while (cw_json_next(&it, &k, &v))
+        if (key_equals(k, key, klen)) found = v; /* the last duplicate wins */
+    return found;
+}
+
+static cw_str string_body(cw_json v) {
+    return (cw_str){v.text.ptr + 1, v.text.len - 2};
+}
+
+cw_error *cw_json_string(cw_json v, cw_str *out, bool *owned) {
+    *out = (cw_str){NULL, 0};
+    *owned = false;
+    if (v.type != CW_JSON_STRING || v.text.len < 2)
+        return cw_errorf("expected a string, got %s", type_name(v.type));
+    cw_str body = string_body(v);
+    if (!has_backslash(body)) {
+        *out = body;
+        return NULL;
+    }
+    cw_buf b = {0};
+    cw_json_unescape(body, &b);
+    size_t len;
+    char *p = cw_buf_take(&b, &len);
+    *out = (cw_str){p, len};
+    *owned = true;
+    return NULL;
+}
+
+cw_error *cw_json_enum(cw_json v, cw_str *variant, cw_json *body) {
+    *variant = (cw_str){NULL, 0};
+    *body = (cw_json){CW_JSON_MISSING, {NULL, 0}};
+    cw_str name;
+    if (v.type == CW_JSON_STRING) {
+        name = string_body(v);
+    } else if (v.type == CW_JSON_OBJECT) {
+        size_t members = cw_json_len(v);
+        if (members != 1)
+            return cw_errorf("expected an enum object with exactly one member, got %lu members",
+                             (unsigned long)members);
+        cw_json_iter it = cw_json_iter_begin(v);
+        cw_json_next(&it, &name, body);
+    } else {
+        return cw_errorf("expected an enum (a string or an object with one member), got %s",
+                         type_name(v.type));
+    }
+    if (has_backslash(name)) {
+        *body = (cw_json){CW_JSON_MISSING, {NULL, 0}};
+        return cw_errorf("enum variant name must not contain escapes");
+    }
+    *variant = name;
+    return NULL;
+}
+
+/* Quote a number's text in messages, shortened if very long. */
+static cw_str number_excerpt(cw_json v) {
+    cw_str t = v.text;
+    if (t.len > 40) t.len = 40;
+    return t;
+}
+
+cw_error *cw_json_u64(cw_json v, uint64_t *out) {
+    *out = 0;
+    if (v.type != CW_JSON_NUMBER)
+        return cw_errorf("expected a u64 number, got %s", type_name(v.type));
+    const char *s = v.text.ptr;
+    size_t n = v.text.len;
+    const char *more = n > 40 ? "..." : "";
+    if (n > 0 && s[0] == '-')
+        return cw_errorf("invalid u64 `%S%s`: negative number", number_excerpt(v), more);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.')
+            return cw_errorf("invalid u64 `%S%s`: fraction not allowed", number_excerpt(v), more);
+        if (s[i] == 'e' || s[i] == 'E')
+            return cw_errorf("invalid u64 `%S%s`: exponent not allowed", number_excerpt(v), more);
+    }
+    uint64_t acc = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (d > 9) return cw_errorf("invalid u64 `%S%s`: not a number", number_excerpt(v), more);
+        if (acc > (UINT64_MAX - d) / 10)
+            return cw_errorf("invalid u64 `%S%s`: out of range (max 18446744073709551615)",
+                             number_excerpt(v), more);
+        acc = acc * 10 + d;
+    }
+    if (n == 0) return cw_errorf("expected a u64 number, got an empty value");
+    *out = acc;
+    return NULL;
+}
+
+cw_error *cw_json_bool(cw_json v, bool *out) {
+    *out = false;
+    if (v.type == CW_JSON_TRUE)
+        *out = true;
+    else if (v.type != CW_JSON_FALSE)
+        return cw_errorf("expected a boolean, got %s", type_name(v.type));
+    return NULL;
+}
+
+cw_error *cw_json_deny_unknown(cw_json obj, const char *const *allowed) {
+    if (obj.type != CW_JSON_OBJECT)
+        return cw_errorf("expected an object, got %s", type_name(obj.type));
+    cw_json_iter it = cw_json_iter_begin(obj);
+    cw_str k;
+    while (cw_json_next(&it, &k, NULL)) {
+        size_t count = 0;
+        bool known = false;
+        for (; allowed[count]; count++)
+            if (key_equals(k, allowed[count], strlen(allowed[count]))) known = true;
+        if (known) continue;
+        /* serde's de::Error::unknown_field wording, including its OneOf forms. */
+        cw_buf name = {0};
+        cw_json_unescape(k, &name);
+        cw_buf msg = {0};
+        cw_buf_puts(&msg, "unknown field `");
+        cw_buf_put(&msg, name.ptr, name.len);
+        cw_buf_free(&name);
+        if (count == 0) {
+            cw_buf_puts(&msg, "`, there are no fields");
+        } else if (count == 1) {
+            cw_buf_printf(&msg, "`, expected `%s`", allowed[0]);
+        } else if (count == 2) {
+            cw_buf_printf(&msg, "`, expected `%s` or `%s`", allowed[0], allowed[1]);
+        } else {
+            cw_buf_puts(&msg, "`, expected one of ");
+            for (size_t i = 0; i < count; i++)
+                cw_buf_printf(&msg, "%s`%s`", i ? ", " : "", allowed[i]);
+        }
+        cw_error *e = cw_error_str(cw_buf_view(&msg));
+        cw_buf_free(&msg);
+        return e;
+    }
+    return NULL;
+}
+
+/* --- Writer ------------------------------------------------------------------------------ */
+/* need_comma[d] holds flags for the container at depth d (0 is the top level). */
+
+#define JW_HAS_ITEMS 1u /* a value (or key) was written: the next one needs a comma */
+#define JW_IN_OBJECT 2u /* the container is an object: values need a key first */
+
+void cw_jw_init(cw_jw *w, cw_buf *out) {
+    memset(w, 0, sizeof *w);
+    w->out = out;
+}
+
+/* Separator before a value; checks that the value is allowed here. */
+static void jw_before_value(cw_jw *w) {
+    uint8_t *f = &w->need_comma[w->depth];
+    if (*f & JW_IN_OBJECT) {
+        if (!w->after_key) cw_abort("cw_jw: value inside an object without a key");
+        w->after_key = 0;
+        return;
+    }
+    if (*f & JW_HAS_ITEMS) {
+        if (w->depth == 0) cw_abort("cw_jw: more than one top-level value");
+        cw_buf_putc(w->out, ',');
+    }
+    *f |= JW_HAS_ITEMS;
+}
+
+static void jw_begin(cw_jw *w, uint8_t kind, char open) {
+    jw_before_value(w);
+    if (w->depth >= CW_JSON_MAX_DEPTH) cw_abort("cw_jw: nesting deeper than 64 levels");
+    w->depth++;
+    w->need_comma[w->depth] = kind;
+    cw_buf_putc(w->out, open);
+}
+
+static void jw_end(cw_jw *w, uint8_t kind, char close) {
+    if (w->depth == 0) cw_abort("cw_jw: end without a matching begin");
+    if ((w->need_comma[w->depth] & JW_IN_OBJECT) != kind)
+        cw_abort("cw_jw: end does not match the open container");
+    if (w->after_key) cw_abort("cw_jw: object key without a value");
+    w->depth--;
+    cw_buf_putc(w->out, close);
+}
+
+void cw_jw_obj_begin(cw_jw *w) {
+    jw_begin(w, JW_IN_OBJECT, '{');
+}
+
+void cw_jw_obj_end(cw_jw *w) {
+    jw_end(w, JW_IN_OBJECT, '}');
+}
+
+void cw_jw_arr_begin(cw_jw *w) {
+    jw_begin(w, 0, '[');
+}
+
+void cw_jw_arr_end(cw_jw *w) {
+    jw_end(w, 0, ']');
+}
+
+void cw_jw_key_str(cw_jw *w, cw_str key) {
+    uint8_t *f = &w->need_comma[w->depth];
+    if (!(*f & JW_IN_OBJECT)) cw_abort("cw_jw: key outside an object");
+    if (w->after_key) cw_abort("cw_jw: two keys in a row");
+    if (*f & JW_HAS_ITEMS) cw_buf_putc(w->out, ',');
+    *f |= JW_HAS_ITEMS;
+    cw_buf_putc(w->out, '"');
+    cw_json_escape(w->out, key);
+    cw_buf_put(w->out, "\":", 2);
+    w->after_key = 1;
+}
+
+void cw_jw_key(cw_jw *w, const char *key) {
+    cw_jw_key_str(w, (cw_str){key, strlen(key)});
+}
+
+void cw_jw_str(cw_jw *w, cw_str s) {
+    jw_before_value(w);
+    cw_buf_putc(w->out, '"');
+    cw_json_escape(w->out, s);
+    cw_buf_putc(w->out, '"');
+}
+
+void cw_jw_cstr(cw_jw *w, const char *s) {
+    cw_jw_str(w, (cw_str){s, strlen(s)});
+}
+
+void cw_jw_u64(cw_jw *w, uint64_t v) {
+    char digits[40];
+    size_t n = cw_u64_to_dec(v, digits);
+    jw_before_value(w);
+    cw_buf_put(w->out, digits, n);
+}
+
+void cw_jw_u128_str(cw_jw *w, cw_u128 v) {
+    char digits[48];
+    size_t n = cw_u128_to_dec(v, digits + 1);
+    digits[0] = '"';
+    digits[n + 1] = '"';
+    jw_before_value(w);
+    cw_buf_put(w->out, digits, n + 2);
+}
+
+void cw_jw_bool(cw_jw *w, bool v) {
+    jw_before_value(w);
+    if (v)
+        cw_buf_put(w->out, "true", 4);
+    else
+        cw_buf_put(w->out, "false", 5);
+}
+
+void cw_jw_null(cw_jw *w) {
+    jw_before_value(w);
+    cw_buf_put(w->out, "null", 4);
+}
+
+void cw_jw_raw(cw_jw *w, cw_str json) {
+    jw_before_value(w);
+    cw_buf_put_str(w->out, json);
+}
+
+void cw_jw_base64(cw_jw *w, cw_str bytes) {
+    jw_before_value(w);
+    cw_buf_putc(w->out, '"');
+    cw_base64_encode(w->out, bytes);
+    cw_buf_putc(w->out, '"');
+}
+
+void cw_json_escape(cw_buf *out, cw_str s) {
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        cw_buf_put(out, s.ptr + run, i - run);
+        run = i + 1;
+        char esc[6] = {'\\', 0, '0', '0', 0, 0};
+        size_t k = 2;
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            k = 6;
+        }
+        cw_buf_put(out, esc, k);
+    }
+    cw_buf_put(out, s.ptr + run, s.len - run);
+}
