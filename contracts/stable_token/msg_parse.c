@@ -1,0 +1,265 @@
+/* Strict, serde-like parsing of stable_token's messages: structs with deny_unknown_fields,
+ * externally tagged enums, and the scalar types cw20-base uses (String, Uint128, u8, u32,
+ * Binary, Expiration), with serde's error wording where SPEC.md §7 says so. */
+#include "token.h"
+
+/* --- Error texts ----------------------------------------------------------------------------- */
+
+/* serde's Unexpected description of a JSON value. */
+static void put_unexpected(cw_buf *b, cw_json v) {
+    switch (v.type) {
+    case CW_JSON_NULL:
+        cw_buf_puts(b, "null");
+        break;
+    case CW_JSON_TRUE:
+        cw_buf_puts(b, "boolean `true`");
+        break;
+    case CW_JSON_FALSE:
+        cw_buf_puts(b, "boolean `false`");
+        break;
+    case CW_JSON_NUMBER: {
+        bool fractional = false;
+        for (size_t i = 0; i < v.text.len; i++)
+            if (v.text.ptr[i] == '.' || v.text.ptr[i] == 'e' || v.text.ptr[i] == 'E')
+                fractional = true;
+        cw_buf_printf(b, "%s `%S`", fractional ? "floating point" : "integer", v.text);
+        break;
+    }
+    case CW_JSON_STRING:
+        cw_buf_printf(b, "string %S", v.text);
+        break;
+    case CW_JSON_ARRAY:
+        cw_buf_puts(b, "sequence");
+        break;
+    default:
+        cw_buf_puts(b, "map");
+        break;
+    }
+}
+
+static cw_error *invalid_type(cw_json v, const char *expected) {
+    cw_buf b = {0};
+    cw_buf_puts(&b, "invalid type: ");
+    put_unexpected(&b, v);
+    cw_buf_printf(&b, ", expected %s", expected);
+    cw_error *e = cw_error_str(cw_buf_view(&b));
+    cw_buf_free(&b);
+    return e;
+}
+
+/* "`a`", "`a` or `b`", "one of `a`, `b`, `c`" (serde's OneOf). */
+static void put_one_of(cw_buf *b, const char *const *names, size_t n) {
+    if (n == 1) {
+        cw_buf_printf(b, "`%s`", names[0]);
+    } else if (n == 2) {
+        cw_buf_printf(b, "`%s` or `%s`", names[0], names[1]);
+    } else {
+        cw_buf_puts(b, "one of ");
+        for (size_t i = 0; i < n; i++) cw_buf_printf(b, "%s`%s`", i ? ", " : "", names[i]);
+    }
+}
+
+cw_error *st_parse_error(const char *type_name, cw_error *err) {
+    if (!err) return NULL;
+    cw_error *e = cw_errorf("Error parsing into type %s: %s", type_name, err->msg);
+    cw_error_free(err);
+    return e;
+}
+
+/* --- Scalars --------------------------------------------------------------------------------- */
+
+cw_error *st_json_string(cw_json v, cw_str *out) {
+    if (v.type != CW_JSON_STRING) return invalid_type(v, "a string");
+    bool owned = false;
+    CW_TRY(cw_json_string(v, out, &owned));
+    if (owned) st_hold((void *)out->ptr);
+    return NULL;
+}
+
+/* Rust's `str::parse::<u128>()` bounded by `max`, wrapped as cosmwasm-std's visitors word it:
+ * "invalid Uint128 '<s>' - <ParseIntError>". */
+cw_error *st_parse_uint(cw_str s, const char *type_name, cw_u128 max, cw_u128 *out) {
+    const char *why = NULL;
+    size_t i = 0;
+    if (s.len == 0) {
+        why = "cannot parse integer from empty string";
+    } else {
+        if (s.ptr[0] == '+') i = 1;
+        if (i == s.len) why = "invalid digit found in string";
+    }
+    cw_u128 v = 0;
+    for (; !why && i < s.len; i++) {
+        char ch = s.ptr[i];
+        if (ch < '0' || ch > '9') {
+            why = "invalid digit found in string";
+        } else {
+            unsigned d = (unsigned)(ch - '0');
+            if (v > (max - d) / 10) why = "number too large to fit in target type";
+            v = v * 10 + d;
+        }
+    }
+    if (why) return cw_errorf("invalid %s '%S' - %s", type_name, s, why);
+    *out = v;
+    return NULL;
+}
+
+cw_error *st_parse_u128_value(cw_json v, cw_u128 *out) {
+    if (v.type != CW_JSON_STRING) return invalid_type(v, "string-encoded integer");
+    cw_str s;
+    CW_TRY(st_json_string(v, &s));
+    return st_parse_uint(s, "Uint128", ~(cw_u128)0, out);
+}
+
+/* A JSON integer within [0, max]; serde's invalid value / invalid type otherwise. */
+static cw_error *parse_small_uint(cw_json v, const char *type_name, uint64_t max, uint32_t *out) {
+    uint64_t n;
+    if (v.type != CW_JSON_NUMBER || cw_json_u64(v, &n)) {
+        bool negative_int = v.type == CW_JSON_NUMBER && v.text.ptr[0] == '-';
+        for (size_t i = 0; negative_int && i < v.text.len; i++)
+            if (v.text.ptr[i] == '.' || v.text.ptr[i] == 'e' || v.text.ptr[i] == 'E')
+                negative_int = false;
+        if (negative_int)
+            return cw_errorf("invalid value: integer `%S`, expected %s", v.text, type_name);
+        return invalid_type(v, type_name);
+    }
+    if (n > max) return cw_errorf("invalid value: integer `%S`, expected %s", v.text, type_name);
+    *out = (uint32_t)n;
+    return NULL;
+}
+
+/* Binary: base64 (standard alphabet). cosmwasm-std 1.x accepts missing padding, so pad
+ * before the SDK's strict decoder. The decoded bytes are held. */
+cw_error *st_parse_binary(cw_json v, cw_str *out) {
+    if (v.type != CW_JSON_STRING) return invalid_type(v, "base64-encoded string");
+    cw_str s;
+    CW_TRY(st_json_string(v, &s));
+    cw_buf padded = {0}, bytes = {0};
+    cw_buf_put_str(&padded, s);
+    while (padded.len % 4) cw_buf_putc(&padded, '=');
+    cw_error *err = cw_base64_decode(cw_buf_view(&padded), &bytes);
+    cw_buf_free(&padded);
+    if (err) {
+        cw_buf_free(&bytes);
+        cw_error *e = cw_errorf("Invalid base64: %s", err->msg);
+        cw_error_free(err);
+        return e;
+    }
+    *out = st_hold_buf(&bytes);
+    return NULL;
+}
+
+/* --- Enums and structs ----------------------------------------------------------------------- */
+
+/* The key of a member, unescaped when needed (held). */
+static cw_str member_name(cw_str raw) {
+    for (size_t i = 0; i < raw.len; i++) {
+        if (raw.ptr[i] == '\\') {
+            cw_buf b = {0};
+            cw_json_unescape(raw, &b);
+            return st_hold_buf(&b);
+        }
+    }
+    return raw;
+}
+
+cw_error *st_parse_enum(cw_json v, const char *what, const char *const *variants, size_t *index,
+                        cw_json *body) {
+    cw_str name;
+    if (v.type == CW_JSON_STRING) {
+        CW_TRY(st_json_string(v, &name));
+        *body = (cw_json){CW_JSON_MISSING, {NULL, 0}};
+    } else if (v.type == CW_JSON_OBJECT && cw_json_len(v) == 1) {
+        cw_json_iter it = cw_json_iter_begin(v);
+        cw_str raw;
+        cw_json_next(&it, &raw, body);
+        name = member_name(raw);
+    } else {
+        return invalid_type(v, what);
+    }
+    size_t n = 0;
+    for (; variants[n]; n++) {
+        if (cw_str_eq_c(name, variants[n])) {
+            *index = n;
+            if (body->type == CW_JSON_MISSING)
+                return cw_errorf("invalid type: unit variant, expected struct variant");
+            return NULL;
+        }
+    }
+    cw_buf b = {0};
+    cw_buf_printf(&b, "unknown variant `%S`, ", name);
+    if (n == 0) {
+        cw_buf_puts(&b, "there are no variants");
+    } else {
+        cw_buf_puts(&b, "expected ");
+        put_one_of(&b, variants, n);
+    }
+    cw_error *e = cw_error_str(cw_buf_view(&b));
+    cw_buf_free(&b);
+    return e;
+}
+
+static cw_error *parse_field(const st_field *f, cw_json v) {
+    switch (f->kind) {
+    case ST_STRING:
+        return st_json_string(v, (cw_str *)f->out);
+    case ST_U128:
+        return st_parse_u128_value(v, (cw_u128 *)f->out);
+    case ST_U8:
+        return parse_small_uint(v, "u8", 0xFF, (uint32_t *)f->out);
+    case ST_U32:
+        return parse_small_uint(v, "u32", 0xFFFFFFFFu, (uint32_t *)f->out);
+    case ST_BINARY:
+        return st_parse_binary(v, (cw_str *)f->out);
+    case ST_EXPIRATION:
+        return st_parse_expiration(v, (st_expiration *)f->out);
+    default:
+        *(cw_json *)f->out = v;
+        return NULL;
+    }
+}
+
+#define ST_MAX_FIELDS 8
+
+cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields, size_t n) {
+    if (obj.type != CW_JSON_OBJECT) {
+        cw_buf exp = {0};
+        cw_buf_printf(&exp, "struct %s", what);
+        cw_buf_putc(&exp, '\0');
+        cw_error *e = invalid_type(obj, exp.ptr);
+        cw_buf_free(&exp);
+        return e;
+    }
+    bool seen[ST_MAX_FIELDS] = {false};
+    if (n > ST_MAX_FIELDS) cw_abort("st_parse_struct: too many fields");
+    cw_json_iter it = cw_json_iter_begin(obj);
+    cw_str raw;
+    cw_json v;
+    while (cw_json_next(&it, &raw, &v)) {
+        cw_str name = member_name(raw);
+        size_t i = 0;
+        while (i < n && !cw_str_eq_c(name, fields[i].name)) i++;
+        if (i == n) {
+            cw_buf b = {0};
+            cw_buf_printf(&b, "unknown field `%S`, ", name);
+            if (n == 0) {
+                cw_buf_puts(&b, "there are no fields");
+            } else {
+                const char *names[ST_MAX_FIELDS];
+                for (size_t k = 0; k < n; k++) names[k] = fields[k].name;
+                cw_buf_puts(&b, "expected ");
+                put_one_of(&b, names, n);
+            }
+            cw_error *e = cw_error_str(cw_buf_view(&b));
+            cw_buf_free(&b);
+            return e;
+        }
+        if (seen[i]) return cw_errorf("duplicate field `%s`", fields[i].name);
+        seen[i] = true;
+        if (fields[i].optional && v.type == CW_JSON_NULL) continue;
+        CW_TRY(parse_field(&fields[i], v));
+        if (fields[i].present) *fields[i].present = true;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!seen[i] && !fields[i].optional) return cw_errorf("missing field `%s`", fields[i].name);
+    return NULL;
+}

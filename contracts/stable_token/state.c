@@ -1,0 +1,200 @@
+/* stable_token's stored records in cw20-base's exact layout (SPEC.md §2): token_info, balances,
+ * allowances and their spender mirror, and the cw_utils::Expiration they carry. */
+#include "token.h"
+
+static const char NS_TOKEN_INFO[] = "token_info";
+static const char NS_BALANCE[] = "balance";
+static const char NS_ALLOWANCE[] = "allowance";
+static const char NS_ALLOWANCE_SPENDER[] = "allowance_spender";
+
+/* --- Expiration ------------------------------------------------------------------------------ */
+
+bool st_expired(const st_expiration *e, const cw_env *env) {
+    switch (e->kind) {
+    case ST_EXP_AT_HEIGHT:
+        return env->height >= e->value;
+    case ST_EXP_AT_TIME:
+        return env->time_ns >= e->value;
+    default:
+        return false;
+    }
+}
+
+void st_write_expiration(cw_jw *w, const st_expiration *e) {
+    cw_jw_obj_begin(w);
+    if (e->kind == ST_EXP_AT_HEIGHT) {
+        cw_jw_key(w, "at_height");
+        cw_jw_u64(w, e->value);
+    } else if (e->kind == ST_EXP_AT_TIME) {
+        cw_jw_key(w, "at_time");
+        cw_jw_u128_str(w, e->value);
+    } else {
+        cw_jw_key(w, "never");
+        cw_jw_obj_begin(w);
+        cw_jw_obj_end(w);
+    }
+    cw_jw_obj_end(w);
+}
+
+cw_error *st_parse_expiration(cw_json v, st_expiration *e) {
+    static const char *const variants[] = {"at_height", "at_time", "never", NULL};
+    size_t which;
+    cw_json body;
+    CW_TRY(st_parse_enum(v, "enum Expiration", variants, &which, &body));
+    if (which == 0) {
+        if (body.type != CW_JSON_NUMBER || cw_json_u64(body, &e->value))
+            return cw_errorf("invalid type: %S, expected u64", body.text);
+        e->kind = ST_EXP_AT_HEIGHT;
+    } else if (which == 1) {
+        if (body.type != CW_JSON_STRING)
+            return cw_errorf("invalid type: %S, expected string-encoded integer", body.text);
+        cw_str s;
+        cw_u128 t;
+        CW_TRY(st_json_string(body, &s));
+        CW_TRY(st_parse_uint(s, "Uint64", (cw_u128)UINT64_MAX, &t));
+        e->kind = ST_EXP_AT_TIME;
+        e->value = (uint64_t)t;
+    } else {
+        CW_TRY(st_parse_struct(body, "Never", NULL, 0));
+        e->kind = ST_EXP_NEVER;
+        e->value = 0;
+    }
+    return NULL;
+}
+
+/* --- TokenInfo ------------------------------------------------------------------------------- */
+
+cw_error *st_token_info_load(st_token_info *ti) {
+    cw_str raw;
+    if (!cw_item_load(NS_TOKEN_INFO, &raw))
+        return cw_errorf("cw20_base::state::TokenInfo not found");
+    st_hold((void *)raw.ptr);
+    cw_json root, mint = {0};
+    bool has_mint = false;
+    CW_TRY(cw_json_parse(raw, &root));
+    const st_field fields[] = {
+        {"name", ST_STRING, false, &ti->name, NULL},
+        {"symbol", ST_STRING, false, &ti->symbol, NULL},
+        {"decimals", ST_U8, false, &ti->decimals, NULL},
+        {"total_supply", ST_U128, false, &ti->total_supply, NULL},
+        {"mint", ST_RAW, true, &mint, &has_mint},
+    };
+    CW_TRY(st_parse_struct(root, "TokenInfo", fields, 5));
+    ti->has_minter = has_mint;
+    ti->has_cap = false;
+    ti->cap = 0;
+    if (has_mint) {
+        const st_field mf[] = {
+            {"minter", ST_STRING, false, &ti->minter, NULL},
+            {"cap", ST_U128, true, &ti->cap, &ti->has_cap},
+        };
+        CW_TRY(st_parse_struct(mint, "MinterData", mf, 2));
+    }
+    return NULL;
+}
+
+void st_token_info_save(const st_token_info *ti) {
+    cw_buf out = {0};
+    cw_jw w;
+    cw_jw_init(&w, &out);
+    cw_jw_obj_begin(&w);
+    cw_jw_key(&w, "name");
+    cw_jw_str(&w, ti->name);
+    cw_jw_key(&w, "symbol");
+    cw_jw_str(&w, ti->symbol);
+    cw_jw_key(&w, "decimals");
+    cw_jw_u64(&w, ti->decimals);
+    cw_jw_key(&w, "total_supply");
+    cw_jw_u128_str(&w, ti->total_supply);
+    cw_jw_key(&w, "mint");
+    if (ti->has_minter) {
+        cw_jw_obj_begin(&w);
+        cw_jw_key(&w, "minter");
+        cw_jw_str(&w, ti->minter);
+        cw_jw_key(&w, "cap");
+        if (ti->has_cap)
+            cw_jw_u128_str(&w, ti->cap);
+        else
+            cw_jw_null(&w);
+        cw_jw_obj_end(&w);
+    } else {
+        cw_jw_null(&w);
+    }
+    cw_jw_obj_end(&w);
+    cw_item_save(NS_TOKEN_INFO, cw_buf_view(&out));
+    cw_buf_free(&out);
+}
+
+/* --- Balances -------------------------------------------------------------------------------- */
+
+cw_error *st_balance_load(cw_str addr, cw_u128 *out) {
+    return cw_map_load_u128(NS_BALANCE, addr, out);
+}
+
+void st_balance_save(cw_str addr, cw_u128 v) {
+    cw_map_save_u128(NS_BALANCE, addr, v);
+}
+
+/* --- Allowances ------------------------------------------------------------------------------ */
+
+static void pair_key(cw_buf *key, const char *ns, cw_str first, cw_str second) {
+    cw_key_map(key, ns);
+    cw_key_push(key, first);
+    cw_key_last(key, second);
+}
+
+cw_error *st_allowance_parse(cw_str json, st_allowance *a) {
+    cw_json root;
+    CW_TRY(cw_json_parse(json, &root));
+    const st_field fields[] = {
+        {"allowance", ST_U128, false, &a->allowance, NULL},
+        {"expires", ST_EXPIRATION, false, &a->expires, NULL},
+    };
+    return st_parse_struct(root, "AllowanceResponse", fields, 2);
+}
+
+cw_error *st_allowance_load(cw_str owner, cw_str spender, st_allowance *a, bool *found) {
+    cw_buf key = {0};
+    pair_key(&key, NS_ALLOWANCE, owner, spender);
+    cw_str raw;
+    *found = cw_db_read(cw_buf_view(&key), &raw);
+    cw_buf_free(&key);
+    a->allowance = 0;
+    a->expires = (st_expiration){ST_EXP_NEVER, 0};
+    if (!*found) return NULL;
+    st_hold((void *)raw.ptr);
+    return st_allowance_parse(raw, a);
+}
+
+void st_write_allowance_members(cw_jw *w, const st_allowance *a) {
+    cw_jw_key(w, "allowance");
+    cw_jw_u128_str(w, a->allowance);
+    cw_jw_key(w, "expires");
+    st_write_expiration(w, &a->expires);
+}
+
+void st_allowance_save(cw_str owner, cw_str spender, const st_allowance *a) {
+    cw_buf value = {0}, key = {0};
+    cw_jw w;
+    cw_jw_init(&w, &value);
+    cw_jw_obj_begin(&w);
+    st_write_allowance_members(&w, a);
+    cw_jw_obj_end(&w);
+    pair_key(&key, NS_ALLOWANCE, owner, spender);
+    cw_db_write(cw_buf_view(&key), cw_buf_view(&value));
+    key.len = 0;
+    pair_key(&key, NS_ALLOWANCE_SPENDER, spender, owner);
+    cw_db_write(cw_buf_view(&key), cw_buf_view(&value));
+    cw_buf_free(&key);
+    cw_buf_free(&value);
+}
+
+void st_allowance_remove(cw_str owner, cw_str spender) {
+    cw_buf key = {0};
+    pair_key(&key, NS_ALLOWANCE, owner, spender);
+    cw_db_remove(cw_buf_view(&key));
+    key.len = 0;
+    pair_key(&key, NS_ALLOWANCE_SPENDER, spender, owner);
+    cw_db_remove(cw_buf_view(&key));
+    cw_buf_free(&key);
+}

@@ -1,0 +1,188 @@
+/* stable_token internals shared by its source files: per-call memory, serde-like message
+ * parsing, the stored records (cw20-base's layout), the supply ledger, and the handlers.
+ * Behaviour and sources: contracts/stable_token/SPEC.md. Everything here is prefixed st_. */
+#ifndef STABLE_TOKEN_TOKEN_H
+#define STABLE_TOKEN_TOKEN_H
+
+#include "cw_base.h"
+#include "cw_entry.h"
+#include "cw_host.h"
+#include "cw_json.h"
+#include "cw_response.h"
+#include "cw_storage.h"
+
+/* --- Per-call memory (call_arena.c) --------------------------------------------------------- */
+
+/* Keep `p` (cw_alloc'd) until st_release_all; returns p. Strings parsed from messages and
+ * loaded from storage live this way for the whole call, so handlers pass plain cw_str. */
+void *st_hold(void *p);
+/* Free everything held. The entry points call it once before returning. */
+void st_release_all(void);
+/* A held copy of a buffer's bytes (the buffer is left empty). */
+cw_str st_hold_buf(cw_buf *b);
+
+/* --- Message parsing (msg_parse.c) ---------------------------------------------------------- */
+
+/* Kinds of struct fields, each parsed as serde parses the matching Rust type. */
+typedef enum st_kind {
+    ST_STRING,     /* String → cw_str */
+    ST_U128,       /* Uint128 (decimal string) → cw_u128 */
+    ST_U8,         /* u8 (JSON number) → uint32_t */
+    ST_U32,        /* u32 (JSON number) → uint32_t */
+    ST_BINARY,     /* Binary (base64 string) → cw_str of the decoded bytes */
+    ST_EXPIRATION, /* cw_utils::Expiration → st_expiration */
+    ST_RAW         /* any JSON value → cw_json (nested structs, arrays) */
+} st_kind;
+
+/* One field of a struct: `out` points to the C type named above. Optional fields (Option<T>)
+ * may be absent or null; `*present` (when non-NULL) tells whether a value was given. */
+typedef struct st_field {
+    const char *name;
+    st_kind kind;
+    bool optional;
+    void *out;
+    bool *present;
+} st_field;
+
+/* Parse `obj` as a struct with `deny_unknown_fields`: members in document order (unknown or
+ * duplicate field errors), then the first missing required field in declaration order.
+ * Errors are serde's texts without a type prefix. `what` names the struct in type errors. */
+cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields, size_t n);
+
+/* An externally tagged enum value: {"variant": body}. Sets *index to the position of the
+ * variant in `variants` (NULL-terminated) or fails with serde's unknown-variant text. */
+cw_error *st_parse_enum(cw_json v, const char *what, const char *const *variants, size_t *index,
+                        cw_json *body);
+
+/* Prefix a parse error with "Error parsing into type <type_name>: " (cosmwasm-std 1.x). */
+cw_error *st_parse_error(const char *type_name, cw_error *err);
+
+/* A JSON string value, unescaped (held). */
+cw_error *st_json_string(cw_json v, cw_str *out);
+/* A Binary value: base64 (padding optional), decoded (held). */
+cw_error *st_parse_binary(cw_json v, cw_str *out);
+
+/* --- Expiration and stored records (state.c) ------------------------------------------------ */
+
+typedef enum st_exp_kind { ST_EXP_NEVER = 0, ST_EXP_AT_HEIGHT, ST_EXP_AT_TIME } st_exp_kind;
+typedef struct st_expiration {
+    st_exp_kind kind;
+    uint64_t value; /* block height, or block time in nanoseconds */
+} st_expiration;
+
+/* cw_utils::Expiration::is_expired: height ≥ at_height / time ≥ at_time; never is false. */
+bool st_expired(const st_expiration *e, const cw_env *env);
+/* {"at_height":N} | {"at_time":"N"} | {"never":{}} */
+void st_write_expiration(cw_jw *w, const st_expiration *e);
+cw_error *st_parse_expiration(cw_json v, st_expiration *e);
+
+/* TokenInfo (Item "token_info"). */
+typedef struct st_token_info {
+    cw_str name;
+    cw_str symbol;
+    uint32_t decimals;
+    cw_u128 total_supply; /* Σ balances, in base units */
+    bool has_minter;
+    cw_str minter; /* who may mint */
+    bool has_cap;
+    cw_u128 cap; /* hard ceiling on total_supply reachable by minting */
+} st_token_info;
+
+/* Load; "cw20_base::state::TokenInfo not found" when absent. */
+cw_error *st_token_info_load(st_token_info *ti);
+void st_token_info_save(const st_token_info *ti);
+
+/* Balances (Map "balance", key = address string). Absent reads as 0. */
+cw_error *st_balance_load(cw_str addr, cw_u128 *out);
+void st_balance_save(cw_str addr, cw_u128 v);
+
+/* Allowances (Map "allowance" (owner, spender) and its mirror "allowance_spender"
+ * (spender, owner); both hold the same AllowanceResponse JSON). */
+typedef struct st_allowance {
+    cw_u128 allowance; /* base units the spender may still move */
+    st_expiration expires;
+} st_allowance;
+
+/* *found false (and a zero, never-expiring allowance) when absent. */
+cw_error *st_allowance_load(cw_str owner, cw_str spender, st_allowance *a, bool *found);
+void st_allowance_save(cw_str owner, cw_str spender, const st_allowance *a); /* both maps */
+void st_allowance_remove(cw_str owner, cw_str spender);                      /* both maps */
+/* Parse a stored AllowanceResponse value. */
+cw_error *st_allowance_parse(cw_str json, st_allowance *a);
+/* Write "allowance" and "expires" members into an open object. */
+void st_write_allowance_members(cw_jw *w, const st_allowance *a);
+
+/* Uint128 string (serde's rule, with `type_name` in the error) and a Uint128 JSON value. */
+cw_error *st_parse_uint(cw_str s, const char *type_name, cw_u128 max, cw_u128 *out);
+cw_error *st_parse_u128_value(cw_json v, cw_u128 *out);
+
+/* --- Ledger: the O(1) supply identity (ledger.c) ------------------------------------------- */
+
+/* What one execute did to balances and supply; see SPEC.md §8. */
+typedef struct st_ledger {
+    cw_u128 credits, debits; /* Σ added to / taken from balances by this call */
+    cw_u128 minted, burned;  /* supply created / destroyed by this call */
+    bool supply_loaded;      /* supply_before is known */
+    cw_u128 supply_before;   /* total_supply when this call first read it */
+} st_ledger;
+
+/* Take `amount` from addr's balance: "Overflow: Cannot Sub with <balance> and <amount>". */
+cw_error *st_debit(st_ledger *l, cw_str addr, cw_u128 amount);
+/* Add `amount` to addr's balance (overflow aborts, as Rust's `+` panics). */
+cw_error *st_credit(st_ledger *l, cw_str addr, cw_u128 amount);
+/* Record the supply as loaded before this call changed it. */
+void st_ledger_saw_supply(st_ledger *l, cw_u128 supply);
+/* Check credits − debits == minted − burned, and when supply was touched, that the stored
+ * total equals supply_before + minted − burned and stays within the cap. */
+cw_error *st_ledger_check(const st_ledger *l);
+
+/* --- Handlers --------------------------------------------------------------------------------- */
+
+/* The state every execute handler gets. */
+typedef struct st_ctx {
+    const cw_env *env;
+    const cw_info *info;
+    cw_response *res;
+    st_ledger ledger;
+} st_ctx;
+
+/* balances.c */
+cw_error *st_exec_transfer(st_ctx *c, cw_json body);
+cw_error *st_exec_burn(st_ctx *c, cw_json body);
+cw_error *st_exec_send(st_ctx *c, cw_json body);
+/* Append the Receive hook message to `contract` (shared by send and send_from). */
+void st_add_receive_msg(cw_response *res, cw_str contract, cw_str sender, cw_u128 amount,
+                        cw_str msg);
+/* Burn from an account: debit + total_supply decrease (shared by burn and burn_from). */
+cw_error *st_burn_from_balance(st_ctx *c, cw_str owner, cw_u128 amount);
+
+/* allowances.c */
+cw_error *st_exec_increase_allowance(st_ctx *c, cw_json body);
+cw_error *st_exec_decrease_allowance(st_ctx *c, cw_json body);
+cw_error *st_exec_transfer_from(st_ctx *c, cw_json body);
+cw_error *st_exec_send_from(st_ctx *c, cw_json body);
+cw_error *st_exec_burn_from(st_ctx *c, cw_json body);
+
+/* minting.c */
+cw_error *st_exec_mint(st_ctx *c, cw_json body);
+cw_error *st_exec_update_minter(st_ctx *c, cw_json body);
+
+/* marketing.c */
+cw_error *st_exec_update_marketing(st_ctx *c, cw_json body);
+cw_error *st_exec_upload_logo(st_ctx *c, cw_json body);
+/* Instantiate's `marketing` field, parsed with the rest of the message, applied after the
+ * token info is saved. */
+typedef struct st_marketing_init {
+    cw_str project, description, marketing; /* NULL ptr = None */
+    bool has_logo;
+    cw_json logo;
+} st_marketing_init;
+cw_error *st_marketing_parse(cw_json v, st_marketing_init *m);
+cw_error *st_marketing_instantiate(const st_marketing_init *m);
+cw_error *st_query_marketing_info(cw_buf *answer);
+cw_error *st_query_download_logo(cw_buf *answer);
+
+/* queries.c */
+cw_error *st_query(const cw_env *env, cw_json msg, cw_buf *answer);
+
+#endif
