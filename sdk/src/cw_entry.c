@@ -1,0 +1,247 @@
+/* Entry-point glue (cw_entry.h): parses Env and MessageInfo, runs a contract handler and
+ * encodes {"ok":<Response>} / {"ok":"<base64 answer>"} / {"error":"…"}; in wasm builds also
+ * the Region plumbing behind the instantiate/execute/query/migrate/sudo/reply exports. */
+#include "cw_entry.h"
+#include "cw_region.h"
+
+/* --- Parsing helpers ------------------------------------------------------------------------ */
+
+/* A string member that must not contain escapes (addresses, chain ids, denoms), so the slice
+ * can point into the input. */
+static cw_error *plain_string(cw_json obj, const char *key, const char *what, cw_str *out) {
+    cw_json v = cw_json_get(obj, key);
+    if (v.type != CW_JSON_STRING)
+        return cw_errorf("%s: missing or non-string field `%s`", what, key);
+    bool owned;
+    CW_TRY(cw_json_string(v, out, &owned));
+    if (owned) {
+        cw_free((void *)out->ptr);
+        return cw_errorf("%s: field `%s` must not contain escape sequences", what, key);
+    }
+    return NULL;
+}
+
+/* Decimal digits only (Uint64/Uint128 strings as cosmwasm-std writes them). */
+static cw_error *parse_u128(cw_str s, cw_u128 *out, const char *what) {
+    const cw_u128 max = ~(cw_u128)0;
+    const cw_u128 max_div10 = (cw_u128)0x1999999999999999u << 64 | 0x9999999999999999u; /* max/10 */
+    if (s.len == 0) return cw_errorf("%s: empty number string", what);
+    cw_u128 v = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        if (c < '0' || c > '9') return cw_errorf("%s: invalid digit in \"%S\"", what, s);
+        unsigned d = (unsigned)(c - '0');
+        if (v > max_div10) return cw_errorf("%s: number too large: \"%S\"", what, s);
+        v = (v << 3) + (v << 1);
+        if (v > max - d) return cw_errorf("%s: number too large: \"%S\"", what, s);
+        v += d;
+    }
+    *out = v;
+    return NULL;
+}
+
+/* --- Env and MessageInfo -------------------------------------------------------------------- */
+
+cw_error *cw_env_parse(cw_str json, cw_env *env) {
+    cw_json root;
+    CW_TRY(cw_json_parse(json, &root));
+    if (root.type != CW_JSON_OBJECT) return cw_errorf("env: expected an object");
+    cw_json block = cw_json_get(root, "block");
+    if (block.type != CW_JSON_OBJECT) return cw_errorf("env: missing `block`");
+    CW_TRY(cw_json_u64(cw_json_get(block, "height"), &env->height));
+    cw_str time;
+    CW_TRY(plain_string(block, "time", "env.block", &time));
+    cw_u128 t;
+    CW_TRY(parse_u128(time, &t, "env.block.time"));
+    if (t > UINT64_MAX) return cw_errorf("env.block.time: number too large: \"%S\"", time);
+    env->time_ns = (uint64_t)t;
+    CW_TRY(plain_string(block, "chain_id", "env.block", &env->chain_id));
+
+    cw_json tx = cw_json_get(root, "transaction");
+    env->has_transaction = false;
+    env->transaction_index = 0;
+    if (tx.type == CW_JSON_OBJECT) {
+        uint64_t index;
+        CW_TRY(cw_json_u64(cw_json_get(tx, "index"), &index));
+        if (index > UINT32_MAX) return cw_errorf("env.transaction.index too large");
+        env->has_transaction = true;
+        env->transaction_index = (uint32_t)index;
+    } else if (tx.type != CW_JSON_NULL && tx.type != CW_JSON_MISSING) {
+        return cw_errorf("env: `transaction` must be an object or null");
+    }
+
+    cw_json contract = cw_json_get(root, "contract");
+    if (contract.type != CW_JSON_OBJECT) return cw_errorf("env: missing `contract`");
+    CW_TRY(plain_string(contract, "address", "env.contract", &env->contract_address));
+    return NULL;
+}
+
+cw_error *cw_info_parse(cw_str json, cw_info *info) {
+    info->funds = NULL;
+    info->n_funds = 0;
+    cw_json root;
+    CW_TRY(cw_json_parse(json, &root));
+    if (root.type != CW_JSON_OBJECT) return cw_errorf("info: expected an object");
+    CW_TRY(plain_string(root, "sender", "info", &info->sender));
+    cw_json funds = cw_json_get(root, "funds");
+    if (funds.type != CW_JSON_ARRAY) return cw_errorf("info: missing or non-array `funds`");
+    size_t n = cw_json_len(funds);
+    if (n == 0) return NULL;
+    cw_coin *coins = cw_alloc(n * sizeof *coins);
+    cw_json_iter it = cw_json_iter_begin(funds);
+    cw_json coin;
+    size_t i = 0;
+    cw_error *err = NULL;
+    while (!err && i < n && cw_json_next(&it, NULL, &coin)) {
+        if (coin.type != CW_JSON_OBJECT) {
+            err = cw_errorf("info.funds[%lu]: expected an object", (unsigned long)i);
+            break;
+        }
+        err = plain_string(coin, "denom", "info.funds", &coins[i].denom);
+        cw_str amount;
+        if (!err) err = plain_string(coin, "amount", "info.funds", &amount);
+        if (!err) err = parse_u128(amount, &coins[i].amount, "info.funds.amount");
+        i++;
+    }
+    if (err) {
+        cw_free(coins);
+        return err;
+    }
+    info->funds = coins;
+    info->n_funds = n;
+    return NULL;
+}
+
+/* --- Results -------------------------------------------------------------------------------- */
+
+static char *error_result(cw_error *err, size_t *len_out) {
+    cw_buf out = {0};
+    cw_buf_puts(&out, "{\"error\":\"");
+    cw_json_escape(&out, (cw_str){err->msg, err->len});
+    cw_buf_puts(&out, "\"}");
+    cw_error_free(err);
+    return cw_buf_take(&out, len_out);
+}
+
+static char *response_result(const cw_response *res, size_t *len_out) {
+    cw_buf out = {0};
+    cw_buf_puts(&out, "{\"ok\":");
+    cw_response_write_json(res, &out);
+    cw_buf_putc(&out, '}');
+    return cw_buf_take(&out, len_out);
+}
+
+static cw_error *parse_msg(cw_str msg, cw_json *out) {
+    return cw_json_parse(msg, out);
+}
+
+static cw_error *missing_entry(const char *name) {
+    return cw_errorf("contract has no %s entry point", name);
+}
+
+/* instantiate and execute handlers have the same signature. */
+static char *run_with_info(const char *name, cw_execute_fn fn, cw_str env, cw_str info, cw_str msg,
+                           size_t *len_out) {
+    cw_env e;
+    cw_info i = {0};
+    cw_json m;
+    cw_response res = {0};
+    cw_error *err = fn ? NULL : missing_entry(name);
+    if (!err) err = cw_env_parse(env, &e);
+    if (!err) err = cw_info_parse(info, &i);
+    if (!err) err = parse_msg(msg, &m);
+    if (!err) err = fn(&e, &i, m, &res);
+    char *out = err ? error_result(err, len_out) : response_result(&res, len_out);
+    cw_response_free(&res);
+    cw_free((void *)i.funds);
+    return out;
+}
+
+char *cw_entry_run_instantiate(cw_instantiate_fn fn, cw_str env, cw_str info, cw_str msg,
+                               size_t *len_out) {
+    return run_with_info("instantiate", fn, env, info, msg, len_out);
+}
+
+char *cw_entry_run_execute(cw_execute_fn fn, cw_str env, cw_str info, cw_str msg, size_t *len_out) {
+    return run_with_info("execute", fn, env, info, msg, len_out);
+}
+
+char *cw_entry_run_query(cw_query_fn fn, cw_str env, cw_str msg, size_t *len_out) {
+    cw_env e;
+    cw_json m;
+    cw_buf answer = {0};
+    cw_error *err = fn ? NULL : missing_entry("query");
+    if (!err) err = cw_env_parse(env, &e);
+    if (!err) err = parse_msg(msg, &m);
+    if (!err) err = fn(&e, m, &answer);
+    char *out;
+    if (err) {
+        out = error_result(err, len_out);
+    } else {
+        cw_buf b = {0};
+        cw_buf_puts(&b, "{\"ok\":\"");
+        cw_base64_encode(&b, cw_buf_view(&answer));
+        cw_buf_puts(&b, "\"}");
+        out = cw_buf_take(&b, len_out);
+    }
+    cw_buf_free(&answer);
+    return out;
+}
+
+char *cw_entry_run_env_msg(cw_env_msg_fn fn, cw_str env, cw_str msg, size_t *len_out) {
+    cw_env e;
+    cw_json m;
+    cw_response res = {0};
+    cw_error *err = fn ? NULL : missing_entry("migrate/sudo/reply");
+    if (!err) err = cw_env_parse(env, &e);
+    if (!err) err = parse_msg(msg, &m);
+    if (!err) err = fn(&e, m, &res);
+    char *out = err ? error_result(err, len_out) : response_result(&res, len_out);
+    cw_response_free(&res);
+    return out;
+}
+
+/* --- Wasm exports' glue --------------------------------------------------------------------- */
+#ifdef __wasm__
+
+/* The host allocated the argument regions through `allocate`; the contract owns and frees
+ * them (after the handler: parsed values point into them). The result goes back in a new
+ * region that the host may release with `deallocate`. */
+static uint32_t result_region(char *out, size_t len) {
+    return cw_region_from_owned(out, (uint32_t)len, (uint32_t)len);
+}
+
+uint32_t cw_entry_wasm_instantiate(cw_instantiate_fn fn, uint32_t env, uint32_t info,
+                                   uint32_t msg) {
+    return cw_entry_wasm_execute((cw_execute_fn)fn, env, info, msg);
+}
+
+uint32_t cw_entry_wasm_execute(cw_execute_fn fn, uint32_t env, uint32_t info, uint32_t msg) {
+    cw_str e = cw_region_consume(env), i = cw_region_consume(info), m = cw_region_consume(msg);
+    size_t len;
+    char *out = cw_entry_run_execute(fn, e, i, m, &len);
+    cw_free((void *)e.ptr);
+    cw_free((void *)i.ptr);
+    cw_free((void *)m.ptr);
+    return result_region(out, len);
+}
+
+uint32_t cw_entry_wasm_query(cw_query_fn fn, uint32_t env, uint32_t msg) {
+    cw_str e = cw_region_consume(env), m = cw_region_consume(msg);
+    size_t len;
+    char *out = cw_entry_run_query(fn, e, m, &len);
+    cw_free((void *)e.ptr);
+    cw_free((void *)m.ptr);
+    return result_region(out, len);
+}
+
+uint32_t cw_entry_wasm_env_msg(cw_env_msg_fn fn, uint32_t env, uint32_t msg) {
+    cw_str e = cw_region_consume(env), m = cw_region_consume(msg);
+    size_t len;
+    char *out = cw_entry_run_env_msg(fn, e, m, &len);
+    cw_free((void *)e.ptr);
+    cw_free((void *)m.ptr);
+    return result_region(out, len);
+}
+
+#endif

@@ -1,0 +1,129 @@
+/* The C memory functions contracts need (memcpy, memmove, memset, memcmp, strlen), defined by
+ * the SDK for wasm builds because contracts link no libc; native builds use the C library's.
+ * Test hook: with CW_MEM_TEST defined (tests/test_mem.c includes this file that way) the same
+ * code is compiled natively under the names cw_test_memcpy, cw_test_memmove, and so on. */
+#if defined(__wasm__) || defined(CW_MEM_TEST)
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef CW_MEM_TEST
+#define CW_MEM_NAME(name) cw_test_##name
+#else
+#include "cw_base.h"
+#define CW_MEM_NAME(name) name
+#endif
+
+/* The compiler must not recognise the loops below as memcpy/memset idioms and turn them into
+ * calls to the very functions being defined (infinite recursion). */
+#if defined(__clang__)
+#define CW_MEM_NO_BUILTIN __attribute__((no_builtin))
+#elif defined(__GNUC__)
+#define CW_MEM_NO_BUILTIN __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define CW_MEM_NO_BUILTIN
+#endif
+
+/* Word-at-a-time copying when both pointers share alignment; bytes otherwise. uintptr_t-sized
+ * words are 4 bytes on wasm32. may_alias keeps the word accesses legal for any object type. */
+typedef uintptr_t __attribute__((may_alias)) cw_mem_word;
+#define CW_MEM_WORD sizeof(cw_mem_word)
+#define CW_MEM_ALIGNED(p) (((uintptr_t)(p) & (CW_MEM_WORD - 1)) == 0)
+
+CW_MEM_NO_BUILTIN void *CW_MEM_NAME(memcpy)(void *restrict dst, const void *restrict src,
+                                            size_t n) {
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if ((((uintptr_t)d ^ (uintptr_t)s) & (CW_MEM_WORD - 1)) == 0) {
+        while (n && !CW_MEM_ALIGNED(d)) {
+            *d++ = *s++;
+            n--;
+        }
+        cw_mem_word *dw = (cw_mem_word *)(void *)d;
+        const cw_mem_word *sw = (const cw_mem_word *)(const void *)s;
+        for (; n >= 4 * CW_MEM_WORD; n -= 4 * CW_MEM_WORD) {
+            dw[0] = sw[0];
+            dw[1] = sw[1];
+            dw[2] = sw[2];
+            dw[3] = sw[3];
+            dw += 4;
+            sw += 4;
+        }
+        for (; n >= CW_MEM_WORD; n -= CW_MEM_WORD) *dw++ = *sw++;
+        d = (unsigned char *)dw;
+        s = (const unsigned char *)sw;
+    }
+    while (n--) *d++ = *s++;
+    return dst;
+}
+
+/* Copies forwards when dst is below src and backwards otherwise, so overlapping ranges in
+ * either direction are handled. */
+CW_MEM_NO_BUILTIN void *CW_MEM_NAME(memmove)(void *dst, const void *src, size_t n) {
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (d == s || n == 0) return dst;
+    int same_align = (((uintptr_t)d ^ (uintptr_t)s) & (CW_MEM_WORD - 1)) == 0;
+    if ((uintptr_t)d < (uintptr_t)s) {
+        if (same_align) {
+            while (n && !CW_MEM_ALIGNED(d)) {
+                *d++ = *s++;
+                n--;
+            }
+            for (; n >= CW_MEM_WORD; n -= CW_MEM_WORD) {
+                *(cw_mem_word *)(void *)d = *(const cw_mem_word *)(const void *)s;
+                d += CW_MEM_WORD;
+                s += CW_MEM_WORD;
+            }
+        }
+        while (n--) *d++ = *s++;
+    } else {
+        d += n;
+        s += n;
+        if (same_align) {
+            while (n && !CW_MEM_ALIGNED(d)) {
+                *--d = *--s;
+                n--;
+            }
+            for (; n >= CW_MEM_WORD; n -= CW_MEM_WORD) {
+                d -= CW_MEM_WORD;
+                s -= CW_MEM_WORD;
+                *(cw_mem_word *)(void *)d = *(const cw_mem_word *)(const void *)s;
+            }
+        }
+        while (n--) *--d = *--s;
+    }
+    return dst;
+}
+
+CW_MEM_NO_BUILTIN void *CW_MEM_NAME(memset)(void *dst, int c, size_t n) {
+    unsigned char *d = dst;
+    unsigned char b = (unsigned char)c;
+    while (n && !CW_MEM_ALIGNED(d)) {
+        *d++ = b;
+        n--;
+    }
+    cw_mem_word w = (cw_mem_word)-1 / 255 * b; /* b repeated in every byte */
+    for (; n >= CW_MEM_WORD; n -= CW_MEM_WORD) {
+        *(cw_mem_word *)(void *)d = w;
+        d += CW_MEM_WORD;
+    }
+    while (n--) *d++ = b;
+    return dst;
+}
+
+CW_MEM_NO_BUILTIN int CW_MEM_NAME(memcmp)(const void *a, const void *b, size_t n) {
+    const unsigned char *x = a, *y = b;
+    for (; n; n--, x++, y++) {
+        if (*x != *y) return (int)*x - (int)*y;
+    }
+    return 0;
+}
+
+CW_MEM_NO_BUILTIN size_t CW_MEM_NAME(strlen)(const char *s) {
+    const char *p = s;
+    while (*p) p++;
+    return (size_t)(p - s);
+}
+
+#endif
