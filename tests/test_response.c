@@ -1,8 +1,10 @@
 /* Tests for sdk/src/cw_response.c: the Response and CosmosMsg JSON must be byte-identical to
  * cosmwasm-std's serde output (expected strings written out by hand from its field order). */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cw_mock.h"
 #include "cw_response.h"
 
 /* Serialise `res`, compare with `expected`, free both. */
@@ -261,4 +263,56 @@ Test(msg, builders_append) {
     cw_buf_putc(&b, ']');
     expect_msg(&b, "[{\"bank\":{\"burn\":{\"amount\":[]}}},{\"wasm\":{\"migrate\":{"
                    "\"contract_addr\":\"c\",\"new_code_id\":1,\"msg\":\"\"}}}]");
+}
+
+/* --- Misuse aborts (bugs in the caller, not user errors) ------------------------------------ */
+
+static void event_attr_without_begin(void *ctx) {
+    cw_res_event_attr(ctx, "k", CW_LIT("v"));
+}
+static void event_end_without_begin(void *ctx) {
+    cw_res_event_end(ctx);
+}
+static void nested_event_begin(void *ctx) {
+    cw_res_event_begin(ctx, "a");
+    cw_res_event_begin(ctx, "b");
+}
+static void write_with_open_event(void *ctx) {
+    cw_buf out = {0};
+    cw_res_event_begin(ctx, "a");
+    cw_response_write_json(ctx, &out);
+}
+static void bad_reply_on(void *ctx) {
+    cw_res_submessage(ctx, 1, (cw_reply_on)9, CW_LIT("{}"), 0);
+}
+
+Test(response, misuse_aborts) {
+    void (*cases[])(void *) = {event_attr_without_begin, event_end_without_begin,
+                               nested_event_begin, write_with_open_event, bad_reply_on};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cw_response res = {0};
+        char *msg = cw_mock_catch_abort(cases[i], &res);
+        cr_assert_not_null(msg, "case %zu did not abort", i);
+        free(msg);
+    }
+}
+
+Test(response, no_leaks) {
+    size_t before, after;
+    cw_mock_alloc_stats(&before, NULL, NULL);
+    cw_response res = {0};
+    cw_buf m = {0};
+    cw_res_submessage(&res, 3, CW_REPLY_ALWAYS, bank_send_you(&m), 100);
+    cw_buf_free(&m);
+    cw_res_attr_u128(&res, "a", 1);
+    cw_res_event_begin(&res, "e");
+    cw_res_event_attr(&res, "k", CW_LIT("v"));
+    cw_res_event_end(&res);
+    cw_res_data(&res, CW_LIT("data"));
+    cw_buf out = {0};
+    cw_response_write_json(&res, &out);
+    cw_buf_free(&out);
+    cw_response_free(&res);
+    cw_mock_alloc_stats(&after, NULL, NULL);
+    cr_assert_eq(after, before);
 }

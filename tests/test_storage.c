@@ -4,9 +4,20 @@
 #include <string.h>
 
 #include "cw_host.h"
+#include "cw_mock.h"
 #include "cw_storage.h"
 
 #define S(lit) ((cw_str){(lit), sizeof(lit) - 1}) /* literal with embedded NULs */
+
+static void setup(void) {
+    cw_mock_reset();
+}
+
+static size_t live_blocks(void) {
+    size_t n;
+    cw_mock_alloc_stats(&n, NULL, NULL);
+    return n;
+}
 
 static void expect_bytes(cw_str got, cw_str want) {
     cr_assert_eq(got.len, want.len, "length %zu, expected %zu", got.len, want.len);
@@ -167,7 +178,7 @@ static void expect_raw(cw_str key, cw_str want) {
     cw_free((void *)v.ptr);
 }
 
-Test(item, save_load_remove) {
+Test(item, save_load_remove, .init = setup) {
     cw_str v;
     cr_assert_not(cw_item_load("config", &v));
     cr_assert_not(cw_item_exists("config"));
@@ -183,7 +194,7 @@ Test(item, save_load_remove) {
     cw_item_remove("config"); /* removing twice is fine */
 }
 
-Test(map, save_load_has_remove) {
+Test(map, save_load_has_remove, .init = setup) {
     cw_str v;
     cr_assert_not(cw_map_has("balance", CW_LIT("alice")));
     cw_map_save("balance", CW_LIT("alice"), CW_LIT("\"5\""));
@@ -200,7 +211,7 @@ Test(map, save_load_has_remove) {
     cr_assert_not(cw_map_load("balance", CW_LIT("alice"), &v));
 }
 
-Test(map, u128_values_stored_as_json_strings) {
+Test(map, u128_values_stored_as_json_strings, .init = setup) {
     cw_u128 bal = 99;
     cr_assert_null(cw_map_load_u128("balance", CW_LIT("bob"), &bal));
     cr_assert(bal == 0, "absent balance is zero");
@@ -218,7 +229,7 @@ Test(map, u128_values_stored_as_json_strings) {
     cr_assert(bal == 123);
 }
 
-Test(item, u128_and_u64) {
+Test(item, u128_and_u64, .init = setup) {
     cw_u128 supply;
     uint64_t next_id;
     bool found = true;
@@ -245,7 +256,7 @@ Test(item, u128_and_u64) {
     cr_assert(supply == (cw_u128)1000000 * 1000000000000u);
 }
 
-Test(item, malformed_values_are_errors) {
+Test(item, malformed_values_are_errors, .init = setup) {
     cw_u128 v;
     uint64_t n;
     const char *bad_u128[] = {"123",    "\"\"",    "\"12a\"",
@@ -329,7 +340,7 @@ static void fill_foo(void) {
 #define B_INC(s) cw_bound_inclusive(CW_LIT(s))
 #define B_EXC(s) cw_bound_exclusive(CW_LIT(s))
 
-Test(range, whole_map_both_orders) {
+Test(range, whole_map_both_orders, .init = setup) {
     fill_foo();
     cr_assert_str_eq(map_range("foo", NULL), "bar=1,ra=2,zi=3");
     cr_assert_str_eq(map_range("foo", &(cw_range_opts){.order = CW_ORDER_ASC}), "bar=1,ra=2,zi=3");
@@ -337,7 +348,7 @@ Test(range, whole_map_both_orders) {
     cr_assert_str_eq(map_range("nothing", NULL), "");
 }
 
-Test(range, ascending_bounds) {
+Test(range, ascending_bounds, .init = setup) {
     fill_foo();
     cr_assert_str_eq(map_range("foo", &(cw_range_opts){.min = B_INC("ra")}), "ra=2,zi=3");
     cr_assert_str_eq(map_range("foo", &(cw_range_opts){.min = B_EXC("ra")}), "zi=3");
@@ -354,7 +365,7 @@ Test(range, ascending_bounds) {
                      ""); /* inverted */
 }
 
-Test(range, descending_bounds) {
+Test(range, descending_bounds, .init = setup) {
     fill_foo();
     const int D = CW_ORDER_DESC;
     cr_assert_str_eq(map_range("foo", &(cw_range_opts){.max = B_INC("ra"), .order = D}),
@@ -372,12 +383,13 @@ Test(range, descending_bounds) {
                      "zi=3,ra=2");
 }
 
-Test(range, limit_and_start_after_pagination) {
+Test(range, limit_and_start_after_pagination, .init = setup) {
     /* cw20-base all_accounts: keys after start_after, ascending, `limit` at a time. */
     const char *names[] = {"dave", "alice", "erin", "bob", "carol"};
     for (size_t i = 0; i < 5; i++) cw_map_save_u128("balance", cw_cstr(names[i]), i + 1);
     cw_map_save_u128("balances", CW_LIT("zed"), 9); /* a neighbouring namespace */
 
+    size_t before = live_blocks();
     cw_str start_after = {NULL, 0};
     cw_buf last = {0};
     char pages[256] = "";
@@ -401,9 +413,10 @@ Test(range, limit_and_start_after_pagination) {
     }
     cw_buf_free(&last);
     cr_assert_str_eq(pages, "[alice,bob][carol,dave][erin][]");
+    cr_assert_eq(live_blocks(), before, "range iteration leaked");
 }
 
-Test(range, limit_descending) {
+Test(range, limit_descending, .init = setup) {
     fill_foo();
     cr_assert_str_eq(map_range("foo", &(cw_range_opts){.order = CW_ORDER_DESC, .limit = 2}),
                      "zi=3,ra=2");
@@ -411,7 +424,7 @@ Test(range, limit_descending) {
     cr_assert_str_eq(map_range("foo", &(cw_range_opts){.limit = 10}), "bar=1,ra=2,zi=3");
 }
 
-Test(range, composite_prefix) {
+Test(range, composite_prefix, .init = setup) {
     /* allowances (owner, spender): iterate one owner's spenders. */
     cw_buf k = {0};
     const char *pairs[][2] = {{"ann", "zoe"}, {"ann", "bob"},  {"annie", "x"},
@@ -451,7 +464,7 @@ Test(range, composite_prefix) {
     cr_assert_eq(i, 6);
 }
 
-Test(range, u64_keys_numeric_order) {
+Test(range, u64_keys_numeric_order, .init = setup) {
     uint64_t ids[] = {300, 2, 1u << 20, 1, 256, UINT64_MAX};
     for (size_t i = 0; i < 6; i++) {
         char b[8];
@@ -473,7 +486,7 @@ Test(range, u64_keys_numeric_order) {
     cr_assert_eq(n, 4);
 }
 
-Test(range, raw_prefix_and_ff_prefix) {
+Test(range, raw_prefix_and_ff_prefix, .init = setup) {
     cw_db_write(CW_LIT("a\xff\xff"
                        "1"),
                 CW_LIT("x"));
@@ -488,7 +501,7 @@ Test(range, raw_prefix_and_ff_prefix) {
     cr_assert_str_eq(collect(&r), "b=z");
 }
 
-Test(range, end_is_idempotent) {
+Test(range, end_is_idempotent, .init = setup) {
     fill_foo();
     cw_range r;
     cw_map_range_begin(&r, "foo", NULL, 0, NULL);
