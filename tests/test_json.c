@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cw_json.h"
+#include "cw_mock.h"
 
 /* --- Helpers ----------------------------------------------------------------------------- */
 
@@ -830,6 +831,82 @@ Test(json, escape_roundtrips_every_ascii_byte_and_unicode) {
                strlen(u) + 2);
     parse_buf(&b);
     cw_buf_free(&b);
+}
+
+/* Writer misuse is a bug in the caller: it aborts with a message naming the rule. */
+typedef struct misuse {
+    int scenario;
+    cw_buf out;
+} misuse;
+
+static void misuse_run(void *ctx) {
+    misuse *m = ctx;
+    cw_jw w;
+    cw_jw_init(&w, &m->out);
+    switch (m->scenario) {
+    case 0:
+        cw_jw_key(&w, "k");
+        break;
+    case 1:
+        cw_jw_arr_begin(&w);
+        cw_jw_key(&w, "k");
+        break;
+    case 2:
+        cw_jw_obj_begin(&w);
+        cw_jw_u64(&w, 1);
+        break;
+    case 3:
+        cw_jw_obj_begin(&w);
+        cw_jw_key(&w, "a");
+        cw_jw_key(&w, "b");
+        break;
+    case 4:
+        cw_jw_obj_begin(&w);
+        cw_jw_key(&w, "a");
+        cw_jw_obj_end(&w);
+        break;
+    case 5:
+        cw_jw_obj_begin(&w);
+        cw_jw_arr_end(&w);
+        break;
+    case 6:
+        cw_jw_arr_begin(&w);
+        cw_jw_obj_end(&w);
+        break;
+    case 7:
+        cw_jw_arr_end(&w);
+        break;
+    case 8:
+        for (int i = 0; i < 65; i++) cw_jw_arr_begin(&w);
+        break;
+    case 9:
+        cw_jw_null(&w);
+        cw_jw_null(&w);
+        break;
+    }
+}
+
+Test(json, writer_misuse_aborts_with_message) {
+    static const char *const want[] = {
+        "cw_jw: key outside an object",
+        "cw_jw: key outside an object",
+        "cw_jw: value inside an object without a key",
+        "cw_jw: two keys in a row",
+        "cw_jw: object key without a value",
+        "cw_jw: end does not match the open container",
+        "cw_jw: end does not match the open container",
+        "cw_jw: end without a matching begin",
+        "cw_jw: nesting deeper than 64 levels",
+        "cw_jw: more than one top-level value",
+    };
+    for (int i = 0; i < 10; i++) {
+        misuse m = {i, {0}};
+        char *msg = cw_mock_catch_abort(misuse_run, &m);
+        cr_assert_not_null(msg, "scenario %d did not abort", i);
+        cr_assert_str_eq(msg, want[i], "scenario %d", i);
+        free(msg);
+        cw_buf_free(&m.out);
+    }
 }
 
 /* --- Randomized roundtrip ---------------------------------------------------------------- */
