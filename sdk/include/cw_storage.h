@@ -135,7 +135,16 @@ typedef struct cw_range {
 /* `prefix` is a storage key prefix: cw_key_map(ns) for a whole Map (suffixes are then the full
  * encoded keys), plus cw_key_push(part) per leading part of a composite key for a prefix()
  * (suffixes are then the remaining parts, e.g. the spender in an (owner, spender) map).
- * opts may be NULL. The prefix is copied; the bounds are used only during this call. */
+ * opts may be NULL. `prefix` and the bounds are only read during this call.
+ *
+ * Example, cw20-base's all_accounts (start_after exclusive, at most `limit` accounts):
+ *   cw_range r;
+ *   cw_map_range_begin(&r, "balance", NULL, 0,
+ *                      &(cw_range_opts){.min = cw_bound_exclusive(start_after), .limit = limit});
+ *   cw_str addr, value;
+ *   while (cw_range_next(&r, &addr, &value)) cw_jw_str(&w, addr);
+ *   cw_range_end(&r);
+ */
 void cw_range_begin(cw_range *r, cw_str prefix, const cw_range_opts *opts);
 /* Shorthand: prefix = namespace + the first n_prefix_parts of a composite key. */
 void cw_map_range_begin(cw_range *r, const char *ns, const cw_str *prefix_parts,
