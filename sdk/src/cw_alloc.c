@@ -89,11 +89,14 @@ static bool heap_grow(uint32_t n) {
 
 /* --- Messages (no allocation: the allocator may be what failed) ----------------------------- */
 
-static char msg_buf[96];
+static char msg_buf[112];
 
-_Noreturn static void alloc_abort_ptr(const char *before, const void *p, const char *after) {
+/* Abort with "<op><middle>0x<hex address of p><after>". */
+_Noreturn static void alloc_abort_ptr(const char *op, const char *middle, const void *p,
+                                      const char *after) {
     size_t n = 0;
-    for (const char *s = before; *s; s++) msg_buf[n++] = *s;
+    for (const char *s = op; *s; s++) msg_buf[n++] = *s;
+    for (const char *s = middle; *s; s++) msg_buf[n++] = *s;
     msg_buf[n++] = '0';
     msg_buf[n++] = 'x';
     uintptr_t v = (uintptr_t)p;
@@ -248,26 +251,27 @@ void *cw_alloc(size_t req) {
     return b + 1;
 }
 
-/* The header of a pointer handed out by cw_alloc, or an abort naming what is wrong. */
-static cw_blk *checked_header(void *ptr) {
+/* The header of a pointer handed out by cw_alloc, or an abort naming what is wrong:
+ * "<op>: double free at 0x…" or "<op>: pointer 0x… was not allocated by cw_alloc". */
+static cw_blk *checked_header(void *ptr, const char *op) {
     unsigned char *p = ptr;
     if (!heap_start || ((uintptr_t)p & (CW_ALIGN - 1)) != 0 || p < heap_start + CW_HDR ||
         p >= heap_top) {
-        alloc_abort_ptr("cw_free: pointer ", ptr, " was not allocated by cw_alloc");
+        alloc_abort_ptr(op, ": pointer ", ptr, " was not allocated by cw_alloc");
     }
     cw_blk *b = (cw_blk *)(void *)p - 1;
     CW_UNPOISON(b, CW_HDR); /* a stale header may sit inside a poisoned free payload */
-    if (b->magic == CW_MAGIC_FREE) alloc_abort_ptr("cw_free: double free at ", ptr, "");
+    if (b->magic == CW_MAGIC_FREE) alloc_abort_ptr(op, ": double free at ", ptr, "");
     if (b->magic != CW_MAGIC_USED || b->size < CW_MIN_BLOCK ||
         b->size > (size_t)(heap_top - (unsigned char *)b)) {
-        alloc_abort_ptr("cw_free: pointer ", ptr, " was not allocated by cw_alloc");
+        alloc_abort_ptr(op, ": pointer ", ptr, " was not allocated by cw_alloc");
     }
     return b;
 }
 
 void cw_free(void *ptr) {
     if (!ptr) return;
-    cw_blk *b = checked_header(ptr);
+    cw_blk *b = checked_header(ptr, "cw_free");
     cw_blk *n = next_blk(b);
     if (n && n->magic == CW_MAGIC_FREE) {
         bin_remove(n);
@@ -287,7 +291,7 @@ void cw_free(void *ptr) {
 
 void *cw_realloc(void *ptr, size_t req) {
     if (!ptr) return cw_alloc(req);
-    cw_blk *b = checked_header(ptr);
+    cw_blk *b = checked_header(ptr, "cw_realloc");
     uint32_t size = block_size_for(req);
     uint32_t old_req = b->req;
     if (size <= b->size) { /* shrink in place */
