@@ -1,0 +1,12 @@
+;; Passes: one funcref table with a maximum of exactly 2500.
+;; wat2wasm-flags:
+(module
+  (import "env" "db_read" (func $db_read (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "allocate") (param i32) (result i32) (local.get 0))
+  (func (export "deallocate") (param i32))
+  (func (export "interface_version_8"))
+  (func (export "instantiate") (param i32 i32 i32) (result i32) (local.get 0))
+  (table 2 2500 funcref)
+  (elem (i32.const 0) 1 2)
+)
