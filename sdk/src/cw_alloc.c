@@ -110,8 +110,28 @@ _Noreturn static void alloc_abort_ptr(const char *op, const char *middle, const 
 
 /* --- Blocks and free lists ------------------------------------------------------------------ */
 
-static inline cw_links *links_of(cw_blk *b) {
-    return (cw_links *)(void *)(b + 1);
+/* A free block's links, read and written with the payload poisoned in between, so that even
+ * the first bytes of a freed payload trap under ASan. */
+static inline cw_links links_get(cw_blk *b) {
+    CW_UNPOISON(b + 1, sizeof(cw_links));
+    cw_links l = *(cw_links *)(void *)(b + 1);
+    CW_POISON(b + 1, sizeof(cw_links));
+    return l;
+}
+static inline void links_set(cw_blk *b, cw_links l) {
+    CW_UNPOISON(b + 1, sizeof(cw_links));
+    *(cw_links *)(void *)(b + 1) = l;
+    CW_POISON(b + 1, sizeof(cw_links));
+}
+static inline void set_next(cw_blk *b, cw_blk *next) {
+    cw_links l = links_get(b);
+    l.next = next;
+    links_set(b, l);
+}
+static inline void set_prev(cw_blk *b, cw_blk *prev) {
+    cw_links l = links_get(b);
+    l.prev = prev;
+    links_set(b, l);
 }
 static inline cw_blk *next_blk(cw_blk *b) {
     return b == last_blk ? NULL : (cw_blk *)(void *)((unsigned char *)b + b->size);
@@ -127,7 +147,7 @@ static int bin_of(uint32_t size) {
 
 /* Header at p becomes writable (it may lie inside a poisoned free payload). */
 static inline void touch_header(void *p) {
-    CW_UNPOISON(p, CW_HDR + sizeof(cw_links));
+    CW_UNPOISON(p, CW_HDR);
 }
 
 static void mark_used(cw_blk *b, uint32_t req) {
@@ -140,23 +160,21 @@ static void mark_used(cw_blk *b, uint32_t req) {
 static void bin_insert(cw_blk *b) {
     b->magic = CW_MAGIC_FREE;
     b->req = 0;
-    CW_UNPOISON(b, CW_HDR + sizeof(cw_links));
-    CW_POISON((unsigned char *)(b + 1) + sizeof(cw_links), b->size - CW_HDR - sizeof(cw_links));
+    CW_UNPOISON(b, CW_HDR);
+    CW_POISON(b + 1, b->size - CW_HDR);
     int bin = bin_of(b->size);
-    cw_links *l = links_of(b);
-    l->prev = NULL;
-    l->next = bins[bin];
-    if (bins[bin]) links_of(bins[bin])->prev = b;
+    links_set(b, (cw_links){.next = bins[bin], .prev = NULL});
+    if (bins[bin]) set_prev(bins[bin], b);
     bins[bin] = b;
 }
 
 static void bin_remove(cw_blk *b) {
-    cw_links *l = links_of(b);
-    if (l->prev)
-        links_of(l->prev)->next = l->next;
+    cw_links l = links_get(b);
+    if (l.prev)
+        set_next(l.prev, l.next);
     else
-        bins[bin_of(b->size)] = l->next;
-    if (l->next) links_of(l->next)->prev = l->prev;
+        bins[bin_of(b->size)] = l.next;
+    if (l.next) set_prev(l.next, l.prev);
 }
 
 /* Set b's size and fix the prev_size of the block after it. */
@@ -199,12 +217,12 @@ static uint32_t block_size_for(size_t req) {
 
 static cw_blk *find_free(uint32_t size) {
     int bin = bin_of(size);
-    for (cw_blk *b = bins[bin]; b; b = links_of(b)->next) {
+    for (cw_blk *b = bins[bin]; b; b = links_get(b).next) {
         if (b->size >= size) return b;
     }
     /* Every block in a higher class is large enough (the last class is open-ended). */
     for (int i = bin + 1; i < CW_NBINS; i++) {
-        for (cw_blk *b = bins[i]; b; b = links_of(b)->next) {
+        for (cw_blk *b = bins[i]; b; b = links_get(b).next) {
             if (b->size >= size) return b;
         }
     }
@@ -373,10 +391,10 @@ const char *cw_mock_alloc_check(void) {
     size_t listed = 0;
     for (int i = 0; i < CW_NBINS; i++) {
         cw_blk *prev = NULL;
-        for (cw_blk *f = bins[i]; f; f = links_of(f)->next) {
+        for (cw_blk *f = bins[i]; f; f = links_get(f).next) {
             if (f->magic != CW_MAGIC_FREE) return "used block in a free list";
             if (bin_of(f->size) != i) return "free block in the wrong size class";
-            if (links_of(f)->prev != prev) return "broken free-list back link";
+            if (links_get(f).prev != prev) return "broken free-list back link";
             prev = f;
             if (++listed > free_blocks) return "free list longer than free blocks";
         }
