@@ -13,7 +13,9 @@ WASM_FEATURES := -mcpu=mvp -msign-ext -mmutable-globals
 WASM_CFLAGS := --target=wasm32 $(WASM_FEATURES) -std=c11 -ffreestanding -nostdlib -Oz \
   -Wall -Wextra -Werror -Isdk/include -fno-exceptions -ffunction-sections -fdata-sections \
   -ffile-prefix-map=$(CURDIR)=.
-WASM_LDFLAGS := -Wl,--no-entry -Wl,--gc-sections -Wl,--strip-all -Wl,-z,stack-size=65536
+# Linked with wasm-ld directly: clang's driver would run wasm-opt itself with no features.
+WASM_LD := wasm-ld
+WASM_LDFLAGS := --no-entry --gc-sections --strip-all -z stack-size=65536
 WASM_BUILTINS := $(shell $(WASM_CC) --target=wasm32-wasi -print-libgcc-file-name 2>/dev/null)
 WASM_OPT_FLAGS := -Oz --mvp-features --enable-sign-ext --enable-mutable-globals --strip-debug \
   --strip-producers
@@ -57,7 +59,7 @@ define contract_rules
 $(1)_SRCS := $$(sort $$(wildcard contracts/$(1)/*.c))
 $(BUILD)/contracts/$(1).raw.wasm: $$($(1)_SRCS:%.c=$(BUILD)/obj/wasm/%.o) $(SDK_WASM_OBJS)
 	@mkdir -p $$(dir $$@)
-	$(WASM_CC) $(WASM_CFLAGS) $(WASM_LDFLAGS) $$^ $(WASM_BUILTINS) -o $$@
+	$(WASM_LD) $(WASM_LDFLAGS) $$^ $(WASM_BUILTINS) -o $$@
 $(BUILD)/contracts/$(1).wasm: $(BUILD)/contracts/$(1).raw.wasm $(BUILD)/bin/host-sim
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $$< -o $$@
 	$(BUILD)/bin/host-sim check $$@
@@ -75,6 +77,7 @@ $(BUILD)/contracts/checksums.txt: $(CONTRACT_WASMS)
 contracts: $(BUILD)/contracts/checksums.txt
 
 # --- Host tools -----------------------------------------------------------------------------
+HOST_SIM_LDLIBS := -lsodium -lsqlite3 -lsecp256k1 -ltcc -ldl -lpthread -lm
 -include host-sim/host-sim.mk
 
 # --- Tests (Criterion): tests/test_<name>.c → build/tests/test_<name> -----------------------
@@ -83,8 +86,8 @@ TEST_LIBS := -lcriterion -lgmp -lm
 # Host-side suites (simulator) bring their own rules in tests/*.mk fragments; each fragment
 # appends its run target to HOST_TEST_TARGETS and its sanitizer target to HOST_ASAN_TARGETS.
 HOST_TESTS := test_wasm_check test_engine test_gas_inject
-HOST_TEST_TARGETS :=
-HOST_ASAN_TARGETS :=
+HOST_TEST_TARGETS := test-wasm-check
+HOST_ASAN_TARGETS := test-wasm-check-asan
 -include $(sort $(wildcard tests/*.mk))
 TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 SDK_TESTS := $(filter-out $(HOST_TESTS),$(TESTS))
