@@ -24,7 +24,7 @@ static cw_error *parse_change(cw_json body, const char *what, allowance_change *
 }
 
 static cw_error *check_spender(st_ctx *c, cw_str spender) {
-    CW_TRY(cw_addr_validate(spender));
+    CW_TRY(st_addr_validate(spender));
     if (cw_str_eq(spender, c->info->sender)) return cw_errorf("Cannot set to own account");
     return NULL;
 }
@@ -92,8 +92,8 @@ static cw_error *deduct_allowance(st_ctx *c, cw_str owner, cw_u128 amount) {
 
 /* transfer_from and send_from: validate recipient then owner, spend, move. */
 static cw_error *move_from(st_ctx *c, cw_str owner, cw_str to, cw_u128 amount) {
-    CW_TRY(cw_addr_validate(to));
-    CW_TRY(cw_addr_validate(owner));
+    CW_TRY(st_addr_validate(to));
+    CW_TRY(st_addr_validate(owner));
     CW_TRY(deduct_allowance(c, owner, amount));
     CW_TRY(st_debit(&c->ledger, owner, amount));
     return st_credit(&c->ledger, to, amount);
@@ -149,7 +149,7 @@ cw_error *st_exec_burn_from(st_ctx *c, cw_json body) {
     };
     CW_TRY(st_parse_error(EXEC_MSG,
                           st_parse_struct(body, "variant Cw20ExecuteMsg::BurnFrom", fields, 2)));
-    CW_TRY(cw_addr_validate(owner));
+    CW_TRY(st_addr_validate(owner));
     CW_TRY(deduct_allowance(c, owner, amount));
     CW_TRY(st_burn_from_balance(c, owner, amount));
     from_attributes(c, "burn_from", owner, NULL, amount);

@@ -109,14 +109,14 @@ static cw_error *instantiate(const instantiate_msg *m) {
         return cw_errorf("Duplicate initial balance addresses");
     cw_u128 supply = 0;
     for (size_t i = 0; i < m->n_balances; i++) {
-        CW_TRY(cw_addr_validate(m->balances[i].address));
+        CW_TRY(st_addr_validate(m->balances[i].address));
         st_balance_save(m->balances[i].address, m->balances[i].amount);
         if (supply + m->balances[i].amount < supply) cw_abort("attempt to add with overflow");
         supply += m->balances[i].amount;
     }
     if (ti.has_minter && ti.has_cap && supply > ti.cap)
         return cw_errorf("Generic error: Initial supply greater than cap");
-    if (ti.has_minter) CW_TRY(cw_addr_validate(ti.minter));
+    if (ti.has_minter) CW_TRY(st_addr_validate(ti.minter));
     ti.total_supply = supply;
     st_token_info_save(&ti);
     if (m->has_marketing) CW_TRY(st_marketing_instantiate(&m->marketing));

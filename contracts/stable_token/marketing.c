@@ -167,7 +167,7 @@ cw_error *st_marketing_instantiate(const st_marketing_init *init) {
         CW_TRY(verify_logo(&l));
         m.logo_info = save_logo(&l);
     }
-    if (m.marketing.ptr) CW_TRY(cw_addr_validate(m.marketing));
+    if (m.marketing.ptr) CW_TRY(st_addr_validate(m.marketing));
     save_marketing(&m);
     return NULL;
 }
@@ -207,7 +207,7 @@ cw_error *st_exec_update_marketing(st_ctx *c, cw_json body) {
         if (blank(marketing)) {
             m.marketing = (cw_str){0};
         } else {
-            CW_TRY(cw_addr_validate(marketing));
+            CW_TRY(st_addr_validate(marketing));
             m.marketing = marketing;
         }
     }

@@ -27,7 +27,7 @@ cw_error *st_exec_mint(st_ctx *c, cw_json body) {
     if (ti.has_cap && ti.total_supply > ti.cap) return cw_errorf("Minting cannot exceed the cap");
     st_token_info_save(&ti);
     c->ledger.minted += amount;
-    CW_TRY(cw_addr_validate(recipient));
+    CW_TRY(st_addr_validate(recipient));
     CW_TRY(st_credit(&c->ledger, recipient, amount));
     cw_res_attr_c(c->res, "action", "mint");
     cw_res_attr(c->res, "to", recipient);
@@ -45,7 +45,7 @@ cw_error *st_exec_update_minter(st_ctx *c, cw_json body) {
     if (st_token_info_load(&ti) || !is_minter(&ti, c->info->sender))
         return cw_errorf("Unauthorized");
     if (has_new) {
-        CW_TRY(cw_addr_validate(new_minter));
+        CW_TRY(st_addr_validate(new_minter));
         ti.minter = new_minter; /* the cap stays */
     } else {
         ti.has_minter = false;

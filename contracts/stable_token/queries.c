@@ -12,7 +12,7 @@ static cw_error *query_balance(cw_json body, cw_jw *w) {
     const st_field fields[] = {{"address", ST_STRING, false, &address, NULL}};
     CW_TRY(
         st_parse_error(QUERY_MSG, st_parse_struct(body, "variant QueryMsg::Balance", fields, 1)));
-    CW_TRY(cw_addr_validate(address));
+    CW_TRY(st_addr_validate(address));
     cw_u128 balance;
     CW_TRY(st_balance_load(address, &balance));
     cw_jw_obj_begin(w);
@@ -65,8 +65,8 @@ static cw_error *query_allowance(cw_json body, cw_jw *w) {
     };
     CW_TRY(
         st_parse_error(QUERY_MSG, st_parse_struct(body, "variant QueryMsg::Allowance", fields, 2)));
-    CW_TRY(cw_addr_validate(owner));
-    CW_TRY(cw_addr_validate(spender));
+    CW_TRY(st_addr_validate(owner));
+    CW_TRY(st_addr_validate(spender));
     st_allowance a;
     bool found;
     CW_TRY(st_allowance_load(owner, spender, &a, &found));
@@ -92,7 +92,7 @@ static cw_error *query_allowance_page(cw_json body, cw_jw *w, bool by_spender) {
                                           by_spender ? "variant QueryMsg::AllSpenderAllowances"
                                                      : "variant QueryMsg::AllAllowances",
                                           fields, 3)));
-    CW_TRY(cw_addr_validate(who));
+    CW_TRY(st_addr_validate(who));
     uint32_t n = cw_page_limit(has_limit, limit, DEFAULT_LIMIT, MAX_LIMIT);
     cw_jw_obj_begin(w);
     cw_jw_key(w, "allowances");
