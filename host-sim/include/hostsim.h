@@ -1,0 +1,125 @@
+/* hostsim.h — the public C API of host-sim, Ballast's local CosmWasm chain: store code,
+ * instantiate, execute, query, migrate, sudo, bank, blocks, oracle prices, snapshots. Used by
+ * the `host-sim run` script runner, the tests and cdp-deploy. Implementation: host-sim/src/chain*.c.
+ *
+ * Every transaction (store, instantiate, execute, migrate, sudo) is atomic: on error nothing
+ * it wrote remains (contract storage, balances, code, contracts, events). Queries never write.
+ *
+ *     hs_chain_config cfg;  hs_chain_config_default(&cfg);
+ *     hs_chain *chain;  char *err = NULL;
+ *     if (hs_chain_open(&cfg, &chain, &err)) { fprintf(stderr, "%s\n", err); free(err); }
+ *     uint64_t code;  hs_result r = hs_store_code(chain, "alice", wasm, len, &code);
+ *     hs_result_free(&r);
+ *     r = hs_instantiate(chain, code, "alice", "{\"count\":0}", NULL, 0, "counter", NULL);
+ *     if (r.ok) printf("%s\n", r.address);
+ *     hs_result_free(&r);
+ *     hs_chain_close(chain);
+ */
+#ifndef HOSTSIM_H
+#define HOSTSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct hs_chain hs_chain;
+
+typedef struct hs_chain_config {
+    const char *chain_id;      /* default "ballast-local" */
+    const char *bech32_prefix; /* default "wasm" */
+    /* Directory of the persistent state (SQLite, WAL; committed per transaction). NULL: the
+     * chain lives in memory only. Opening an existing DIR continues where it stopped. */
+    const char *state_dir;
+    const char *cache_dir;       /* compiled-contract cache, default "build/cache" */
+    uint64_t genesis_height;     /* default 1 */
+    uint64_t genesis_time_ns;    /* default 1700000000000000000 (2023-11-14T22:13:20Z) */
+    uint64_t block_time_seconds; /* seconds per block for hs_block_advance(…, 0), default 5 */
+    /* Gas limit per transaction in CosmWasm gas units (SDK gas × 140,000).
+     * default 100,000,000 SDK gas = 14,000,000,000,000 CosmWasm gas. */
+    uint64_t tx_gas_limit;
+    bool trace; /* print contract debug() messages and call traces to stderr */
+} hs_chain_config;
+
+void hs_chain_config_default(hs_chain_config *cfg);
+
+/* Open a chain. Returns 0, or nonzero with *err a malloc'd message (caller frees). */
+int hs_chain_open(const hs_chain_config *cfg, hs_chain **out, char **err);
+void hs_chain_close(hs_chain *chain);
+
+/* A native coin. `amount` is a decimal Uint128 string. */
+typedef struct hs_coin {
+    const char *denom;
+    const char *amount;
+} hs_coin;
+
+/* The result of one transaction or query. Strings are malloc'd, owned by the result, freed by
+ * hs_result_free. Fields that do not apply are NULL. */
+typedef struct hs_result {
+    bool ok;
+    char *error;         /* !ok: the error message (contract error, trap, out of gas, …) */
+    char *address;       /* instantiate: the new contract's bech32 address */
+    char *data;          /* base64 of the top-level result data, or NULL when none */
+    char *events;        /* JSON array of wasmd-format events */
+    char *response;      /* the top-level contract's Response JSON as the contract returned it */
+    char *answer;        /* query: the decoded answer JSON */
+    char *checksum;      /* store: hex SHA-256 of the wasm */
+    uint64_t code_id;    /* store */
+    uint64_t gas_used;   /* CosmWasm gas units used by the whole transaction */
+} hs_result;
+
+void hs_result_free(hs_result *r);
+
+/* Addresses: `name` may be a bech32 address of this chain or an alias; aliases map to
+ * bech32(prefix, sha256(name)[0..20]). Writes the address into out (≥ 128 bytes). */
+void hs_address(hs_chain *chain, const char *name, char *out, size_t out_len);
+
+/* --- Transactions ------------------------------------------------------------------------- */
+
+/* Validate (CosmWasm rules), instrument and compile; the code id is returned in r.code_id. */
+hs_result hs_store_code(hs_chain *chain, const char *sender, const uint8_t *wasm, size_t len);
+/* admin NULL: no admin. funds are moved from sender to the contract before the call. */
+hs_result hs_instantiate(hs_chain *chain, uint64_t code_id, const char *sender, const char *msg,
+                         const hs_coin *funds, size_t n_funds, const char *label,
+                         const char *admin);
+hs_result hs_execute(hs_chain *chain, const char *contract, const char *sender, const char *msg,
+                     const hs_coin *funds, size_t n_funds);
+/* Only the contract's admin may migrate. */
+hs_result hs_migrate(hs_chain *chain, const char *contract, const char *sender,
+                     uint64_t new_code_id, const char *msg);
+hs_result hs_sudo(hs_chain *chain, const char *contract, const char *msg);
+/* A smart query (no gas limit beyond the query limit, no state change). */
+hs_result hs_query(hs_chain *chain, const char *contract, const char *msg);
+
+/* --- Bank, blocks, oracle ----------------------------------------------------------------- */
+
+/* Create coins out of thin air (a test faucet). 0 or nonzero with *err. */
+int hs_bank_mint(hs_chain *chain, const char *to, const hs_coin *coins, size_t n, char **err);
+/* Balance as a decimal string written into out (≥ 40 bytes). */
+int hs_bank_balance(hs_chain *chain, const char *address, const char *denom, char *out,
+                    size_t out_len);
+
+/* Advance `blocks` blocks and `seconds` seconds (seconds 0: blocks × block_time_seconds).
+ * Oracle price paths advance with the block time. */
+void hs_block_advance(hs_chain *chain, uint64_t blocks, uint64_t seconds);
+uint64_t hs_block_height(const hs_chain *chain);
+uint64_t hs_block_time_ns(const hs_chain *chain);
+
+/* Set a denom's price (decimal string, ≤ 18 fractional digits) now. */
+int hs_oracle_set_price(hs_chain *chain, const char *denom, const char *price, char **err);
+/* A price path that advances with block time, as JSON:
+ *   {"kind":"step","points":[[t_seconds,"price"],…]}          (relative to now)
+ *   {"kind":"linear","points":[[t_seconds,"price"],…]}
+ *   {"kind":"gbm","start":"10","drift":"0.0","volatility":"0.8","seed":7,"step_seconds":60}
+ *   {"kind":"csv","file":"path.csv"}                          (lines: seconds,price)   */
+int hs_oracle_set_path(hs_chain *chain, const char *denom, const char *path_json, char **err);
+
+/* --- Snapshots ---------------------------------------------------------------------------- */
+
+/* Capture the whole chain state; revert to it later (any number of times). */
+uint64_t hs_snapshot(hs_chain *chain);
+int hs_revert(hs_chain *chain, uint64_t snapshot, char **err);
+
+/* CosmWasm gas used by the last transaction or query. */
+uint64_t hs_last_gas_used(const hs_chain *chain);
+
+#endif
