@@ -91,9 +91,9 @@ void cw_item_save_u64(const char *ns, uint64_t v);
 cw_error *cw_map_load_u128(const char *ns, cw_str key, cw_u128 *out);
 void cw_map_save_u128(const char *ns, cw_str key, cw_u128 v);
 
-/* Parse a Uint128 JSON value ("123") / write one; exposed for query and message code. */
+/* Parse a Uint128 JSON value ("123", surrounding whitespace allowed) with serde's rules
+ * (cw_u128_parse in cw_math.h for the digits); for query and message code too. */
 cw_error *cw_u128_parse_json(cw_str json, cw_u128 *out);
-cw_error *cw_u128_parse_dec(cw_str digits, cw_u128 *out); /* bare digits, no quotes */
 
 /* --- Range iteration ------------------------------------------------------------------------- */
 

@@ -3,6 +3,7 @@
 #include "cw_query.h"
 #include "cw_host.h"
 #include "cw_json.h"
+#include "cw_math.h"
 #include "cw_storage.h"
 
 static void put_string(cw_buf *out, cw_str s) {
@@ -135,7 +136,7 @@ static cw_error *parse_oracle_price(cw_str answer, cw_buf *price, uint64_t *upda
     cw_buf time = {0};
     cw_error *err = get_string(root, "updated_at", &time);
     cw_u128 t = 0;
-    if (!err) err = cw_u128_parse_dec(cw_buf_view(&time), &t);
+    if (!err) err = cw_u128_parse(cw_buf_view(&time), &t);
     if (!err && t > UINT64_MAX) err = cw_errorf("updated_at out of range");
     cw_buf_free(&time);
     if (err) {

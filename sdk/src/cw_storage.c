@@ -2,6 +2,7 @@
  * key-value store. Layout and bound rules are documented in cw_storage.h. */
 #include "cw_storage.h"
 #include "cw_json.h"
+#include "cw_math.h"
 
 /* --- Key building ---------------------------------------------------------------------------- */
 
@@ -167,26 +168,6 @@ bool cw_map_has(const char *ns, cw_str key) {
 
 /* --- Typed values ---------------------------------------------------------------------------- */
 
-/* Digits to u128 with overflow detection, without 128-bit multiply/divide helpers:
- * v * 10 + d overflows iff v > MAX / 10, or v == MAX / 10 and d > MAX % 10 (= 5). */
-cw_error *cw_u128_parse_dec(cw_str digits, cw_u128 *out) {
-    const cw_u128 max_div10 = ((cw_u128)0x1999999999999999u << 64) | 0x9999999999999999u;
-    if (digits.len == 0) return cw_errorf("invalid Uint128 '': empty string");
-    cw_u128 v = 0;
-    for (size_t i = 0; i < digits.len; i++) {
-        char c = digits.ptr[i];
-        if (c < '0' || c > '9')
-            return cw_errorf("invalid Uint128 '%S': invalid digit found in string", digits);
-        unsigned d = (unsigned)(c - '0');
-        if (v > max_div10 || (v == max_div10 && d > 5))
-            return cw_errorf("invalid Uint128 '%S': number too large to fit in target type",
-                             digits);
-        v = (v << 3) + (v << 1) + d;
-    }
-    *out = v;
-    return NULL;
-}
-
 cw_error *cw_u128_parse_json(cw_str json, cw_u128 *out) {
     cw_json v;
     CW_TRY(cw_json_parse(json, &v));
@@ -194,7 +175,7 @@ cw_error *cw_u128_parse_json(cw_str json, cw_u128 *out) {
     cw_str digits;
     bool owned;
     CW_TRY(cw_json_string(v, &digits, &owned));
-    cw_error *err = cw_u128_parse_dec(digits, out);
+    cw_error *err = cw_u128_parse(digits, out);
     if (owned) cw_free((void *)digits.ptr);
     return err;
 }
