@@ -697,6 +697,7 @@ typedef enum call_kind { CALL_INSTANTIATE, CALL_EXECUTE, CALL_QUERY, CALL_ENV_MS
 
 typedef struct call {
     call_kind kind;
+    const char *name; /* entry point, for the missing-entry error */
     cw_execute_fn exec_fn;
     cw_query_fn query_fn;
     cw_env_msg_fn env_msg_fn;
@@ -771,6 +772,12 @@ static cw_mock_result run_call(call *c, const char *sender, const char *funds_js
                                const char *msg_json) {
     ensure_init();
     cw_mock_result r = {0};
+    if (!c->exec_fn && !c->query_fn && !c->env_msg_fn) {
+        size_t n = strlen(c->name) + 40;
+        r.error = xmalloc(n);
+        snprintf(r.error, n, "contract has no %s entry point", c->name);
+        return r;
+    }
     char *env = cw_mock_env_json();
     char *info = c->kind <= CALL_EXECUTE ? info_json(sender, funds_json) : NULL;
     c->env = cw_cstr(env);
@@ -803,32 +810,42 @@ static cw_mock_result run_call(call *c, const char *sender, const char *funds_js
 cw_mock_result cw_mock_instantiate(const char *sender, const char *funds_json,
                                    const char *msg_json) {
     call c = {.kind = CALL_INSTANTIATE,
+              .name = "instantiate",
               .exec_fn = &cw_native_entries ? cw_native_entries.instantiate : NULL};
     return run_call(&c, sender, funds_json, msg_json);
 }
 
 cw_mock_result cw_mock_execute(const char *sender, const char *funds_json, const char *msg_json) {
     call c = {.kind = CALL_EXECUTE,
+              .name = "execute",
               .exec_fn = &cw_native_entries ? cw_native_entries.execute : NULL};
     return run_call(&c, sender, funds_json, msg_json);
 }
 
 cw_mock_result cw_mock_query(const char *msg_json) {
-    call c = {.kind = CALL_QUERY, .query_fn = &cw_native_entries ? cw_native_entries.query : NULL};
+    call c = {.kind = CALL_QUERY,
+              .name = "query",
+              .query_fn = &cw_native_entries ? cw_native_entries.query : NULL};
     return run_call(&c, NULL, NULL, msg_json);
 }
 
 cw_mock_result cw_mock_migrate(const char *msg_json) {
-    call c = {.kind = CALL_ENV_MSG, .env_msg_fn = &cw_native_migrate ? cw_native_migrate : NULL};
+    call c = {.kind = CALL_ENV_MSG,
+              .name = "migrate",
+              .env_msg_fn = &cw_native_migrate ? cw_native_migrate : NULL};
     return run_call(&c, NULL, NULL, msg_json);
 }
 
 cw_mock_result cw_mock_sudo(const char *msg_json) {
-    call c = {.kind = CALL_ENV_MSG, .env_msg_fn = &cw_native_sudo ? cw_native_sudo : NULL};
+    call c = {.kind = CALL_ENV_MSG,
+              .name = "sudo",
+              .env_msg_fn = &cw_native_sudo ? cw_native_sudo : NULL};
     return run_call(&c, NULL, NULL, msg_json);
 }
 
 cw_mock_result cw_mock_reply(const char *msg_json) {
-    call c = {.kind = CALL_ENV_MSG, .env_msg_fn = &cw_native_reply ? cw_native_reply : NULL};
+    call c = {.kind = CALL_ENV_MSG,
+              .name = "reply",
+              .env_msg_fn = &cw_native_reply ? cw_native_reply : NULL};
     return run_call(&c, NULL, NULL, msg_json);
 }
