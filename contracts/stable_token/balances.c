@@ -39,56 +39,34 @@ cw_error *st_burn_from_balance(st_ctx *c, cw_str owner, cw_u128 amount) {
 }
 
 /* transfer and send share everything but the hook message and the action name. */
-static cw_error *move_own(st_ctx *c, cw_str to, cw_u128 amount) {
-    CW_TRY(st_addr_validate(to));
-    CW_TRY(st_debit(&c->ledger, c->info->sender, amount));
-    return st_credit(&c->ledger, to, amount);
-}
-
-cw_error *st_exec_transfer(st_ctx *c, cw_json body) {
-    cw_str recipient;
-    cw_u128 amount;
-    const st_field fields[] = {
-        {"recipient", ST_STRING, false, &recipient, NULL},
-        {"amount", ST_U128, false, &amount, NULL},
-    };
-    CW_TRY(st_parse_error("cw20::msg::Cw20ExecuteMsg",
-                          st_parse_struct(body, "variant Cw20ExecuteMsg::Transfer", fields, 2)));
-    CW_TRY(move_own(c, recipient, amount));
-    cw_res_attr_c(c->res, "action", "transfer");
+static cw_error *move_own(st_ctx *c, const st_msg *m, const char *action) {
+    CW_TRY(st_addr_validate(m->who));
+    CW_TRY(st_debit(&c->ledger, c->info->sender, m->amount));
+    CW_TRY(st_credit(&c->ledger, m->who, m->amount));
+    cw_res_attr_c(c->res, "action", action);
     cw_res_attr(c->res, "from", c->info->sender);
-    cw_res_attr(c->res, "to", recipient);
-    cw_res_attr_u128(c->res, "amount", amount);
+    cw_res_attr(c->res, "to", m->who);
+    cw_res_attr_u128(c->res, "amount", m->amount);
     return NULL;
 }
 
-cw_error *st_exec_burn(st_ctx *c, cw_json body) {
-    cw_u128 amount;
-    const st_field fields[] = {{"amount", ST_U128, false, &amount, NULL}};
-    CW_TRY(st_parse_error("cw20::msg::Cw20ExecuteMsg",
-                          st_parse_struct(body, "variant Cw20ExecuteMsg::Burn", fields, 1)));
-    CW_TRY(st_burn_from_balance(c, c->info->sender, amount));
+/* {recipient, amount} */
+cw_error *st_exec_transfer(st_ctx *c, const st_msg *m) {
+    return move_own(c, m, "transfer");
+}
+
+/* {amount} */
+cw_error *st_exec_burn(st_ctx *c, const st_msg *m) {
+    CW_TRY(st_burn_from_balance(c, c->info->sender, m->amount));
     cw_res_attr_c(c->res, "action", "burn");
     cw_res_attr(c->res, "from", c->info->sender);
-    cw_res_attr_u128(c->res, "amount", amount);
+    cw_res_attr_u128(c->res, "amount", m->amount);
     return NULL;
 }
 
-cw_error *st_exec_send(st_ctx *c, cw_json body) {
-    cw_str contract, msg;
-    cw_u128 amount;
-    const st_field fields[] = {
-        {"contract", ST_STRING, false, &contract, NULL},
-        {"amount", ST_U128, false, &amount, NULL},
-        {"msg", ST_BINARY, false, &msg, NULL},
-    };
-    CW_TRY(st_parse_error("cw20::msg::Cw20ExecuteMsg",
-                          st_parse_struct(body, "variant Cw20ExecuteMsg::Send", fields, 3)));
-    CW_TRY(move_own(c, contract, amount));
-    cw_res_attr_c(c->res, "action", "send");
-    cw_res_attr(c->res, "from", c->info->sender);
-    cw_res_attr(c->res, "to", contract);
-    cw_res_attr_u128(c->res, "amount", amount);
-    st_add_receive_msg(c->res, contract, c->info->sender, amount, msg);
+/* {contract, amount, msg} */
+cw_error *st_exec_send(st_ctx *c, const st_msg *m) {
+    CW_TRY(move_own(c, m, "send"));
+    st_add_receive_msg(c->res, m->who, c->info->sender, m->amount, m->binary);
     return NULL;
 }

@@ -15,47 +15,41 @@ typedef struct initial_balance {
 
 typedef struct instantiate_msg {
     st_token_info info; /* name, symbol, decimals, minter, cap */
-    initial_balance *balances;
-    size_t n_balances;
-    bool has_marketing;
-    st_marketing_init marketing;
+    cw_json balances, mint, marketing;
+    bool has_mint, has_marketing;
+    initial_balance *rows;
+    size_t n_rows;
+    st_marketing_init marketing_init;
 } instantiate_msg;
 
+static const st_field INIT_FIELDS[] = {
+    ST_REQ(instantiate_msg, "name", ST_STRING, info.name),
+    ST_REQ(instantiate_msg, "symbol", ST_STRING, info.symbol),
+    ST_REQ(instantiate_msg, "decimals", ST_U8, info.decimals),
+    ST_REQ(instantiate_msg, "initial_balances", ST_RAW, balances),
+    ST_OPT(instantiate_msg, "mint", ST_RAW, mint, has_mint),
+    ST_OPT(instantiate_msg, "marketing", ST_RAW, marketing, has_marketing),
+};
+
+static const st_field COIN_FIELDS[] = {
+    ST_REQ(initial_balance, "address", ST_STRING, address),
+    ST_REQ(initial_balance, "amount", ST_U128, amount),
+};
+
 static cw_error *parse_instantiate(cw_json msg, instantiate_msg *m) {
-    cw_json balances, mint = {0}, marketing = {0};
-    bool has_mint = false;
-    *m = (instantiate_msg){0};
-    const st_field fields[] = {
-        {"name", ST_STRING, false, &m->info.name, NULL},
-        {"symbol", ST_STRING, false, &m->info.symbol, NULL},
-        {"decimals", ST_U8, false, &m->info.decimals, NULL},
-        {"initial_balances", ST_RAW, false, &balances, NULL},
-        {"mint", ST_RAW, true, &mint, &has_mint},
-        {"marketing", ST_RAW, true, &marketing, &m->has_marketing},
-    };
-    CW_TRY(st_parse_struct(msg, "InstantiateMsg", fields, 6));
-    if (balances.type != CW_JSON_ARRAY)
-        return cw_errorf("invalid type: %S, expected a sequence", balances.text);
-    m->n_balances = cw_json_len(balances);
-    m->balances = st_hold(cw_alloc(sizeof *m->balances * (m->n_balances + 1)));
-    cw_json_iter it = cw_json_iter_begin(balances);
+    CW_TRY(st_parse_struct(msg, "InstantiateMsg", INIT_FIELDS, 6, m));
+    if (m->balances.type != CW_JSON_ARRAY)
+        return cw_errorf("invalid type: %S, expected a sequence", m->balances.text);
+    m->n_rows = cw_json_len(m->balances);
+    m->rows = st_hold(cw_alloc(sizeof *m->rows * (m->n_rows + 1)));
+    cw_json_iter it = cw_json_iter_begin(m->balances);
     cw_json row;
-    for (size_t i = 0; cw_json_next(&it, NULL, &row); i++) {
-        const st_field coin[] = {
-            {"address", ST_STRING, false, &m->balances[i].address, NULL},
-            {"amount", ST_U128, false, &m->balances[i].amount, NULL},
-        };
-        CW_TRY(st_parse_struct(row, "Cw20Coin", coin, 2));
-    }
-    m->info.has_minter = has_mint;
-    if (has_mint) {
-        const st_field mf[] = {
-            {"minter", ST_STRING, false, &m->info.minter, NULL},
-            {"cap", ST_U128, true, &m->info.cap, &m->info.has_cap},
-        };
-        CW_TRY(st_parse_struct(mint, "MinterResponse", mf, 2));
-    }
-    if (m->has_marketing) CW_TRY(st_marketing_parse(marketing, &m->marketing));
+    for (size_t i = 0; cw_json_next(&it, NULL, &row); i++)
+        CW_TRY(st_parse_struct(row, "Cw20Coin", COIN_FIELDS, 2, &m->rows[i]));
+    m->info.has_minter = m->has_mint;
+    if (m->has_mint)
+        CW_TRY(st_parse_struct(m->mint, "MinterResponse", st_minter_fields, 2, &m->info));
+    if (m->has_marketing) CW_TRY(st_marketing_parse(m->marketing, &m->marketing_init));
     return NULL;
 }
 
@@ -105,28 +99,27 @@ static cw_error *instantiate(const instantiate_msg *m) {
         return cw_errorf(
             "Generic error: Ticker symbol is not in expected format [a-zA-Z\\-]{3,12}");
     if (ti.decimals > 18) return cw_errorf("Generic error: Decimals must not exceed 18");
-    if (has_duplicate(m->balances, m->n_balances))
-        return cw_errorf("Duplicate initial balance addresses");
+    if (has_duplicate(m->rows, m->n_rows)) return cw_errorf("Duplicate initial balance addresses");
     cw_u128 supply = 0;
-    for (size_t i = 0; i < m->n_balances; i++) {
-        CW_TRY(st_addr_validate(m->balances[i].address));
-        st_balance_save(m->balances[i].address, m->balances[i].amount);
-        if (supply + m->balances[i].amount < supply) cw_abort("attempt to add with overflow");
-        supply += m->balances[i].amount;
+    for (size_t i = 0; i < m->n_rows; i++) {
+        CW_TRY(st_addr_validate(m->rows[i].address));
+        st_balance_save(m->rows[i].address, m->rows[i].amount);
+        if (supply + m->rows[i].amount < supply) cw_abort("attempt to add with overflow");
+        supply += m->rows[i].amount;
     }
     if (ti.has_minter && ti.has_cap && supply > ti.cap)
         return cw_errorf("Generic error: Initial supply greater than cap");
     if (ti.has_minter) CW_TRY(st_addr_validate(ti.minter));
     ti.total_supply = supply;
     st_token_info_save(&ti);
-    if (m->has_marketing) CW_TRY(st_marketing_instantiate(&m->marketing));
+    if (m->has_marketing) CW_TRY(st_marketing_instantiate(&m->marketing_init));
     return NULL;
 }
 
 static cw_error *st_instantiate(const cw_env *env, const cw_info *info, cw_json msg,
                                 cw_response *res) {
     (void)env, (void)info, (void)res;
-    instantiate_msg m;
+    instantiate_msg m = {0};
     cw_error *err = st_parse_error(INIT_MSG, parse_instantiate(msg, &m));
     if (!err) err = instantiate(&m);
     st_release_all();
@@ -135,42 +128,69 @@ static cw_error *st_instantiate(const cw_env *env, const cw_info *info, cw_json 
 
 /* --- Execute --------------------------------------------------------------------------------- */
 
-typedef cw_error *(*exec_fn)(st_ctx *c, cw_json body);
+#define M_REQ(name, kind, member) ST_REQ(st_msg, name, kind, member)
+#define AMOUNT M_REQ("amount", ST_U128, amount)
+#define MSG M_REQ("msg", ST_BINARY, binary)
+#define EXPIRES ST_OPT(st_msg, "expires", ST_EXPIRATION, expires, has_expires)
+
+static const st_field TRANSFER[] = {M_REQ("recipient", ST_STRING, who), AMOUNT};
+static const st_field BURN[] = {AMOUNT};
+static const st_field SEND[] = {M_REQ("contract", ST_STRING, who), AMOUNT, MSG};
+static const st_field ALLOWANCE[] = {M_REQ("spender", ST_STRING, who), AMOUNT, EXPIRES};
+static const st_field TRANSFER_FROM[] = {M_REQ("owner", ST_STRING, who),
+                                         M_REQ("recipient", ST_STRING, to), AMOUNT};
+static const st_field SEND_FROM[] = {M_REQ("owner", ST_STRING, who),
+                                     M_REQ("contract", ST_STRING, to), AMOUNT, MSG};
+static const st_field BURN_FROM[] = {M_REQ("owner", ST_STRING, who), AMOUNT};
+static const st_field MINT[] = {M_REQ("recipient", ST_STRING, who), AMOUNT};
+static const st_field UPDATE_MINTER[] = {ST_OPT(st_msg, "new_minter", ST_STRING, who, has_who)};
+static const st_field UPDATE_MARKETING[] = {
+    ST_OPT(st_msg, "project", ST_STRING, text, has_text),
+    ST_OPT(st_msg, "description", ST_STRING, to, has_to),
+    ST_OPT(st_msg, "marketing", ST_STRING, mkt, has_mkt),
+};
+
+typedef struct exec_variant {
+    const char *what;
+    const st_field *fields;
+    uint8_t n_fields;
+    st_exec_fn run;
+} exec_variant;
+
+/* cw20::msg::Cw20ExecuteMsg in declaration order (serde lists variants in this order);
+ * upload_logo (a newtype variant around Logo) is handled apart. */
+static const char *const VARIANTS[] = {
+    "transfer",  "burn",      "send", "increase_allowance", "decrease_allowance", "transfer_from",
+    "send_from", "burn_from", "mint", "update_minter",      "update_marketing",   "upload_logo",
+    NULL};
+static const exec_variant EXECS[] = {
+    {"variant Cw20ExecuteMsg::Transfer", TRANSFER, 2, st_exec_transfer},
+    {"variant Cw20ExecuteMsg::Burn", BURN, 1, st_exec_burn},
+    {"variant Cw20ExecuteMsg::Send", SEND, 3, st_exec_send},
+    {"variant Cw20ExecuteMsg::IncreaseAllowance", ALLOWANCE, 3, st_exec_increase_allowance},
+    {"variant Cw20ExecuteMsg::DecreaseAllowance", ALLOWANCE, 3, st_exec_decrease_allowance},
+    {"variant Cw20ExecuteMsg::TransferFrom", TRANSFER_FROM, 3, st_exec_transfer_from},
+    {"variant Cw20ExecuteMsg::SendFrom", SEND_FROM, 4, st_exec_send_from},
+    {"variant Cw20ExecuteMsg::BurnFrom", BURN_FROM, 2, st_exec_burn_from},
+    {"variant Cw20ExecuteMsg::Mint", MINT, 2, st_exec_mint},
+    {"variant Cw20ExecuteMsg::UpdateMinter", UPDATE_MINTER, 1, st_exec_update_minter},
+    {"variant Cw20ExecuteMsg::UpdateMarketing", UPDATE_MARKETING, 3, st_exec_update_marketing},
+};
 
 static cw_error *dispatch(st_ctx *c, cw_json msg) {
-    /* Cw20ExecuteMsg's variants in declaration order (serde lists them in this order). */
-    static const char *const variants[] = {"transfer",
-                                           "burn",
-                                           "send",
-                                           "increase_allowance",
-                                           "decrease_allowance",
-                                           "transfer_from",
-                                           "send_from",
-                                           "burn_from",
-                                           "mint",
-                                           "update_minter",
-                                           "update_marketing",
-                                           "upload_logo",
-                                           NULL};
-    static const exec_fn handlers[] = {
-        st_exec_transfer,
-        st_exec_burn,
-        st_exec_send,
-        st_exec_increase_allowance,
-        st_exec_decrease_allowance,
-        st_exec_transfer_from,
-        st_exec_send_from,
-        st_exec_burn_from,
-        st_exec_mint,
-        st_exec_update_minter,
-        st_exec_update_marketing,
-        st_exec_upload_logo,
-    };
     size_t which;
     cw_json body;
     CW_TRY(st_parse_error(EXEC_MSG,
-                          st_parse_enum(msg, "enum Cw20ExecuteMsg", variants, &which, &body)));
-    CW_TRY(handlers[which](c, body));
+                          st_parse_enum(msg, "enum Cw20ExecuteMsg", VARIANTS, &which, &body)));
+    if (which == 11) {
+        CW_TRY(st_exec_upload_logo(c, body));
+    } else {
+        st_msg m = {0};
+        const exec_variant *v = &EXECS[which];
+        CW_TRY(
+            st_parse_error(EXEC_MSG, st_parse_struct(body, v->what, v->fields, v->n_fields, &m)));
+        CW_TRY(v->run(c, &m));
+    }
     return st_ledger_check(&c->ledger);
 }
 

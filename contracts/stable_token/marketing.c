@@ -3,7 +3,6 @@
  * §4–§6; stored as Items "marketing_info" and "logo". */
 #include "token.h"
 
-#define EXEC_MSG "cw20::msg::Cw20ExecuteMsg"
 #define LOGO_SIZE_CAP 5120
 
 static const char NS_MARKETING[] = "marketing_info";
@@ -122,6 +121,20 @@ static void save_marketing(const marketing_info *m) {
     cw_buf_free(&out);
 }
 
+/* MarketingInfoResponse as stored, the logo still raw. */
+typedef struct stored_marketing {
+    cw_str project, description, marketing;
+    cw_json logo;
+    bool has_project, has_description, has_marketing, has_logo;
+} stored_marketing;
+
+static const st_field MARKETING_FIELDS[] = {
+    ST_OPT(stored_marketing, "project", ST_STRING, project, has_project),
+    ST_OPT(stored_marketing, "description", ST_STRING, description, has_description),
+    ST_OPT(stored_marketing, "logo", ST_RAW, logo, has_logo),
+    ST_OPT(stored_marketing, "marketing", ST_STRING, marketing, has_marketing),
+};
+
 /* Load the stored marketing info; false when there is none. */
 static cw_error *load_marketing(marketing_info *m, bool *found) {
     *m = (marketing_info){{0}, {0}, {0}, {0}};
@@ -129,34 +142,29 @@ static cw_error *load_marketing(marketing_info *m, bool *found) {
     *found = cw_item_load(NS_MARKETING, &raw);
     if (!*found) return NULL;
     st_hold((void *)raw.ptr);
-    cw_json root, logo_json = {0};
-    bool has_logo = false;
+    cw_json root;
+    stored_marketing s = {0};
     CW_TRY(cw_json_parse(raw, &root));
-    const st_field fields[] = {
-        {"project", ST_STRING, true, &m->project, NULL},
-        {"description", ST_STRING, true, &m->description, NULL},
-        {"logo", ST_RAW, true, &logo_json, &has_logo},
-        {"marketing", ST_STRING, true, &m->marketing, NULL},
-    };
-    CW_TRY(st_parse_struct(root, "MarketingInfoResponse", fields, 4));
-    if (has_logo) m->logo_info = logo_json.text;
+    CW_TRY(st_parse_struct(root, "MarketingInfoResponse", MARKETING_FIELDS, 4, &s));
+    m->project = s.project;
+    m->description = s.description;
+    m->marketing = s.marketing;
+    if (s.has_logo) m->logo_info = s.logo.text;
     return NULL;
 }
 
+static const st_field INIT_MARKETING_FIELDS[] = {
+    ST_OPT(st_marketing_init, "project", ST_STRING, project, has_project),
+    ST_OPT(st_marketing_init, "description", ST_STRING, description, has_description),
+    ST_OPT(st_marketing_init, "marketing", ST_STRING, marketing, has_marketing),
+    ST_OPT(st_marketing_init, "logo", ST_RAW, logo, has_logo),
+};
+
 cw_error *st_marketing_parse(cw_json v, st_marketing_init *m) {
-    *m = (st_marketing_init){{0}, {0}, {0}, false, {0}};
-    const st_field fields[] = {
-        {"project", ST_STRING, true, &m->project, NULL},
-        {"description", ST_STRING, true, &m->description, NULL},
-        {"marketing", ST_STRING, true, &m->marketing, NULL},
-        {"logo", ST_RAW, true, &m->logo, &m->has_logo},
-    };
-    CW_TRY(st_parse_struct(v, "InstantiateMarketingInfo", fields, 4));
-    if (m->has_logo) {
-        logo l;
-        CW_TRY(parse_logo(m->logo, &l));
-    }
-    return NULL;
+    *m = (st_marketing_init){0};
+    CW_TRY(st_parse_struct(v, "InstantiateMarketingInfo", INIT_MARKETING_FIELDS, 4, m));
+    logo l;
+    return m->has_logo ? parse_logo(m->logo, &l) : NULL;
 }
 
 cw_error *st_marketing_instantiate(const st_marketing_init *init) {
@@ -167,7 +175,7 @@ cw_error *st_marketing_instantiate(const st_marketing_init *init) {
         CW_TRY(verify_logo(&l));
         m.logo_info = save_logo(&l);
     }
-    if (m.marketing.ptr) CW_TRY(st_addr_validate(m.marketing));
+    if (init->has_marketing) CW_TRY(st_addr_validate(m.marketing));
     save_marketing(&m);
     return NULL;
 }
@@ -188,40 +196,33 @@ static cw_error *authorize(st_ctx *c, const marketing_info *m, bool found) {
     return NULL;
 }
 
-cw_error *st_exec_update_marketing(st_ctx *c, cw_json body) {
-    cw_str project = {0}, description = {0}, marketing = {0};
-    const st_field fields[] = {
-        {"project", ST_STRING, true, &project, NULL},
-        {"description", ST_STRING, true, &description, NULL},
-        {"marketing", ST_STRING, true, &marketing, NULL},
-    };
-    CW_TRY(st_parse_error(
-        EXEC_MSG, st_parse_struct(body, "variant Cw20ExecuteMsg::UpdateMarketing", fields, 3)));
-    marketing_info m;
+/* {project?, description?, marketing?} in m->text, m->to, m->mkt. */
+cw_error *st_exec_update_marketing(st_ctx *c, const st_msg *m) {
+    marketing_info info;
     bool found;
-    if (load_marketing(&m, &found)) return cw_errorf("Unauthorized");
-    CW_TRY(authorize(c, &m, found));
-    if (project.ptr) m.project = blank(project) ? (cw_str){0} : project;
-    if (description.ptr) m.description = blank(description) ? (cw_str){0} : description;
-    if (marketing.ptr) {
-        if (blank(marketing)) {
-            m.marketing = (cw_str){0};
+    if (load_marketing(&info, &found)) return cw_errorf("Unauthorized");
+    CW_TRY(authorize(c, &info, found));
+    if (m->has_text) info.project = blank(m->text) ? (cw_str){0} : m->text;
+    if (m->has_to) info.description = blank(m->to) ? (cw_str){0} : m->to;
+    if (m->has_mkt) {
+        if (blank(m->mkt)) {
+            info.marketing = (cw_str){0};
         } else {
-            CW_TRY(st_addr_validate(marketing));
-            m.marketing = marketing;
+            CW_TRY(st_addr_validate(m->mkt));
+            info.marketing = m->mkt;
         }
     }
-    if (!m.project.ptr && !m.description.ptr && !m.marketing.ptr && !m.logo_info.ptr)
+    if (!info.project.ptr && !info.description.ptr && !info.marketing.ptr && !info.logo_info.ptr)
         cw_item_remove(NS_MARKETING);
     else
-        save_marketing(&m);
+        save_marketing(&info);
     cw_res_attr_c(c->res, "action", "update_marketing");
     return NULL;
 }
 
 cw_error *st_exec_upload_logo(st_ctx *c, cw_json body) {
     logo l;
-    CW_TRY(st_parse_error(EXEC_MSG, parse_logo(body, &l)));
+    CW_TRY(st_parse_error("cw20::msg::Cw20ExecuteMsg", parse_logo(body, &l)));
     marketing_info m;
     bool found;
     if (load_marketing(&m, &found) || !found) return cw_errorf("Unauthorized");

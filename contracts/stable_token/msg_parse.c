@@ -198,29 +198,31 @@ cw_error *st_parse_enum(cw_json v, const char *what, const char *const *variants
     return e;
 }
 
-static cw_error *parse_field(const st_field *f, cw_json v) {
+static cw_error *parse_field(const st_field *f, cw_json v, char *base) {
+    void *out = base + f->offset;
     switch (f->kind) {
     case ST_STRING:
-        return st_json_string(v, (cw_str *)f->out);
+        return st_json_string(v, (cw_str *)out);
     case ST_U128:
-        return st_parse_u128_value(v, (cw_u128 *)f->out);
+        return st_parse_u128_value(v, (cw_u128 *)out);
     case ST_U8:
-        return parse_small_uint(v, "u8", 0xFF, (uint32_t *)f->out);
+        return parse_small_uint(v, "u8", 0xFF, (uint32_t *)out);
     case ST_U32:
-        return parse_small_uint(v, "u32", 0xFFFFFFFFu, (uint32_t *)f->out);
+        return parse_small_uint(v, "u32", 0xFFFFFFFFu, (uint32_t *)out);
     case ST_BINARY:
-        return st_parse_binary(v, (cw_str *)f->out);
+        return st_parse_binary(v, (cw_str *)out);
     case ST_EXPIRATION:
-        return st_parse_expiration(v, (st_expiration *)f->out);
+        return st_parse_expiration(v, (st_expiration *)out);
     default:
-        *(cw_json *)f->out = v;
+        *(cw_json *)out = v;
         return NULL;
     }
 }
 
 #define ST_MAX_FIELDS 8
 
-cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields, size_t n) {
+cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields, size_t n,
+                          void *base) {
     if (obj.type != CW_JSON_OBJECT) {
         cw_buf exp = {0};
         cw_buf_printf(&exp, "struct %s", what);
@@ -256,8 +258,8 @@ cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields,
         if (seen[i]) return cw_errorf("duplicate field `%s`", fields[i].name);
         seen[i] = true;
         if (fields[i].optional && v.type == CW_JSON_NULL) continue;
-        CW_TRY(parse_field(&fields[i], v));
-        if (fields[i].present) *fields[i].present = true;
+        CW_TRY(parse_field(&fields[i], v, base));
+        if (fields[i].present) *(bool *)((char *)base + fields[i].present) = true;
     }
     for (size_t i = 0; i < n; i++)
         if (!seen[i] && !fields[i].optional) return cw_errorf("missing field `%s`", fields[i].name);

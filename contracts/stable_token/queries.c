@@ -3,18 +3,22 @@
  * (SPEC.md §5): pagination default 10, at most 30, start_after exclusive on raw key bytes. */
 #include "token.h"
 
-#define QUERY_MSG "cw20_base::msg::QueryMsg"
 #define DEFAULT_LIMIT 10
 #define MAX_LIMIT 30
 
-static cw_error *query_balance(cw_json body, cw_jw *w) {
-    cw_str address;
-    const st_field fields[] = {{"address", ST_STRING, false, &address, NULL}};
-    CW_TRY(
-        st_parse_error(QUERY_MSG, st_parse_struct(body, "variant QueryMsg::Balance", fields, 1)));
-    CW_TRY(st_addr_validate(address));
+/* Every query's fields; which a variant uses is in its field table below. */
+typedef struct query_msg {
+    cw_str who;         /* address / owner / spender */
+    cw_str spender;     /* allowance's spender */
+    cw_str start_after; /* NULL ptr = None */
+    uint32_t limit;
+    bool has_start_after, has_limit;
+} query_msg;
+
+static cw_error *query_balance(const query_msg *q, cw_jw *w) {
+    CW_TRY(st_addr_validate(q->who));
     cw_u128 balance;
-    CW_TRY(st_balance_load(address, &balance));
+    CW_TRY(st_balance_load(q->who, &balance));
     cw_jw_obj_begin(w);
     cw_jw_key(w, "balance");
     cw_jw_u128_str(w, balance);
@@ -22,7 +26,8 @@ static cw_error *query_balance(cw_json body, cw_jw *w) {
     return NULL;
 }
 
-static cw_error *query_token_info(cw_jw *w) {
+static cw_error *query_token_info(const query_msg *q, cw_jw *w) {
+    (void)q;
     st_token_info ti;
     CW_TRY(st_token_info_load(&ti));
     cw_jw_obj_begin(w);
@@ -38,7 +43,8 @@ static cw_error *query_token_info(cw_jw *w) {
     return NULL;
 }
 
-static cw_error *query_minter(cw_jw *w) {
+static cw_error *query_minter(const query_msg *q, cw_jw *w) {
+    (void)q;
     st_token_info ti;
     CW_TRY(st_token_info_load(&ti));
     if (!ti.has_minter) {
@@ -57,62 +63,34 @@ static cw_error *query_minter(cw_jw *w) {
     return NULL;
 }
 
-static cw_error *query_allowance(cw_json body, cw_jw *w) {
-    cw_str owner, spender;
-    const st_field fields[] = {
-        {"owner", ST_STRING, false, &owner, NULL},
-        {"spender", ST_STRING, false, &spender, NULL},
-    };
-    CW_TRY(
-        st_parse_error(QUERY_MSG, st_parse_struct(body, "variant QueryMsg::Allowance", fields, 2)));
-    CW_TRY(st_addr_validate(owner));
-    CW_TRY(st_addr_validate(spender));
+static cw_error *query_allowance(const query_msg *q, cw_jw *w) {
+    CW_TRY(st_addr_validate(q->who));
+    CW_TRY(st_addr_validate(q->spender));
     st_allowance a;
     bool found;
-    CW_TRY(st_allowance_load(owner, spender, &a, &found));
+    CW_TRY(st_allowance_load(q->who, q->spender, &a, &found));
     cw_jw_obj_begin(w);
     st_write_allowance_members(w, &a);
     cw_jw_obj_end(w);
     return NULL;
 }
 
-/* all_allowances (by owner, listing spenders) and all_spender_allowances (by spender, listing
- * owners): one prefix range over "allowance" or its mirror "allowance_spender". */
-static cw_error *query_allowance_page(cw_json body, cw_jw *w, bool by_spender) {
-    cw_str who, start_after = {0};
-    uint32_t limit = 0;
-    bool has_limit = false;
-    const st_field fields[] = {
-        {by_spender ? "spender" : "owner", ST_STRING, false, &who, NULL},
-        {"start_after", ST_STRING, true, &start_after, NULL},
-        {"limit", ST_U32, true, &limit, &has_limit},
-    };
-    CW_TRY(st_parse_error(QUERY_MSG,
-                          st_parse_struct(body,
-                                          by_spender ? "variant QueryMsg::AllSpenderAllowances"
-                                                     : "variant QueryMsg::AllAllowances",
-                                          fields, 3)));
-    CW_TRY(st_addr_validate(who));
-    uint32_t n = cw_page_limit(has_limit, limit, DEFAULT_LIMIT, MAX_LIMIT);
-    cw_jw_obj_begin(w);
-    cw_jw_key(w, "allowances");
-    cw_jw_arr_begin(w);
+/* One page of a map under `prefix_part` (NULL: the whole map); each item written by `item`. */
+typedef cw_error *(*page_item_fn)(cw_jw *w, cw_str key, cw_str value, const char *name);
+
+static cw_error *page(const query_msg *q, cw_jw *w, const char *list, const char *ns,
+                      const cw_str *prefix_part, page_item_fn item, const char *name) {
+    uint32_t n = cw_page_limit(q->has_limit, q->limit, DEFAULT_LIMIT, MAX_LIMIT);
     cw_error *err = NULL;
+    cw_jw_obj_begin(w);
+    cw_jw_key(w, list);
+    cw_jw_arr_begin(w);
     if (n > 0) {
-        cw_range_opts opts = {.min = cw_bound_exclusive(start_after), .limit = n};
+        cw_range_opts opts = {.min = cw_bound_exclusive(q->start_after), .limit = n};
         cw_range r;
-        cw_map_range_begin(&r, by_spender ? "allowance_spender" : "allowance", &who, 1, &opts);
+        cw_map_range_begin(&r, ns, prefix_part, prefix_part ? 1 : 0, &opts);
         cw_str key, value;
-        while (!err && cw_range_next(&r, &key, &value)) {
-            st_allowance a;
-            err = st_allowance_parse(value, &a);
-            if (err) break;
-            cw_jw_obj_begin(w);
-            cw_jw_key(w, by_spender ? "owner" : "spender");
-            cw_jw_str(w, key);
-            st_write_allowance_members(w, &a);
-            cw_jw_obj_end(w);
-        }
+        while (!err && cw_range_next(&r, &key, &value)) err = item(w, key, value, name);
         cw_range_end(&r);
     }
     cw_jw_arr_end(w);
@@ -120,72 +98,99 @@ static cw_error *query_allowance_page(cw_json body, cw_jw *w, bool by_spender) {
     return err;
 }
 
-static cw_error *query_all_accounts(cw_json body, cw_jw *w) {
-    cw_str start_after = {0};
-    uint32_t limit = 0;
-    bool has_limit = false;
-    const st_field fields[] = {
-        {"start_after", ST_STRING, true, &start_after, NULL},
-        {"limit", ST_U32, true, &limit, &has_limit},
-    };
-    CW_TRY(st_parse_error(QUERY_MSG,
-                          st_parse_struct(body, "variant QueryMsg::AllAccounts", fields, 2)));
-    uint32_t n = cw_page_limit(has_limit, limit, DEFAULT_LIMIT, MAX_LIMIT);
+static cw_error *allowance_item(cw_jw *w, cw_str key, cw_str value, const char *name) {
+    st_allowance a;
+    CW_TRY(st_allowance_parse(value, &a));
     cw_jw_obj_begin(w);
-    cw_jw_key(w, "accounts");
-    cw_jw_arr_begin(w);
-    if (n > 0) {
-        cw_range_opts opts = {.min = cw_bound_exclusive(start_after), .limit = n};
-        cw_range r;
-        cw_map_range_begin(&r, "balance", NULL, 0, &opts);
-        cw_str key, value;
-        while (cw_range_next(&r, &key, &value)) cw_jw_str(w, key);
-        cw_range_end(&r);
-    }
-    cw_jw_arr_end(w);
+    cw_jw_key(w, name);
+    cw_jw_str(w, key);
+    st_write_allowance_members(w, &a);
     cw_jw_obj_end(w);
     return NULL;
 }
 
-/* A variant with no fields ({} only). */
-static cw_error *no_fields(cw_json body, const char *what) {
-    return st_parse_error(QUERY_MSG, st_parse_struct(body, what, NULL, 0));
+static cw_error *account_item(cw_jw *w, cw_str key, cw_str value, const char *name) {
+    (void)value, (void)name;
+    cw_jw_str(w, key);
+    return NULL;
 }
+
+/* all_allowances: by owner, listing spenders. */
+static cw_error *query_all_allowances(const query_msg *q, cw_jw *w) {
+    CW_TRY(st_addr_validate(q->who));
+    return page(q, w, "allowances", "allowance", &q->who, allowance_item, "spender");
+}
+
+/* all_spender_allowances: by spender, listing owners (the "allowance_spender" mirror). */
+static cw_error *query_all_spender_allowances(const query_msg *q, cw_jw *w) {
+    CW_TRY(st_addr_validate(q->who));
+    return page(q, w, "allowances", "allowance_spender", &q->who, allowance_item, "owner");
+}
+
+static cw_error *query_all_accounts(const query_msg *q, cw_jw *w) {
+    return page(q, w, "accounts", "balance", NULL, account_item, NULL);
+}
+
+static cw_error *query_marketing_info(const query_msg *q, cw_jw *w) {
+    (void)q;
+    return st_query_marketing_info(w->out);
+}
+
+static cw_error *query_download_logo(const query_msg *q, cw_jw *w) {
+    (void)q;
+    return st_query_download_logo(w->out);
+}
+
+/* --- Dispatch -------------------------------------------------------------------------------- */
+
+#define Q_REQ(name, member) ST_REQ(query_msg, name, ST_STRING, member)
+#define Q_PAGE                                                                                     \
+    ST_OPT(query_msg, "start_after", ST_STRING, start_after, has_start_after),                     \
+        ST_OPT(query_msg, "limit", ST_U32, limit, has_limit)
+
+static const st_field BALANCE_FIELDS[] = {Q_REQ("address", who)};
+static const st_field ALLOWANCE_FIELDS[] = {Q_REQ("owner", who), Q_REQ("spender", spender)};
+static const st_field OWNER_PAGE_FIELDS[] = {Q_REQ("owner", who), Q_PAGE};
+static const st_field SPENDER_PAGE_FIELDS[] = {Q_REQ("spender", who), Q_PAGE};
+static const st_field ACCOUNTS_FIELDS[] = {Q_PAGE};
+
+typedef struct query_variant {
+    const char *what;
+    const st_field *fields;
+    uint8_t n_fields;
+    cw_error *(*run)(const query_msg *q, cw_jw *w);
+} query_variant;
+
+/* cw20_base::msg::QueryMsg, in declaration order (serde lists variants in this order). */
+static const char *const VARIANTS[] = {"balance",        "token_info",
+                                       "minter",         "allowance",
+                                       "all_allowances", "all_spender_allowances",
+                                       "all_accounts",   "marketing_info",
+                                       "download_logo",  NULL};
+static const query_variant QUERIES[] = {
+    {"variant QueryMsg::Balance", BALANCE_FIELDS, 1, query_balance},
+    {"variant QueryMsg::TokenInfo", NULL, 0, query_token_info},
+    {"variant QueryMsg::Minter", NULL, 0, query_minter},
+    {"variant QueryMsg::Allowance", ALLOWANCE_FIELDS, 2, query_allowance},
+    {"variant QueryMsg::AllAllowances", OWNER_PAGE_FIELDS, 3, query_all_allowances},
+    {"variant QueryMsg::AllSpenderAllowances", SPENDER_PAGE_FIELDS, 3,
+     query_all_spender_allowances},
+    {"variant QueryMsg::AllAccounts", ACCOUNTS_FIELDS, 2, query_all_accounts},
+    {"variant QueryMsg::MarketingInfo", NULL, 0, query_marketing_info},
+    {"variant QueryMsg::DownloadLogo", NULL, 0, query_download_logo},
+};
 
 cw_error *st_query(const cw_env *env, cw_json msg, cw_buf *answer) {
     (void)env;
-    static const char *const variants[] = {"balance",        "token_info",
-                                           "minter",         "allowance",
-                                           "all_allowances", "all_spender_allowances",
-                                           "all_accounts",   "marketing_info",
-                                           "download_logo",  NULL};
     size_t which;
     cw_json body;
-    CW_TRY(st_parse_error(QUERY_MSG, st_parse_enum(msg, "enum QueryMsg", variants, &which, &body)));
+    query_msg q = {0};
+    cw_error *err = st_parse_enum(msg, "enum QueryMsg", VARIANTS, &which, &body);
+    if (!err)
+        err = st_parse_struct(body, QUERIES[which].what, QUERIES[which].fields,
+                              QUERIES[which].n_fields, &q);
+    CW_TRY(st_parse_error("cw20_base::msg::QueryMsg", err));
     cw_jw w;
     cw_jw_init(&w, answer);
-    switch (which) {
-    case 0:
-        return query_balance(body, &w);
-    case 1:
-        CW_TRY(no_fields(body, "variant QueryMsg::TokenInfo"));
-        return query_token_info(&w);
-    case 2:
-        CW_TRY(no_fields(body, "variant QueryMsg::Minter"));
-        return query_minter(&w);
-    case 3:
-        return query_allowance(body, &w);
-    case 4:
-        return query_allowance_page(body, &w, false);
-    case 5:
-        return query_allowance_page(body, &w, true);
-    case 6:
-        return query_all_accounts(body, &w);
-    case 7:
-        CW_TRY(no_fields(body, "variant QueryMsg::MarketingInfo"));
-        return st_query_marketing_info(answer);
-    default:
-        CW_TRY(no_fields(body, "variant QueryMsg::DownloadLogo"));
-        return st_query_download_logo(answer);
-    }
+    return QUERIES[which].run(&q, &w);
 }

@@ -65,7 +65,7 @@ cw_error *st_parse_expiration(cw_json v, st_expiration *e) {
         e->kind = ST_EXP_AT_TIME;
         e->value = (uint64_t)t;
     } else {
-        CW_TRY(st_parse_struct(body, "Never", NULL, 0));
+        CW_TRY(st_parse_struct(body, "Never", NULL, 0, NULL));
         e->kind = ST_EXP_NEVER;
         e->value = 0;
     }
@@ -74,32 +74,38 @@ cw_error *st_parse_expiration(cw_json v, st_expiration *e) {
 
 /* --- TokenInfo ------------------------------------------------------------------------------- */
 
+/* TokenInfo as stored, with the nested MinterData still raw. */
+typedef struct stored_token_info {
+    st_token_info ti;
+    cw_json mint;
+    bool has_mint;
+} stored_token_info;
+
+static const st_field TOKEN_INFO_FIELDS[] = {
+    ST_REQ(stored_token_info, "name", ST_STRING, ti.name),
+    ST_REQ(stored_token_info, "symbol", ST_STRING, ti.symbol),
+    ST_REQ(stored_token_info, "decimals", ST_U8, ti.decimals),
+    ST_REQ(stored_token_info, "total_supply", ST_U128, ti.total_supply),
+    ST_OPT(stored_token_info, "mint", ST_RAW, mint, has_mint),
+};
+
+const st_field st_minter_fields[2] = {
+    ST_REQ(st_token_info, "minter", ST_STRING, minter),
+    ST_OPT(st_token_info, "cap", ST_U128, cap, has_cap),
+};
+
 cw_error *st_token_info_load(st_token_info *ti) {
     cw_str raw;
     if (!cw_item_load(NS_TOKEN_INFO, &raw))
         return cw_errorf("cw20_base::state::TokenInfo not found");
     st_hold((void *)raw.ptr);
-    cw_json root, mint = {0};
-    bool has_mint = false;
+    cw_json root;
+    stored_token_info s = {0};
     CW_TRY(cw_json_parse(raw, &root));
-    const st_field fields[] = {
-        {"name", ST_STRING, false, &ti->name, NULL},
-        {"symbol", ST_STRING, false, &ti->symbol, NULL},
-        {"decimals", ST_U8, false, &ti->decimals, NULL},
-        {"total_supply", ST_U128, false, &ti->total_supply, NULL},
-        {"mint", ST_RAW, true, &mint, &has_mint},
-    };
-    CW_TRY(st_parse_struct(root, "TokenInfo", fields, 5));
-    ti->has_minter = has_mint;
-    ti->has_cap = false;
-    ti->cap = 0;
-    if (has_mint) {
-        const st_field mf[] = {
-            {"minter", ST_STRING, false, &ti->minter, NULL},
-            {"cap", ST_U128, true, &ti->cap, &ti->has_cap},
-        };
-        CW_TRY(st_parse_struct(mint, "MinterData", mf, 2));
-    }
+    CW_TRY(st_parse_struct(root, "TokenInfo", TOKEN_INFO_FIELDS, 5, &s));
+    *ti = s.ti;
+    ti->has_minter = s.has_mint;
+    if (s.has_mint) CW_TRY(st_parse_struct(s.mint, "MinterData", st_minter_fields, 2, ti));
     return NULL;
 }
 
@@ -156,11 +162,11 @@ static void pair_key(cw_buf *key, const char *ns, cw_str first, cw_str second) {
 cw_error *st_allowance_parse(cw_str json, st_allowance *a) {
     cw_json root;
     CW_TRY(cw_json_parse(json, &root));
-    const st_field fields[] = {
-        {"allowance", ST_U128, false, &a->allowance, NULL},
-        {"expires", ST_EXPIRATION, false, &a->expires, NULL},
+    static const st_field fields[] = {
+        ST_REQ(st_allowance, "allowance", ST_U128, allowance),
+        ST_REQ(st_allowance, "expires", ST_EXPIRATION, expires),
     };
-    return st_parse_struct(root, "AllowanceResponse", fields, 2);
+    return st_parse_struct(root, "AllowanceResponse", fields, 2, a);
 }
 
 cw_error *st_allowance_load(cw_str owner, cw_str spender, st_allowance *a, bool *found) {

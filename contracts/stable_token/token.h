@@ -4,6 +4,8 @@
 #ifndef STABLE_TOKEN_TOKEN_H
 #define STABLE_TOKEN_TOKEN_H
 
+#include <stddef.h>
+
 #include "cw_base.h"
 #include "cw_entry.h"
 #include "cw_host.h"
@@ -34,20 +36,27 @@ typedef enum st_kind {
     ST_RAW         /* any JSON value → cw_json (nested structs, arrays) */
 } st_kind;
 
-/* One field of a struct: `out` points to the C type named above. Optional fields (Option<T>)
- * may be absent or null; `*present` (when non-NULL) tells whether a value was given. */
+/* One field of a struct, stored at byte `offset` of the caller's record. Optional fields
+ * (Option<T>) may be absent or null; then the bool at `present` (an offset too, 0 = none)
+ * stays false. Tables are static const, built with ST_REQ / ST_OPT. */
 typedef struct st_field {
     const char *name;
-    st_kind kind;
-    bool optional;
-    void *out;
-    bool *present;
+    uint8_t kind; /* st_kind */
+    uint8_t optional;
+    uint16_t offset;
+    uint16_t present;
 } st_field;
+#define ST_REQ(type, name, kind, member)                                                           \
+    { name, kind, 0, offsetof(type, member), 0 }
+#define ST_OPT(type, name, kind, member, flag)                                                     \
+    { name, kind, 1, offsetof(type, member), offsetof(type, flag) }
 
-/* Parse `obj` as a struct with `deny_unknown_fields`: members in document order (unknown or
- * duplicate field errors), then the first missing required field in declaration order.
- * Errors are serde's texts without a type prefix. `what` names the struct in type errors. */
-cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields, size_t n);
+/* Parse `obj` into the record at `base` as a struct with `deny_unknown_fields`: members in
+ * document order (unknown or duplicate field errors), then the first missing required field
+ * in declaration order. Errors are serde's texts without a type prefix; `what` names the
+ * struct in type errors. */
+cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields, size_t n,
+                          void *base);
 
 /* An externally tagged enum value: {"variant": body}. Sets *index to the position of the
  * variant in `variants` (NULL-terminated) or fails with serde's unknown-variant text. */
@@ -94,6 +103,8 @@ typedef struct st_token_info {
     cw_u128 cap; /* hard ceiling on total_supply reachable by minting */
 } st_token_info;
 
+/* MinterData / MinterResponse fields ("minter", "cap") into an st_token_info. */
+extern const st_field st_minter_fields[2];
 /* Load; "cw20_base::state::TokenInfo not found" when absent. */
 cw_error *st_token_info_load(st_token_info *ti);
 void st_token_info_save(const st_token_info *ti);
@@ -144,6 +155,20 @@ cw_error *st_ledger_check(const st_ledger *l);
 
 /* --- Handlers --------------------------------------------------------------------------------- */
 
+/* Every execute message's fields, parsed by the dispatcher from the variant's field table
+ * (contract.c) before its handler runs. Which members a variant uses is listed there. */
+typedef struct st_msg {
+    cw_str who;  /* recipient / contract / spender / owner (of *_from) / new_minter */
+    cw_str to;   /* recipient / contract of *_from; description (update_marketing) */
+    cw_str text; /* project (update_marketing) */
+    cw_str mkt;  /* marketing (update_marketing) */
+    bool has_who, has_to, has_text, has_mkt;
+    cw_u128 amount;
+    cw_str binary; /* the `msg` of send / send_from, decoded */
+    st_expiration expires;
+    bool has_expires;
+} st_msg;
+
 /* The state every execute handler gets. */
 typedef struct st_ctx {
     const cw_env *env;
@@ -152,10 +177,12 @@ typedef struct st_ctx {
     st_ledger ledger;
 } st_ctx;
 
+typedef cw_error *(*st_exec_fn)(st_ctx *c, const st_msg *m);
+
 /* balances.c */
-cw_error *st_exec_transfer(st_ctx *c, cw_json body);
-cw_error *st_exec_burn(st_ctx *c, cw_json body);
-cw_error *st_exec_send(st_ctx *c, cw_json body);
+cw_error *st_exec_transfer(st_ctx *c, const st_msg *m);
+cw_error *st_exec_burn(st_ctx *c, const st_msg *m);
+cw_error *st_exec_send(st_ctx *c, const st_msg *m);
 /* Append the Receive hook message to `contract` (shared by send and send_from). */
 void st_add_receive_msg(cw_response *res, cw_str contract, cw_str sender, cw_u128 amount,
                         cw_str msg);
@@ -163,24 +190,25 @@ void st_add_receive_msg(cw_response *res, cw_str contract, cw_str sender, cw_u12
 cw_error *st_burn_from_balance(st_ctx *c, cw_str owner, cw_u128 amount);
 
 /* allowances.c */
-cw_error *st_exec_increase_allowance(st_ctx *c, cw_json body);
-cw_error *st_exec_decrease_allowance(st_ctx *c, cw_json body);
-cw_error *st_exec_transfer_from(st_ctx *c, cw_json body);
-cw_error *st_exec_send_from(st_ctx *c, cw_json body);
-cw_error *st_exec_burn_from(st_ctx *c, cw_json body);
+cw_error *st_exec_increase_allowance(st_ctx *c, const st_msg *m);
+cw_error *st_exec_decrease_allowance(st_ctx *c, const st_msg *m);
+cw_error *st_exec_transfer_from(st_ctx *c, const st_msg *m);
+cw_error *st_exec_send_from(st_ctx *c, const st_msg *m);
+cw_error *st_exec_burn_from(st_ctx *c, const st_msg *m);
 
 /* minting.c */
-cw_error *st_exec_mint(st_ctx *c, cw_json body);
-cw_error *st_exec_update_minter(st_ctx *c, cw_json body);
+cw_error *st_exec_mint(st_ctx *c, const st_msg *m);
+cw_error *st_exec_update_minter(st_ctx *c, const st_msg *m);
 
 /* marketing.c */
-cw_error *st_exec_update_marketing(st_ctx *c, cw_json body);
+cw_error *st_exec_update_marketing(st_ctx *c, const st_msg *m);
+/* upload_logo's body is the Logo enum itself, not a struct: parsed by the handler. */
 cw_error *st_exec_upload_logo(st_ctx *c, cw_json body);
 /* Instantiate's `marketing` field, parsed with the rest of the message, applied after the
  * token info is saved. */
 typedef struct st_marketing_init {
-    cw_str project, description, marketing; /* NULL ptr = None */
-    bool has_logo;
+    cw_str project, description, marketing;
+    bool has_project, has_description, has_marketing, has_logo;
     cw_json logo;
 } st_marketing_init;
 cw_error *st_marketing_parse(cw_json v, st_marketing_init *m);
