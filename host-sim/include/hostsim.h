@@ -1,6 +1,7 @@
 /* hostsim.h — the public C API of host-sim, Ballast's local CosmWasm chain: store code,
  * instantiate, execute, query, migrate, sudo, bank, blocks, oracle prices, snapshots. Used by
- * the `host-sim run` script runner, the tests and cdp-deploy. Implementation: host-sim/src/chain*.c.
+ * the `host-sim run` script runner, the tests and cdp-deploy. Implementation:
+ * host-sim/src/chain*.c.
  *
  * Every transaction (store, instantiate, execute, migrate, sudo) is atomic: on error nothing
  * it wrote remains (contract storage, balances, code, contracts, events). Queries never write.
@@ -56,16 +57,21 @@ typedef struct hs_coin {
  * hs_result_free. Fields that do not apply are NULL. */
 typedef struct hs_result {
     bool ok;
-    char *error;         /* !ok: the error message (contract error, trap, out of gas, …) */
-    char *address;       /* instantiate: the new contract's bech32 address */
-    char *data;          /* base64 of the top-level result data, or NULL when none */
-    char *events;        /* JSON array of wasmd-format events */
-    char *response;      /* the top-level contract's Response JSON as the contract returned it */
-    char *answer;        /* query: the decoded answer JSON */
-    char *checksum;      /* store: hex SHA-256 of the wasm */
-    uint64_t code_id;    /* store */
-    uint64_t gas_used;   /* CosmWasm gas units used by the whole transaction */
+    char *error;       /* !ok: the error message (contract error, trap, out of gas, …) */
+    char *address;     /* instantiate: the new contract's bech32 address */
+    char *data;        /* base64 of the top-level result data, or NULL when none */
+    char *events;      /* JSON array of wasmd-format events */
+    char *response;    /* the top-level contract's Response JSON as the contract returned it */
+    char *answer;      /* query: the decoded answer JSON */
+    char *checksum;    /* store: hex SHA-256 of the wasm */
+    uint64_t code_id;  /* store */
+    uint64_t gas_used; /* CosmWasm gas units used by the whole transaction */
+    uint64_t
+        sdk_gas_used; /* the same in Cosmos SDK gas: gas_used / HS_GAS_MULTIPLIER, rounded up */
 } hs_result;
+
+/* CosmWasm gas units per Cosmos SDK gas unit (wasmd DefaultGasMultiplier). */
+#define HS_GAS_MULTIPLIER 140000u
 
 void hs_result_free(hs_result *r);
 
@@ -89,14 +95,24 @@ hs_result hs_migrate(hs_chain *chain, const char *contract, const char *sender,
 hs_result hs_sudo(hs_chain *chain, const char *contract, const char *msg);
 /* A smart query (no gas limit beyond the query limit, no state change). */
 hs_result hs_query(hs_chain *chain, const char *contract, const char *msg);
+/* Any QueryRequest as a contract would send it through query_chain, e.g.
+ * {"wasm":{"raw":{"contract_addr":"…","key":"<base64>"}}}, {"bank":{"balance":{…}}},
+ * {"custom":{"oracle":{"price":{"denom":"uatom"}}}}. r.ok with r.answer the decoded Binary
+ * (JSON for smart/contract_info/bank/oracle, the stored bytes for raw) and r.data its base64
+ * (raw values need not be text); !r.ok with
+ * r.error for a system error (its wasmvm JSON, e.g. {"no_such_contract":{"addr":"…"}}) or a
+ * contract error (unredacted, unlike what a contract sees). */
+hs_result hs_query_request(hs_chain *chain, const char *request_json);
 
 /* --- Bank, blocks, oracle ----------------------------------------------------------------- */
 
-/* Create coins out of thin air (a test faucet). 0 or nonzero with *err. */
-int hs_bank_mint(hs_chain *chain, const char *to, const hs_coin *coins, size_t n, char **err);
-/* Balance as a decimal string written into out (≥ 40 bytes). */
-int hs_bank_balance(hs_chain *chain, const char *address, const char *denom, char *out,
-                    size_t out_len);
+/* Create coins out of thin air (a test faucet), as its own transaction. 0, or nonzero with *err
+ * a malloc'd message (caller frees). (Named hs_mint, not hs_bank_mint: that symbol belongs to
+ * the internal bank module, chain_bank.h.) */
+int hs_mint(hs_chain *chain, const char *to, const hs_coin *coins, size_t n, char **err);
+/* Balance of `address` (bech32 or alias) in `denom` as a decimal string written into out
+ * (≥ 40 bytes). 0, or nonzero (bad address or denom; out then holds "0"). */
+int hs_balance(hs_chain *chain, const char *address, const char *denom, char *out, size_t out_len);
 
 /* Advance `blocks` blocks and `seconds` seconds (seconds 0: blocks × block_time_seconds).
  * Oracle price paths advance with the block time. */
