@@ -64,19 +64,22 @@ uint32_t cw_entry_wasm_env_msg(cw_env_msg_fn fn, uint32_t env, uint32_t msg);
 
 #define CW_CONTRACT(instantiate_fn, execute_fn, query_fn)                                          \
     __attribute__((export_name("instantiate"))) uint32_t cw_export_instantiate(                    \
-        uint32_t e, uint32_t i, uint32_t m) {                                                      \
-        return cw_entry_wasm_instantiate(instantiate_fn, e, i, m);                                 \
+        uint32_t cw_env_region_, uint32_t cw_info_region_, uint32_t cw_msg_region_) {              \
+        return cw_entry_wasm_instantiate(instantiate_fn, cw_env_region_, cw_info_region_,          \
+                                         cw_msg_region_);                                          \
     }                                                                                              \
-    __attribute__((export_name("execute"))) uint32_t cw_export_execute(uint32_t e, uint32_t i,     \
-                                                                       uint32_t m) {               \
-        return cw_entry_wasm_execute(execute_fn, e, i, m);                                         \
+    __attribute__((export_name("execute"))) uint32_t cw_export_execute(                            \
+        uint32_t cw_env_region_, uint32_t cw_info_region_, uint32_t cw_msg_region_) {              \
+        return cw_entry_wasm_execute(execute_fn, cw_env_region_, cw_info_region_, cw_msg_region_); \
     }                                                                                              \
-    __attribute__((export_name("query"))) uint32_t cw_export_query(uint32_t e, uint32_t m) {       \
-        return cw_entry_wasm_query(query_fn, e, m);                                                \
+    __attribute__((export_name("query"))) uint32_t cw_export_query(uint32_t cw_env_region_,        \
+                                                                   uint32_t cw_msg_region_) {      \
+        return cw_entry_wasm_query(query_fn, cw_env_region_, cw_msg_region_);                      \
     }
 #define CW_CONTRACT_ENV_MSG_(name, fn)                                                             \
-    __attribute__((export_name(#name))) uint32_t cw_export_##name(uint32_t e, uint32_t m) {        \
-        return cw_entry_wasm_env_msg(fn, e, m);                                                    \
+    __attribute__((export_name(#name)))                                                            \
+    uint32_t cw_export_##name(uint32_t cw_env_region_, uint32_t cw_msg_region_) {                  \
+        return cw_entry_wasm_env_msg(fn, cw_env_region_, cw_msg_region_);                          \
     }
 #define CW_CONTRACT_MIGRATE(fn) CW_CONTRACT_ENV_MSG_(migrate, fn)
 #define CW_CONTRACT_SUDO(fn) CW_CONTRACT_ENV_MSG_(sudo, fn)
