@@ -225,11 +225,11 @@ cw_u256 cw_u256_saturating_sub(cw_u256 a, cw_u256 b) {
 /* --- Mul ------------------------------------------------------------------------------------ */
 
 cw_u256 cw_u128_full_mul(cw_u128 a, cw_u128 b) {
-    uint32_t da[4], db[4], p[8];
-    for (int i = 0; i < 4; i++) {
-        da[i] = (uint32_t)(a >> (32 * i));
-        db[i] = (uint32_t)(b >> (32 * i));
-    }
+    uint64_t alo = (uint64_t)a, ahi = (uint64_t)(a >> 64);
+    uint64_t blo = (uint64_t)b, bhi = (uint64_t)(b >> 64);
+    uint32_t da[4] = {(uint32_t)alo, (uint32_t)(alo >> 32), (uint32_t)ahi, (uint32_t)(ahi >> 32)};
+    uint32_t db[4] = {(uint32_t)blo, (uint32_t)(blo >> 32), (uint32_t)bhi, (uint32_t)(bhi >> 32)};
+    uint32_t p[8];
     mul_digits(p, da, digits_len(da, 4), db, digits_len(db, 4));
     int used = digits_len(da, 4) + digits_len(db, 4);
     for (int i = used; i < 8; i++) p[i] = 0;
