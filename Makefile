@@ -12,13 +12,14 @@ WASM_OPT := wasm-opt
 WASM_FEATURES := -mcpu=mvp -msign-ext -mmutable-globals
 WASM_CFLAGS := --target=wasm32 $(WASM_FEATURES) -std=c11 -ffreestanding -nostdlib -Oz \
   -Wall -Wextra -Werror -Isdk/include -fno-exceptions -ffunction-sections -fdata-sections \
-  -ffile-prefix-map=$(CURDIR)=.
+  -ffile-prefix-map=$(CURDIR)=. -flto
 # Linked with wasm-ld directly: clang's driver would run wasm-opt itself with no features.
 WASM_LD := wasm-ld
-WASM_LDFLAGS := --no-entry --gc-sections --strip-all -z stack-size=65536
+WASM_LDFLAGS := --no-entry --gc-sections --strip-all -z stack-size=65536 --lto-O2
 WASM_BUILTINS := $(shell $(WASM_CC) --target=wasm32-wasi -print-libgcc-file-name 2>/dev/null)
-WASM_OPT_FLAGS := -Oz --mvp-features --enable-sign-ext --enable-mutable-globals --strip-debug \
-  --strip-producers
+# Memory below --global-base (1024) is never used and starts zeroed (fresh instance per call).
+WASM_OPT_FLAGS := -Oz --converge --low-memory-unused --zero-filled-memory --mvp-features \
+  --enable-sign-ext --enable-mutable-globals --strip-debug --strip-producers
 
 HOST_CFLAGS ?= -std=c11 -O2 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 NATIVE_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Isdk/include
@@ -34,7 +35,7 @@ deps: $(DEPS_STAMP)
 
 # --- SDK ------------------------------------------------------------------------------------
 SDK_SRCS := $(sort $(wildcard sdk/src/*.c))
-SDK_HDRS := $(wildcard sdk/include/*.h)
+SDK_HDRS := $(wildcard sdk/include/*.h sdk/src/*.h sdk/mock/*.h)
 MOCK_SRCS := $(sort $(wildcard sdk/mock/*.c))
 SDK_WASM_OBJS := $(SDK_SRCS:%.c=$(BUILD)/obj/wasm/%.o)
 SDK_NATIVE_OBJS := $(SDK_SRCS:%.c=$(BUILD)/obj/native/%.o) $(MOCK_SRCS:%.c=$(BUILD)/obj/native/%.o)
