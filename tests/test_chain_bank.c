@@ -30,8 +30,8 @@ static void teardown(void) {
 }
 TestSuite(chain_bank, .init = setup, .fini = teardown);
 
-static hs_coin coin(const char *denom, hs_u128 amount) {
-    hs_coin c;
+static hs_bank_coin coin(const char *denom, hs_u128 amount) {
+    hs_bank_coin c;
     memset(&c, 0, sizeof c);
     strcpy(c.denom, denom);
     c.amount = amount;
@@ -48,7 +48,7 @@ static hs_u128 supply(const char *denom) {
     return v;
 }
 static void mint(const uint8_t *addr, size_t alen, const char *denom, hs_u128 amount) {
-    hs_coin c = coin(denom, amount);
+    hs_bank_coin c = coin(denom, amount);
     cr_assert_eq(hs_bank_mint(txc, addr, alen, &c, 1, err, sizeof err), HS_STATE_OK, "%s", err);
 }
 
@@ -64,7 +64,7 @@ Test(chain_bank, mint_increases_balance_and_supply) {
 
 Test(chain_bank, send_moves_coins_between_accounts_and_contracts) {
     mint(alice, 20, "uatom", 1000);
-    hs_coin c = coin("uatom", 300);
+    hs_bank_coin c = coin("uatom", 300);
     cr_assert_eq(hs_bank_send(txc, alice, 20, contract, 32, &c, 1, err, sizeof err), HS_STATE_OK);
     cr_assert(bal(alice, 20, "uatom") == 700);
     cr_assert(bal(contract, 32, "uatom") == 300);
@@ -76,7 +76,7 @@ Test(chain_bank, send_moves_coins_between_accounts_and_contracts) {
 
 Test(chain_bank, insufficient_funds_uses_cosmos_sdk_text) {
     mint(alice, 20, "uatom", 5);
-    hs_coin c = coin("uatom", 10);
+    hs_bank_coin c = coin("uatom", 10);
     cr_assert_eq(hs_bank_send(txc, alice, 20, bob, 20, &c, 1, err, sizeof err),
                  HS_STATE_INSUFFICIENT);
     cr_assert_str_eq(err, "spendable balance 5uatom is smaller than 10uatom: insufficient funds");
@@ -89,7 +89,7 @@ Test(chain_bank, insufficient_funds_uses_cosmos_sdk_text) {
 Test(chain_bank, multi_coin_send_is_all_or_nothing) {
     mint(alice, 20, "uatom", 100);
     mint(alice, 20, "uosmo", 1);
-    hs_coin cs[2] = {coin("uatom", 50), coin("uosmo", 2)};
+    hs_bank_coin cs[2] = {coin("uatom", 50), coin("uosmo", 2)};
     cr_assert_eq(hs_bank_send(txc, alice, 20, bob, 20, cs, 2, err, sizeof err),
                  HS_STATE_INSUFFICIENT);
     cr_assert_str_eq(err, "spendable balance 1uosmo is smaller than 2uosmo: insufficient funds");
@@ -100,20 +100,20 @@ Test(chain_bank, multi_coin_send_is_all_or_nothing) {
 
 Test(chain_bank, duplicate_denoms_rejected) {
     mint(alice, 20, "uatom", 100);
-    hs_coin cs[2] = {coin("uatom", 1), coin("uatom", 2)};
+    hs_bank_coin cs[2] = {coin("uatom", 1), coin("uatom", 2)};
     cr_assert_eq(hs_bank_send(txc, alice, 20, bob, 20, cs, 2, err, sizeof err), HS_STATE_INVALID);
     cr_assert_str_eq(err, "duplicate denomination uatom: invalid coins");
 }
 
 Test(chain_bank, zero_amount_coins_are_skipped) {
-    hs_coin c = coin("uatom", 0);
+    hs_bank_coin c = coin("uatom", 0);
     cr_assert_eq(hs_bank_send(txc, alice, 20, bob, 20, &c, 1, err, sizeof err), HS_STATE_OK);
     cr_assert_eq(hs_txc_pending(txc), 0);
 }
 
 Test(chain_bank, burn_reduces_balance_and_supply) {
     mint(alice, 20, "uatom", 100);
-    hs_coin c = coin("uatom", 40);
+    hs_bank_coin c = coin("uatom", 40);
     cr_assert_eq(hs_bank_burn(txc, alice, 20, &c, 1, err, sizeof err), HS_STATE_OK);
     cr_assert(bal(alice, 20, "uatom") == 60);
     cr_assert(supply("uatom") == 60);
@@ -122,7 +122,7 @@ Test(chain_bank, burn_reduces_balance_and_supply) {
     cr_assert_str_eq(err, "spendable balance 60uatom is smaller than 61uatom: insufficient funds");
     c.amount = 60;
     cr_assert_eq(hs_bank_burn(txc, alice, 20, &c, 1, err, sizeof err), HS_STATE_OK);
-    hs_coin *all;
+    hs_bank_coin *all;
     size_t n;
     cr_assert_eq(hs_bank_all_balances(txc, alice, 20, &all, &n), HS_STATE_OK);
     cr_assert_eq(n, 0, "zero balances are deleted");
@@ -133,7 +133,7 @@ Test(chain_bank, burn_reduces_balance_and_supply) {
 Test(chain_bank, u128_overflow_is_refused) {
     const hs_u128 max = ~(hs_u128)0;
     mint(alice, 20, "uatom", max);
-    hs_coin c = coin("uatom", 1);
+    hs_bank_coin c = coin("uatom", 1);
     cr_assert_eq(hs_bank_mint(txc, bob, 20, &c, 1, err, sizeof err), HS_STATE_OVERFLOW);
     cr_assert_str_eq(err, "amount overflow: supply 340282366920938463463374607431768211455uatom + "
                           "1uatom exceeds 2^128-1");
@@ -157,7 +157,7 @@ Test(chain_bank, denom_validation_follows_cosmos_sdk) {
     memset(longest, 'a', 129);
     longest[128] = '\0';
     cr_assert_eq(hs_bank_validate_denom(longest), HS_STATE_OK);
-    hs_coin c = coin("9x", 1);
+    hs_bank_coin c = coin("9x", 1);
     cr_assert_eq(hs_bank_mint(txc, alice, 20, &c, 1, err, sizeof err), HS_STATE_BAD_DENOM);
     cr_assert_str_eq(err, "invalid denom: 9x");
 }
@@ -171,7 +171,7 @@ Test(chain_bank, all_balances_sorted_by_denom_and_per_address) {
     memcpy(alice_longer, alice, 20);
     alice_longer[20] = 0;
     mint(alice_longer, 21, "zzz", 9); /* a longer address with alice as a prefix */
-    hs_coin *all;
+    hs_bank_coin *all;
     size_t n;
     cr_assert_eq(hs_bank_all_balances(txc, alice, 20, &all, &n), HS_STATE_OK);
     cr_assert_eq(n, 3);
@@ -186,7 +186,7 @@ Test(chain_bank, failed_transaction_rolls_back_bank_state) {
     mint(alice, 20, "uatom", 100);
     cr_assert_eq(hs_txc_commit(txc), HS_STATE_OK);
     cr_assert_eq(hs_txc_begin(txc), HS_STATE_OK);
-    hs_coin c = coin("uatom", 70);
+    hs_bank_coin c = coin("uatom", 70);
     cr_assert_eq(hs_bank_send(txc, alice, 20, bob, 20, &c, 1, err, sizeof err), HS_STATE_OK);
     mint(bob, 20, "uosmo", 5);
     hs_txc_discard(txc); /* e.g. the contract call after it failed */
@@ -197,7 +197,7 @@ Test(chain_bank, failed_transaction_rolls_back_bank_state) {
 
 Test(chain_bank, writes_need_an_open_transaction) {
     hs_txc_discard(txc);
-    hs_coin c = coin("uatom", 1);
+    hs_bank_coin c = coin("uatom", 1);
     cr_assert_eq(hs_bank_mint(txc, alice, 20, &c, 1, err, sizeof err), HS_STATE_INVALID);
     cr_assert_str_eq(err, "bank: no open transaction");
 }

@@ -120,8 +120,8 @@ hs_state_result hs_bank_supply(const hs_txc *c, const char *denom, hs_u128 *out)
     return read_amount(c, k, supply_key(k, denom), out);
 }
 
-hs_state_result hs_bank_all_balances(hs_txc *c, const uint8_t *addr, size_t alen, hs_coin **out,
-                                     size_t *n) {
+hs_state_result hs_bank_all_balances(hs_txc *c, const uint8_t *addr, size_t alen,
+                                     hs_bank_coin **out, size_t *n) {
     *out = NULL;
     *n = 0;
     if (!addr_ok(addr, alen)) return HS_STATE_INVALID;
@@ -140,7 +140,7 @@ hs_state_result hs_bank_all_balances(hs_txc *c, const uint8_t *addr, size_t alen
     hs_txc_iter *it;
     hs_state_result r = hs_txc_iter_open(c, start, plen, end, elen, HS_ASCENDING, &it);
     if (r != HS_STATE_OK) return r;
-    hs_coin *coins = NULL;
+    hs_bank_coin *coins = NULL;
     size_t cnt = 0, cap = 0;
     const uint8_t *k, *v;
     size_t kl, vl;
@@ -152,7 +152,7 @@ hs_state_result hs_bank_all_balances(hs_txc *c, const uint8_t *addr, size_t alen
         }
         if (cnt == cap) {
             size_t ncap = cap ? cap * 2 : 4;
-            hs_coin *nc = realloc(coins, ncap * sizeof *nc);
+            hs_bank_coin *nc = realloc(coins, ncap * sizeof *nc);
             if (!nc) {
                 r = HS_STATE_NOMEM;
                 break;
@@ -178,7 +178,7 @@ hs_state_result hs_bank_all_balances(hs_txc *c, const uint8_t *addr, size_t alen
 
 /* --- Mutations ------------------------------------------------------------------------------- */
 
-static hs_state_result check_coins(const hs_coin *coins, size_t n, char *err, size_t errlen) {
+static hs_state_result check_coins(const hs_bank_coin *coins, size_t n, char *err, size_t errlen) {
     for (size_t i = 0; i < n; i++) {
         if (hs_bank_validate_denom(coins[i].denom) != HS_STATE_OK) {
             set_err(err, errlen, "invalid denom: %s", coins[i].denom);
@@ -229,7 +229,7 @@ static hs_state_result sub_from(hs_txc *c, const uint8_t *k, size_t kl, hs_u128 
 enum bank_op { OP_MINT, OP_BURN, OP_SEND };
 
 static hs_state_result apply(hs_txc *c, enum bank_op op, const uint8_t *from, size_t flen,
-                             const uint8_t *to, size_t tlen, const hs_coin *coins, size_t n,
+                             const uint8_t *to, size_t tlen, const hs_bank_coin *coins, size_t n,
                              char *err, size_t errlen) {
     if (err && errlen) err[0] = '\0';
     if (!addr_ok(from, flen) || (op == OP_SEND && !addr_ok(to, tlen))) {
@@ -246,7 +246,7 @@ static hs_state_result apply(hs_txc *c, enum bank_op op, const uint8_t *from, si
     if (r != HS_STATE_OK) goto fail;
     uint8_t k[KEY_CAP];
     for (size_t i = 0; i < n && r == HS_STATE_OK; i++) {
-        const hs_coin *co = &coins[i];
+        const hs_bank_coin *co = &coins[i];
         if (co->amount == 0) continue; /* sdk.NewCoins drops zero coins */
         size_t kl;
         switch (op) {
@@ -285,18 +285,18 @@ fail:
     return r;
 }
 
-hs_state_result hs_bank_mint(hs_txc *c, const uint8_t *addr, size_t alen, const hs_coin *coins,
+hs_state_result hs_bank_mint(hs_txc *c, const uint8_t *addr, size_t alen, const hs_bank_coin *coins,
                              size_t n, char *err, size_t errlen) {
     return apply(c, OP_MINT, addr, alen, NULL, 0, coins, n, err, errlen);
 }
 
-hs_state_result hs_bank_burn(hs_txc *c, const uint8_t *addr, size_t alen, const hs_coin *coins,
+hs_state_result hs_bank_burn(hs_txc *c, const uint8_t *addr, size_t alen, const hs_bank_coin *coins,
                              size_t n, char *err, size_t errlen) {
     return apply(c, OP_BURN, addr, alen, NULL, 0, coins, n, err, errlen);
 }
 
 hs_state_result hs_bank_send(hs_txc *c, const uint8_t *from, size_t flen, const uint8_t *to,
-                             size_t tlen, const hs_coin *coins, size_t n, char *err,
+                             size_t tlen, const hs_bank_coin *coins, size_t n, char *err,
                              size_t errlen) {
     return apply(c, OP_SEND, from, flen, to, tlen, coins, n, err, errlen);
 }

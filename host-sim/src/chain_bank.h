@@ -30,10 +30,10 @@ __extension__ typedef unsigned __int128 hs_u128;
 #define HS_U128_DEC_CAP 40
 
 /* A coin: denom and amount. */
-typedef struct hs_coin {
+typedef struct hs_bank_coin {
     char denom[HS_DENOM_CAP];
     hs_u128 amount;
-} hs_coin;
+} hs_bank_coin;
 
 /* Write v in decimal into out (capacity >= HS_U128_DEC_CAP); returns the length. */
 size_t hs_u128_format(hs_u128 v, char *out);
@@ -58,26 +58,27 @@ HS_STATE_MUST_USE hs_state_result hs_bank_supply(const hs_txc *c, const char *de
  * *n coins (NULL when *n == 0) that the caller frees with free(). HS_STATE_NOMEM,
  * HS_STATE_INVALID, HS_STATE_CORRUPT otherwise. */
 HS_STATE_MUST_USE hs_state_result hs_bank_all_balances(hs_txc *c, const uint8_t *addr, size_t alen,
-                                                       hs_coin **out, size_t *n);
+                                                       hs_bank_coin **out, size_t *n);
 
 /* Create coins: add to addr's balances and to the supplies (the test faucet). Fails with
  * HS_STATE_BAD_DENOM, HS_STATE_OVERFLOW, HS_STATE_INVALID (duplicate denom, address length, no
  * layer), HS_STATE_NOMEM; nothing written then. */
 HS_STATE_MUST_USE hs_state_result hs_bank_mint(hs_txc *c, const uint8_t *addr, size_t alen,
-                                               const hs_coin *coins, size_t n, char *err,
+                                               const hs_bank_coin *coins, size_t n, char *err,
                                                size_t errlen);
 
 /* Destroy coins held by addr (balances and supplies decrease). HS_STATE_INSUFFICIENT when a
  * balance is too small, else as hs_bank_mint(). */
 HS_STATE_MUST_USE hs_state_result hs_bank_burn(hs_txc *c, const uint8_t *addr, size_t alen,
-                                               const hs_coin *coins, size_t n, char *err,
+                                               const hs_bank_coin *coins, size_t n, char *err,
                                                size_t errlen);
 
 /* Move coins from one address to another (all or nothing). HS_STATE_INSUFFICIENT with
  * "spendable balance 5uatom is smaller than 10uatom: insufficient funds" for the first coin
  * that does not fit, else as hs_bank_mint(). */
 HS_STATE_MUST_USE hs_state_result hs_bank_send(hs_txc *c, const uint8_t *from, size_t flen,
-                                               const uint8_t *to, size_t tlen, const hs_coin *coins,
-                                               size_t n, char *err, size_t errlen);
+                                               const uint8_t *to, size_t tlen,
+                                               const hs_bank_coin *coins, size_t n, char *err,
+                                               size_t errlen);
 
 #endif

@@ -233,6 +233,8 @@ hs_state_result hs_sqlite_open(const char *dir, hs_sqlite_sync sync, hs_kv *into
     if (rc == SQLITE_OK)
         rc = exec(h->db, sync == HS_SQLITE_SYNC_FULL ? "PRAGMA synchronous=FULL"
                                                      : "PRAGMA synchronous=NORMAL");
+    /* 32 MiB page cache: commits touch leaf pages all over a large state. */
+    if (rc == SQLITE_OK) rc = exec(h->db, "PRAGMA cache_size=-32768");
     if (rc == SQLITE_OK) rc = exec(h->db, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) {
         r = map_rc(rc);
