@@ -78,7 +78,7 @@ $(BUILD)/contracts/checksums.txt: $(CONTRACT_WASMS)
 contracts: $(BUILD)/contracts/checksums.txt
 
 # --- Host tools -----------------------------------------------------------------------------
-HOST_SIM_LDLIBS := -lsodium -lsqlite3 -lsecp256k1 -ltcc -ldl -lpthread -lm
+HOST_SIM_LDLIBS := -lsodium -lsqlite3 -lsecp256k1 -ltcc -ljansson -ldl -lpthread -lm
 -include host-sim/host-sim.mk
 
 # --- Tests (Criterion): tests/test_<name>.c → build/tests/test_<name> -----------------------
