@@ -16,6 +16,7 @@ enum {
     OP_IF = 0x04,
     OP_END = 0x0B,
     OP_CALL = 0x10,
+    OP_LOCAL_GET = 0x20,
     OP_GLOBAL_GET = 0x23,
     OP_GLOBAL_SET = 0x24,
     OP_I32_CONST = 0x41,
@@ -83,9 +84,9 @@ typedef struct injector {
     const hs_wasm_module *m;
     uint32_t gas_global;       /* index of hs_gas_left */
     uint32_t exhausted_global; /* index of hs_gas_exhausted */
-    uint32_t oog_func;         /* index of the appended out-of-gas function */
-    uint32_t void_type;        /* type index of () -> () */
-    bool append_type;          /* void_type is new */
+    uint32_t charge_func;      /* index of the appended charge function */
+    uint32_t charge_type;      /* type index of (i64) -> () */
+    bool append_type;          /* charge_type is new */
     char *err;
     size_t errlen;
 } injector;
@@ -123,25 +124,12 @@ static bool copy_vector(const injector *in, hs_wbuf *out, uint8_t id, uint32_t e
     return true;
 }
 
-/* Emit the check-and-charge sequence for `cost` (see gas_inject.h). */
+/* Emit the charge of `cost` before an accounting operator: i64.const cost; call $charge. */
 static void emit_charge(const injector *in, hs_wbuf *b, uint64_t cost) {
-    hs_wbuf_byte(b, OP_GLOBAL_GET);
-    hs_wbuf_u32(b, in->gas_global);
     hs_wbuf_byte(b, OP_I64_CONST);
     hs_wbuf_s64(b, (int64_t)cost);
-    hs_wbuf_byte(b, OP_I64_LT_U);
-    hs_wbuf_byte(b, OP_IF);
-    hs_wbuf_byte(b, BLOCK_EMPTY);
     hs_wbuf_byte(b, OP_CALL);
-    hs_wbuf_u32(b, in->oog_func);
-    hs_wbuf_byte(b, OP_END);
-    hs_wbuf_byte(b, OP_GLOBAL_GET);
-    hs_wbuf_u32(b, in->gas_global);
-    hs_wbuf_byte(b, OP_I64_CONST);
-    hs_wbuf_s64(b, (int64_t)cost);
-    hs_wbuf_byte(b, OP_I64_SUB);
-    hs_wbuf_byte(b, OP_GLOBAL_SET);
-    hs_wbuf_u32(b, in->gas_global);
+    hs_wbuf_u32(b, in->charge_func);
 }
 
 /* Rewrite defined function `index` into `body` (locals declaration + metered code). */
@@ -167,11 +155,19 @@ static hs_gas_result rewrite_body(injector *in, uint32_t index, hs_wbuf *body) {
     return HS_GAS_OK;
 }
 
-/* The body of the out-of-gas function: left = 0; exhausted = 1; unreachable. */
-static void emit_oog_body(const injector *in, hs_wbuf *code) {
+/* The body of the charge function (param $cost i64), wasmer's check then subtract:
+ *   if (left < cost) { left = 0; exhausted = 1; unreachable }  left -= cost */
+static void emit_charge_body(const injector *in, hs_wbuf *code) {
     hs_wbuf body;
     hs_wbuf_init(&body);
-    hs_wbuf_u32(&body, 0); /* no locals */
+    hs_wbuf_u32(&body, 0); /* no locals beyond the parameter */
+    hs_wbuf_byte(&body, OP_GLOBAL_GET);
+    hs_wbuf_u32(&body, in->gas_global);
+    hs_wbuf_byte(&body, OP_LOCAL_GET);
+    hs_wbuf_u32(&body, 0);
+    hs_wbuf_byte(&body, OP_I64_LT_U);
+    hs_wbuf_byte(&body, OP_IF);
+    hs_wbuf_byte(&body, BLOCK_EMPTY);
     hs_wbuf_byte(&body, OP_I64_CONST);
     hs_wbuf_s64(&body, 0);
     hs_wbuf_byte(&body, OP_GLOBAL_SET);
@@ -181,6 +177,14 @@ static void emit_oog_body(const injector *in, hs_wbuf *code) {
     hs_wbuf_byte(&body, OP_GLOBAL_SET);
     hs_wbuf_u32(&body, in->exhausted_global);
     hs_wbuf_byte(&body, OP_UNREACHABLE);
+    hs_wbuf_byte(&body, OP_END);
+    hs_wbuf_byte(&body, OP_GLOBAL_GET);
+    hs_wbuf_u32(&body, in->gas_global);
+    hs_wbuf_byte(&body, OP_LOCAL_GET);
+    hs_wbuf_u32(&body, 0);
+    hs_wbuf_byte(&body, OP_I64_SUB);
+    hs_wbuf_byte(&body, OP_GLOBAL_SET);
+    hs_wbuf_u32(&body, in->gas_global);
     hs_wbuf_byte(&body, OP_END);
     if (body.failed) code->failed = true;
     hs_wbuf_u32(code, (uint32_t)body.len);
@@ -208,7 +212,7 @@ static hs_gas_result build_code(injector *in, hs_wbuf *code) {
         hs_wbuf_bytes(code, body.data, body.len);
     }
     hs_wbuf_free(&body);
-    emit_oog_body(in, code);
+    emit_charge_body(in, code);
     return HS_GAS_OK;
 }
 
@@ -263,29 +267,30 @@ hs_gas_result hs_gas_inject(const uint8_t *wasm, size_t size, uint8_t **out, siz
     }
     in.gas_global = hs_wasm_num_globals(&m);
     in.exhausted_global = in.gas_global + 1;
-    in.oog_func = hs_wasm_num_funcs(&m);
-    in.void_type = m.num_types;
+    in.charge_func = hs_wasm_num_funcs(&m);
+    in.charge_type = m.num_types;
     in.append_type = true;
     for (uint32_t i = 0; i < m.num_types; i++) {
-        if (m.types[i].num_params == 0 && m.types[i].num_results == 0) {
-            in.void_type = i;
+        if (m.types[i].num_params == 1 && m.types[i].params[0] == HS_WASM_I64 &&
+            m.types[i].num_results == 0) {
+            in.charge_type = i;
             in.append_type = false;
             break;
         }
     }
 
-    /* Type section: append () -> () if the module has no such type. */
+    /* Type section: append (i64) -> () if the module has no such type. */
     bool ok = true;
     if (in.append_type) {
         ok = copy_vector(&in, &rep[R_TYPE].content, HS_WASM_SEC_TYPE, 1);
-        const uint8_t void_type[] = {FUNC_TYPE_TAG, 0, 0};
-        hs_wbuf_bytes(&rep[R_TYPE].content, void_type, sizeof void_type);
+        const uint8_t charge_type[] = {FUNC_TYPE_TAG, 1, HS_WASM_I64, 0};
+        hs_wbuf_bytes(&rep[R_TYPE].content, charge_type, sizeof charge_type);
     } else {
         rep[R_TYPE].emitted = true; /* copied unchanged */
     }
-    /* Function section: the out-of-gas function's type. */
+    /* Function section: the charge function's type. */
     ok = ok && copy_vector(&in, &rep[R_FUNC].content, HS_WASM_SEC_FUNCTION, 1);
-    hs_wbuf_u32(&rep[R_FUNC].content, in.void_type);
+    hs_wbuf_u32(&rep[R_FUNC].content, in.charge_type);
     /* Global section: hs_gas_left (mut i64 = 0), hs_gas_exhausted (mut i32 = 0). */
     ok = ok && copy_vector(&in, &rep[R_GLOBAL].content, HS_WASM_SEC_GLOBAL, 2);
     const uint8_t globals[] = {HS_WASM_I64, 1, OP_I64_CONST, 0, OP_END,

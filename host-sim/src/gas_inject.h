@@ -15,14 +15,14 @@
  *   - global `hs_gas_left` (mut i64, exported under HS_GAS_EXPORT_LEFT): remaining gas;
  *   - global `hs_gas_exhausted` (mut i32, exported under HS_GAS_EXPORT_EXHAUSTED): set to 1 when
  *     a check fails (wasmer's "points exhausted" flag);
- *   - one function appended after all others, type () -> (), that sets the counter to 0, sets
- *     the flag and executes `unreachable`.
+ *   - one function $charge (param $cost i64) appended after all others:
+ *       if (left < cost) { left = 0; exhausted = 1; unreachable }  left -= cost
  * Before each accounting operator with accumulated cost c it inserts
- *     global.get $left  i64.const c  i64.lt_u  if  call $oog  end
- *     global.get $left  i64.const c  i64.sub  global.set $left
- * Nothing is renumbered (globals, functions and types are appended; no import is added), so the
- * user's module cannot reach the counter except through the exports; run the upload validator on
- * the original bytes, before injection. */
+ *     i64.const c  call $charge
+ * (a call rather than the inline sequence keeps the module and the generated C half the size;
+ * gcc inlines it again). Nothing is renumbered (globals, functions and types are appended; no
+ * import is added), so the user's module cannot reach the counter except through the exports; run
+ * the upload validator on the original bytes, before injection. */
 #ifndef HS_GAS_INJECT_H
 #define HS_GAS_INJECT_H
 
