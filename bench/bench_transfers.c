@@ -1,0 +1,257 @@
+/* bench_transfers.c — `make bench`: N cw20-base and N stable_token transfers through host-sim's
+ * C API (metered, full chain path: tx, bank, gas, storage, events), next to the JavaScript
+ * figures bench/bench_js.mjs measured (cw-simulate, raw cosmwasm-vm-js); prints one table with
+ * µs/tx, ratios, gas per transfer and the store → first-execute latency.
+ *
+ * usage: bench_transfers N JS_RESULTS.json */
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hostsim.h"
+
+#define CW20_BASE "node_modules/@oraichain/common-contracts-build/data/cw20-base.wasm"
+#define STABLE_TOKEN "build/contracts/stable_token.wasm"
+/* The steady-state runs keep their compiled code here (tier 2 is reused across runs). */
+#define BENCH_CACHE "build/bench/cache"
+
+static double now_us(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+static void die(const char *what, const char *why) {
+    fprintf(stderr, "bench_transfers: %s: %s\n", what, why ? why : "unknown error");
+    exit(1);
+}
+
+static uint8_t *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) die(path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = malloc((size_t)n);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) die(path, "read failed");
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+static hs_chain *open_chain(const char *cache_dir) {
+    hs_chain_config cfg;
+    hs_chain_config_default(&cfg);
+    cfg.cache_dir = cache_dir;
+    hs_chain *chain;
+    char *err = NULL;
+    if (hs_chain_open(&cfg, &chain, &err)) die("hs_chain_open", err);
+    return chain;
+}
+
+typedef struct token {
+    char address[128];
+    double store_ms, instantiate_ms, first_execute_ms;
+    long sent; /* transfers of 1 to bob so far */
+} token;
+
+static char alice[128], bob[128];
+
+/* Store + instantiate (alice holds 10^12) + one transfer, timing each step. */
+static token deploy(hs_chain *chain, const char *path) {
+    token t = {0};
+    size_t len;
+    uint8_t *wasm = slurp(path, &len);
+    double t0 = now_us();
+    hs_result r = hs_store_code(chain, alice, wasm, len);
+    double t1 = now_us();
+    free(wasm);
+    if (!r.ok) die(path, r.error);
+    uint64_t code = r.code_id;
+    hs_result_free(&r);
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "{\"name\":\"Bench Token\",\"symbol\":\"BNCH\",\"decimals\":6,"
+             "\"initial_balances\":[{\"address\":\"%s\",\"amount\":\"1000000000000\"}]}",
+             alice);
+    r = hs_instantiate(chain, code, alice, msg, NULL, 0, "bench", NULL);
+    double t2 = now_us();
+    if (!r.ok) die("instantiate", r.error);
+    snprintf(t.address, sizeof t.address, "%s", r.address);
+    hs_result_free(&r);
+    snprintf(msg, sizeof msg, "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"1\"}}", bob);
+    r = hs_execute(chain, t.address, alice, msg, NULL, 0);
+    double t3 = now_us();
+    if (!r.ok) die("first transfer", r.error);
+    hs_result_free(&r);
+    t.sent = 1;
+    t.store_ms = (t1 - t0) / 1e3;
+    t.instantiate_ms = (t2 - t1) / 1e3;
+    t.first_execute_ms = (t3 - t2) / 1e3;
+    return t;
+}
+
+typedef struct run {
+    double us_per_tx;
+    double gas_per_tx, sdk_gas_per_tx;
+} run;
+
+static run transfers(hs_chain *chain, token *t, int n) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"1\"}}", bob);
+    double gas = 0, sdk = 0;
+    double t0 = now_us();
+    for (int i = 0; i < n; i++) {
+        hs_result r = hs_execute(chain, t->address, alice, msg, NULL, 0);
+        if (!r.ok) die("transfer", r.error);
+        gas += (double)r.gas_used;
+        sdk += (double)r.sdk_gas_used;
+        hs_result_free(&r);
+    }
+    double t1 = now_us();
+    t->sent += n;
+    return (run){(t1 - t0) / n, gas / n, sdk / n};
+}
+
+static void check_balance(hs_chain *chain, const token *t, long want) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "{\"balance\":{\"address\":\"%s\"}}", bob);
+    hs_result r = hs_query(chain, t->address, msg);
+    if (!r.ok) die("balance query", r.error);
+    char expect[64];
+    snprintf(expect, sizeof expect, "{\"balance\":\"%ld\"}", want);
+    if (strcmp(r.answer, expect) != 0) die("final balance", r.answer);
+    hs_result_free(&r);
+}
+
+static int count_so(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        n += l > 3 && strcmp(e->d_name + l - 3, ".so") == 0;
+    }
+    closedir(d);
+    return n;
+}
+
+/* A temporary empty directory (the cold-start compile cache). */
+static char *temp_dir(void) {
+    static char dir[] = "/tmp/hs-bench-cacheXXXXXX";
+    if (!mkdtemp(dir)) die("mkdtemp", strerror(errno));
+    return dir;
+}
+
+static double js_field(json_t *js, const char *engine, const char *field) {
+    json_t *v = json_object_get(json_object_get(js, engine), field);
+    return json_is_number(v) ? json_number_value(v) : -1;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: bench_transfers N JS_RESULTS.json\n");
+        return 2;
+    }
+    int n = atoi(argv[1]);
+    if (n <= 0) die("N", "must be positive");
+    json_error_t jerr;
+    json_t *js = json_load_file(argv[2], 0, &jerr);
+    if (!js) die(argv[2], jerr.text);
+
+    /* Cold start: an empty compile cache, so code runs on the first tier as soon as stored. */
+    char *cold_dir = temp_dir();
+    hs_chain *chain = open_chain(cold_dir);
+    hs_address(chain, "alice", alice, sizeof alice);
+    hs_address(chain, "bob", bob, sizeof bob);
+    token cold = deploy(chain, CW20_BASE);
+    hs_chain_close(chain);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cold_dir);
+    if (system(cmd) != 0) fprintf(stderr, "bench_transfers: could not remove %s\n", cold_dir);
+
+    /* Steady state: both tokens with compiled code in BENCH_CACHE. The engine compiles the
+     * optimised tier in the background and writes one .so per module into the cache; wait for
+     * both (at most 180 s), so the timed runs measure the steady state. */
+    if (system("mkdir -p " BENCH_CACHE) != 0) die("mkdir", BENCH_CACHE);
+    int before = count_so(BENCH_CACHE);
+    chain = open_chain(BENCH_CACHE);
+    token cw20 = deploy(chain, CW20_BASE);
+    token ours = deploy(chain, STABLE_TOKEN);
+    double wait0 = now_us();
+    while (count_so(BENCH_CACHE) < before + 2 && count_so(BENCH_CACHE) < 2 &&
+           now_us() - wait0 < 180e6) {
+        transfers(chain, &cw20, 20);
+        transfers(chain, &ours, 20);
+        usleep(100000);
+    }
+    usleep(200000);
+    int warm = n / 10 > 100 ? n / 10 : 100;
+    transfers(chain, &cw20, warm);
+    transfers(chain, &ours, warm);
+    run r_cw20 = transfers(chain, &cw20, n);
+    run r_ours = transfers(chain, &ours, n);
+    check_balance(chain, &cw20, cw20.sent);
+    check_balance(chain, &ours, ours.sent);
+    hs_chain_close(chain);
+
+    /* Warm start: a new chain, code already compiled in the cache. */
+    chain = open_chain(BENCH_CACHE);
+    token warm_start = deploy(chain, CW20_BASE);
+    hs_chain_close(chain);
+
+    double cws = js_field(js, "cw_simulate", "us_per_tx");
+    double vm = js_field(js, "cosmwasm_vm_js", "us_per_tx");
+    double vm_raw = js_field(js, "cosmwasm_vm_js_unmetered", "us_per_tx");
+    double cws_gas = js_field(js, "cw_simulate", "gas_per_tx");
+
+    printf(
+        "\nBallast bench: %d cw20 transfers per engine (same message, alice -> bob, amount 1)\n\n",
+        n);
+    printf("%-58s %10s %16s %10s\n", "engine / contract", "us/tx", "gas/tx", "SDK gas");
+    printf("%-58s %10.1f %16.0f %10.0f\n",
+           "host-sim  cw20-base.wasm     (C API, metered, full chain)", r_cw20.us_per_tx,
+           r_cw20.gas_per_tx, r_cw20.sdk_gas_per_tx);
+    printf("%-58s %10.1f %16.0f %10.0f\n",
+           "host-sim  stable_token.wasm  (C API, metered, full chain)", r_ours.us_per_tx,
+           r_ours.gas_per_tx, r_ours.sdk_gas_per_tx);
+    printf("%-58s %10.1f %16.0f %10s\n", "cw-simulate 2.8.108  cw20-base (metered)", cws, cws_gas,
+           "-");
+    printf("%-58s %10.1f %16s %10s\n", "cosmwasm-vm-js 0.2.91 cw20-base (metered, 1 instance)", vm,
+           "-", "-");
+    printf("%-58s %10.1f %16s %10s\n", "cosmwasm-vm-js 0.2.91 cw20-base (unmetered, 1 instance)",
+           vm_raw, "-", "-");
+    printf(
+        "(gas/tx: host-sim in CosmWasm gas, wasmvm 2.2 model; cw-simulate in its own units)\n\n");
+
+    double ratio_cws = cws / r_cw20.us_per_tx, ratio_vm = vm / r_cw20.us_per_tx,
+           ratio_raw = vm_raw / r_cw20.us_per_tx;
+    printf("speed-up of host-sim (cw20-base) over:\n");
+    printf("  cw-simulate                 %8.1fx   target >= 20x  %s\n", ratio_cws,
+           ratio_cws >= 20 ? "PASS" : "FAIL");
+    printf("  cosmwasm-vm-js (metered)    %8.1fx   target >=  5x  %s\n", ratio_vm,
+           ratio_vm >= 5 ? "PASS" : "FAIL");
+    printf("  cosmwasm-vm-js (unmetered)  %8.1fx   target >=  5x  %s\n", ratio_raw,
+           ratio_raw >= 5 ? "PASS" : "FAIL");
+    printf("  stable_token vs cw20-base on host-sim: %.2fx the time, %.2fx the gas\n\n",
+           r_ours.us_per_tx / r_cw20.us_per_tx, r_ours.gas_per_tx / r_cw20.gas_per_tx);
+
+    double cold_total = cold.store_ms + cold.instantiate_ms + cold.first_execute_ms;
+    double warm_total =
+        warm_start.store_ms + warm_start.instantiate_ms + warm_start.first_execute_ms;
+    printf("store -> first execute, cw20-base (ms)    store  instantiate  execute    total\n");
+    printf("  cold (empty compile cache)           %8.1f %12.1f %8.1f %8.1f   target <= 100  %s\n",
+           cold.store_ms, cold.instantiate_ms, cold.first_execute_ms, cold_total,
+           cold_total <= 100 ? "PASS" : "FAIL");
+    printf("  warm (compiled code cached)          %8.1f %12.1f %8.1f %8.1f\n", warm_start.store_ms,
+           warm_start.instantiate_ms, warm_start.first_execute_ms, warm_total);
+    json_decref(js);
+    return 0;
+}
