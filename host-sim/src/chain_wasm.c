@@ -1,0 +1,1471 @@
+/* chain_wasm.c — the wasm module of the simulated chain, following wasmd's keeper: store code,
+ * instantiate (classic addresses), execute, migrate, sudo and queries; calling contract exports
+ * with Env/MessageInfo JSON (ARCHITECTURE §1), dispatching each Response's messages and
+ * submessages in nested cache layers with replies, emitting wasmd-format events; plus the
+ * QueryRequest router behind query_chain (bank, wasm, custom oracle).
+ *
+ * State (tx_cache.h layout):
+ *   0x01 ‖ be64(code_id)  → {"checksum":"<hex>","creator":"<addr>"}
+ *   0x40 ‖ "code/" ‖ be64 → the wasm as uploaded (metered again when loaded)
+ *   0x02 ‖ contract(32)   → {"code_id":N,"creator":"…","admin":"…","label":"…","created":H}
+ * Compiled modules are cached in memory by checksum for the chain's life.
+ *
+ * Replies: every contract (cosmwasm-std 1.x and 2.x) gets wasmvm 2.x's Reply shape,
+ *   {"id":N,["payload":"<b64>",]"gas_used":G,"result":{"ok":{"events":[…],"data":…,
+ *    "msg_responses":[{"type_url":…,"value":…}]}}} or {…,"result":{"error":"…"}},
+ * as wasmd 0.5x does: cosmwasm-std 1.x's Reply/SubMsgResponse are plain serde derives without
+ * deny_unknown_fields, so 1.x contracts ignore payload, gas_used and msg_responses. gas_used is
+ * in SDK gas. As in wasmd, a failed submessage's error reaches `reply` redacted to
+ * "codespace: <cs>, code: <n>" (the full text is printed with trace), and so do errors of
+ * contract queries made through query_chain.
+ *
+ * Gas beyond the instances' own: wasmd's per-call instance cost and compile cost (see
+ * chain_internal.h). Not charged: the SDK's ante handler (signatures, tx size) and wasmd's
+ * per-event/attribute costs. */
+#define _GNU_SOURCE /* asprintf, vasprintf */
+#include "chain_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "gas_inject.h"
+#include "wasm_check.h"
+
+/* Largest result a contract may return (cosmwasm-vm's default result limit is in this range). */
+#define MAX_RESULT_LEN (64u * 1024u * 1024u)
+
+typedef enum entry_kind { E_INSTANTIATE, E_EXECUTE, E_MIGRATE, E_SUDO, E_REPLY } entry_kind;
+
+static const struct {
+    const char *export_name, *event, *fail_suffix;
+    uint32_t code;
+} ENTRY[] = {
+    [E_INSTANTIATE] = {"instantiate", "instantiate", "instantiate wasm contract failed",
+                       HS_WASMD_ERR_INSTANTIATE},
+    [E_EXECUTE] = {"execute", "execute", "execute wasm contract failed", HS_WASMD_ERR_EXECUTE},
+    [E_MIGRATE] = {"migrate", "migrate", "migrate wasm contract failed", HS_WASMD_ERR_MIGRATION},
+    [E_SUDO] = {"sudo", "sudo", "execute wasm contract failed", HS_WASMD_ERR_EXECUTE},
+    [E_REPLY] = {"reply", "reply", "execute wasm contract failed", HS_WASMD_ERR_EXECUTE},
+};
+
+/* --- Small helpers ------------------------------------------------------------------------------
+ */
+
+static char *b64_encode(const uint8_t *data, size_t len) {
+    size_t cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+    char *s = malloc(cap);
+    if (s) sodium_bin2base64(s, cap, data, len, sodium_base64_VARIANT_ORIGINAL);
+    return s;
+}
+
+/* Decode standard base64 (padding required, as cosmwasm Binary); NULL on error. */
+static uint8_t *b64_decode(const char *s, size_t *len) {
+    size_t n = strlen(s);
+    uint8_t *out = malloc(n / 4 * 3 + 3);
+    if (!out) return NULL;
+    const char *end;
+    if (sodium_base642bin(out, n / 4 * 3 + 3, s, n, NULL, len, &end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        *end) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static char *hex(const uint8_t *b, size_t n) {
+    char *s = malloc(n * 2 + 1);
+    if (s) sodium_bin2hex(s, n * 2 + 1, b, n);
+    return s;
+}
+
+static json_t *attr(const char *k, const char *v) {
+    return json_pack("{s:s,s:s}", "key", k, "value", v);
+}
+
+static json_t *event_new(const char *type) {
+    return json_pack("{s:s,s:[]}", "type", type, "attributes");
+}
+
+static void event_add(json_t *ev, const char *k, const char *v) {
+    json_array_append_new(json_object_get(ev, "attributes"), attr(k, v));
+}
+
+/* Skip one JSON value starting at s[i] (no validation beyond nesting and strings). */
+static size_t skip_value(const char *s, size_t n, size_t i) {
+    int depth = 0;
+    bool in_str = false;
+    for (; i < n; i++) {
+        char ch = s[i];
+        if (in_str) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"') {
+                in_str = false;
+                if (depth == 0) return i + 1;
+            }
+            continue;
+        }
+        if (ch == '"')
+            in_str = true;
+        else if (ch == '{' || ch == '[')
+            depth++;
+        else if (ch == '}' || ch == ']') {
+            if (depth == 0) return i;
+            if (--depth == 0) return i + 1;
+        } else if (depth == 0 && (ch == ',' || ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r'))
+            return i;
+    }
+    return n;
+}
+
+/* The raw text of top-level member `name` of the JSON object in s (already known to parse). */
+static bool raw_member(const char *s, size_t n, const char *name, size_t *start, size_t *end) {
+    size_t i = 0, nl = strlen(name);
+    while (i < n && s[i] != '{') i++;
+    i++;
+    while (i < n) {
+        while (i < n &&
+               (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r' || s[i] == ','))
+            i++;
+        if (i >= n || s[i] != '"') return false;
+        size_t ks = i + 1, ke = skip_value(s, n, i) - 1;
+        i = ke + 1;
+        while (i < n && s[i] != ':') i++;
+        i++;
+        while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) i++;
+        size_t vs = i, ve = skip_value(s, n, i);
+        if (ke - ks == nl && !memcmp(s + ks, name, nl)) {
+            *start = vs;
+            *end = ve;
+            return true;
+        }
+        i = ve;
+    }
+    return false;
+}
+
+static char *dump(const json_t *j) {
+    return json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+/* Protobuf: field `num` with length-delimited bytes (omitted when empty, like proto3). */
+static size_t proto_bytes(uint8_t *out, int num, const uint8_t *b, size_t len) {
+    if (!len) return 0;
+    size_t o = 0;
+    out[o++] = (uint8_t)(num << 3 | 2);
+    size_t l = len;
+    do {
+        out[o++] = (uint8_t)((l & 0x7f) | (l > 0x7f ? 0x80 : 0));
+        l >>= 7;
+    } while (l);
+    memcpy(out + o, b, len);
+    return o + len;
+}
+
+/* --- Codes and contracts --------------------------------------------------------------------- */
+
+static size_t code_key(uint8_t *k, uint64_t code_id) {
+    k[0] = HS_KEY_CODE;
+    hs_put_be64(k + 1, code_id);
+    return 9;
+}
+
+static size_t code_bytes_key(uint8_t *k, uint64_t code_id) {
+    k[0] = HS_KEY_META;
+    memcpy(k + 1, "code/", 5);
+    hs_put_be64(k + 6, code_id);
+    return 14;
+}
+
+static size_t contract_key(uint8_t *k, const uint8_t addr[32]) {
+    k[0] = HS_KEY_CONTRACT;
+    memcpy(k + 1, addr, 32);
+    return 33;
+}
+
+static json_t *load_json(hs_chain *c, const uint8_t *key, size_t klen) {
+    size_t vlen;
+    const uint8_t *v = hs_state_get(c, key, klen, &vlen);
+    return v ? json_loadb((const char *)v, vlen, 0, NULL) : NULL;
+}
+
+static int save_json(hs_chain *c, const uint8_t *key, size_t klen, json_t *j) {
+    char *s = dump(j);
+    if (!s) return hs_fail(c, NULL, 0, "out of memory");
+    int rc = hs_state_set(c, key, klen, s, strlen(s));
+    free(s);
+    return rc;
+}
+
+static json_t *code_info(hs_chain *c, uint64_t code_id) {
+    uint8_t k[16];
+    return load_json(c, k, code_key(k, code_id));
+}
+
+/* Contract info JSON (caller decrefs) or NULL with "contract: not found" recorded. */
+static json_t *contract_info(hs_chain *c, const uint8_t addr[32]) {
+    uint8_t k[40];
+    json_t *j = load_json(c, k, contract_key(k, addr));
+    if (!j) hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "contract: not found");
+    return j;
+}
+
+/* The module of a code (loaded and cached on first use). */
+static int code_module(hs_chain *c, uint64_t code_id, hs_module **out) {
+    json_t *ci = code_info(c, code_id);
+    if (!ci)
+        return hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "no such code: %llu",
+                       (unsigned long long)code_id);
+    uint8_t sum[32];
+    size_t sl = 0;
+    const char *hexsum = json_string_value(json_object_get(ci, "checksum"));
+    int bad =
+        !hexsum || sodium_hex2bin(sum, 32, hexsum, strlen(hexsum), NULL, &sl, NULL) || sl != 32;
+    json_decref(ci);
+    if (bad)
+        return hs_fail(c, NULL, 0, "code %llu: corrupt code info", (unsigned long long)code_id);
+    for (size_t i = 0; i < c->n_mods; i++)
+        if (!memcmp(c->mods[i].checksum, sum, 32)) {
+            *out = c->mods[i].mod;
+            return 0;
+        }
+    uint8_t k[16];
+    size_t wl;
+    const uint8_t *w = hs_state_get(c, k, code_bytes_key(k, code_id), &wl);
+    if (!w)
+        return hs_fail(c, NULL, 0, "code %llu: wasm bytes missing", (unsigned long long)code_id);
+    uint8_t *metered = NULL;
+    size_t ml;
+    char err[256];
+    if (hs_gas_inject(w, wl, &metered, &ml, err, sizeof err) != HS_GAS_OK)
+        return hs_fail(c, "wasm", HS_WASMD_ERR_CREATE, "gas metering: %s", err);
+    hs_module *mod;
+    hs_engine_result er = hs_module_load(c->eng, metered, ml, &mod, err, sizeof err);
+    free(metered);
+    if (er != HS_ENGINE_OK)
+        return hs_fail(c, "wasm", HS_WASMD_ERR_CREATE, "Error compiling Wasm: %s", err);
+    if (c->n_mods == c->cap_mods) {
+        size_t cap = c->cap_mods ? c->cap_mods * 2 : 8;
+        hs_code_module *m = realloc(c->mods, cap * sizeof *m);
+        if (!m) {
+            hs_module_free(mod);
+            return hs_fail(c, NULL, 0, "out of memory");
+        }
+        c->mods = m;
+        c->cap_mods = cap;
+    }
+    memcpy(c->mods[c->n_mods].checksum, sum, 32);
+    c->mods[c->n_mods++].mod = mod;
+    *out = mod;
+    return 0;
+}
+
+void hs_wasm_free_modules(hs_chain *c) {
+    for (size_t i = 0; i < c->n_mods; i++) hs_module_free(c->mods[i].mod);
+    free(c->mods);
+    c->mods = NULL;
+    c->n_mods = c->cap_mods = 0;
+}
+
+/* --- Calling a contract -------------------------------------------------------------------- */
+
+static char *env_json(hs_chain *c, const char *contract_h, bool in_tx) {
+    char *s = NULL;
+    if (asprintf(&s,
+                 "{\"block\":{\"height\":%llu,\"time\":\"%llu\",\"chain_id\":\"%s\"},"
+                 "\"transaction\":%s,\"contract\":{\"address\":\"%s\"}}",
+                 (unsigned long long)c->height, (unsigned long long)c->time_ns, c->chain_id,
+                 in_tx ? "{\"index\":0}" : "null", contract_h) < 0)
+        return NULL;
+    return s;
+}
+
+static char *info_json(const char *sender_h, const hs_bank_coin *funds, size_t n) {
+    json_t *j = json_pack("{s:s,s:o}", "sender", sender_h, "funds", hs_coins_to_json(funds, n));
+    char *s = dump(j);
+    json_decref(j);
+    return s;
+}
+
+/* Run export `name` of the contract with up to three JSON arguments; *out gets the result
+ * bytes (malloc'd). Gas: the instance runs on what is left of the current frame. */
+static int call_export(hs_chain *c, const uint8_t addr[32], uint64_t code_id, const char *name,
+                       const char *const *args, int nargs, bool readonly, char **out,
+                       size_t *out_len) {
+    hs_module *mod;
+    if (code_module(c, code_id, &mod)) return -1;
+    if (hs_gas_charge(c, (uint64_t)HS_GAS_SDK_INSTANCE_COST * HS_GAS_MULTIPLIER)) return -1;
+    hs_call call = {.chain = c, .readonly = readonly};
+    memcpy(call.contract, addr, 32);
+    hs_instance *inst;
+    char err[512];
+    hs_engine_result er = hs_instance_new(mod, &hs_host_env_imports, &call, &inst, err, sizeof err);
+    if (er != HS_ENGINE_OK)
+        return hs_fail(c, "wasm", HS_WASMD_ERR_EXECUTE, "Error calling the VM: %s", err);
+    uint64_t avail = c->gas_limit - c->gas_used;
+    hs_instance_set_gas(inst, avail);
+    uint64_t ptrs[3], res = 0;
+    int rc = 0;
+    for (int i = 0; i < nargs && er == HS_ENGINE_OK; i++) {
+        uint32_t p;
+        if (hs_region_write_new(inst, args[i], strlen(args[i]), &p, &er, err, sizeof err)) {
+            if (er == HS_ENGINE_OK) er = HS_ENGINE_TRAP_HOST;
+        }
+        ptrs[i] = p;
+    }
+    if (er == HS_ENGINE_OK) er = hs_instance_call(inst, name, ptrs, (uint32_t)nargs, &res);
+    uint64_t left = hs_instance_gas(inst);
+    c->gas_used += avail - (left > avail ? avail : left);
+    if (er == HS_ENGINE_TRAP_OUT_OF_GAS) {
+        c->gas_used = c->gas_limit;
+        rc = hs_fail_out_of_gas(c);
+    } else if (er == HS_ENGINE_ERR_NO_EXPORT) {
+        rc = hs_fail(c, "wasm", ENTRY[E_EXECUTE].code,
+                     "Error calling the VM: Error resolving Wasm function: Could not get export: "
+                     "Missing export %s",
+                     name);
+    } else if (er != HS_ENGINE_OK) {
+        rc = hs_fail(c, "wasm", ENTRY[E_EXECUTE].code,
+                     "Error calling the VM: Error executing Wasm: Wasmer runtime error: "
+                     "RuntimeError: %s",
+                     hs_instance_error(inst));
+    } else {
+        uint8_t *buf;
+        size_t len;
+        if (hs_region_read_checked(inst, (uint32_t)res, MAX_RESULT_LEN, &buf, &len, err,
+                                   sizeof err))
+            rc = hs_fail(c, "wasm", ENTRY[E_EXECUTE].code,
+                         "Error calling the VM: Error executing Wasm: %s", err);
+        else {
+            *out = (char *)buf;
+            *out_len = len;
+        }
+    }
+    hs_call_cleanup(&call);
+    hs_instance_free(inst);
+    return rc;
+}
+
+/* Parse {"ok":X}/{"error":"…"}: *ok the parsed X, *raw its exact text (malloc'd, may be NULL
+ * when not wanted). -1 with the contract's error (or a parse error) recorded. */
+static int contract_result(hs_chain *c, const char *buf, size_t len, uint32_t code, json_t **ok,
+                           char **raw) {
+    json_error_t je;
+    json_t *j = json_loadb(buf, len, JSON_DECODE_ANY, &je);
+    if (!j || !json_is_object(j)) {
+        json_decref(j);
+        return hs_fail(c, "wasm", code, "Error parsing into type ContractResult: %s", je.text);
+    }
+    json_t *e = json_object_get(j, "error");
+    if (e) {
+        int rc = hs_fail(c, "wasm", code, "%s", json_is_string(e) ? json_string_value(e) : "?");
+        json_decref(j);
+        return rc;
+    }
+    json_t *o = json_object_get(j, "ok");
+    if (!o) {
+        json_decref(j);
+        return hs_fail(c, "wasm", code, "Error parsing into type ContractResult: no ok/error");
+    }
+    *ok = json_incref(o);
+    json_decref(j);
+    if (raw) {
+        size_t s, en;
+        *raw = raw_member(buf, len, "ok", &s, &en) ? strndup(buf + s, en - s) : dump(*ok);
+    }
+    return 0;
+}
+
+/* --- Bank transfers with events ------------------------------------------------------------ */
+
+static int bank_send(hs_chain *c, const uint8_t *from, size_t fl, const uint8_t *to, size_t tl,
+                     const hs_bank_coin *coins, size_t n, json_t *events) {
+    char *amount = hs_coins_string(coins, n);
+    if (!amount) return hs_fail(c, NULL, 0, "out of memory");
+    if (!amount[0]) {
+        free(amount);
+        return 0;
+    }
+    char msg[256] = "";
+    hs_state_result r = hs_bank_send(c->txc, from, fl, to, tl, coins, n, msg, sizeof msg);
+    if (r != HS_STATE_OK) {
+        free(amount);
+        return hs_fail(c, "sdk",
+                       r == HS_STATE_INSUFFICIENT ? HS_SDK_ERR_INSUFFICIENT_FUNDS
+                                                  : HS_SDK_ERR_INVALID_COINS,
+                       "%s", msg[0] ? msg : hs_state_strerror(r));
+    }
+    char fh[HS_ADDR_HUMAN_CAP], th[HS_ADDR_HUMAN_CAP];
+    hs_human(c, from, fl, fh);
+    hs_human(c, to, tl, th);
+    json_t *ev = event_new("coin_spent");
+    event_add(ev, "spender", fh);
+    event_add(ev, "amount", amount);
+    json_array_append_new(events, ev);
+    ev = event_new("coin_received");
+    event_add(ev, "receiver", th);
+    event_add(ev, "amount", amount);
+    json_array_append_new(events, ev);
+    ev = event_new("transfer");
+    event_add(ev, "recipient", th);
+    event_add(ev, "sender", fh);
+    event_add(ev, "amount", amount);
+    json_array_append_new(events, ev);
+    free(amount);
+    return 0;
+}
+
+/* --- Responses and messages ------------------------------------------------------------------ */
+
+static int run_entry(hs_chain *c, entry_kind kind, const uint8_t addr[32], uint64_t code_id,
+                     const char *sender_h, const hs_bank_coin *funds, size_t n_funds,
+                     const char *msg, json_t *events, char **data_out, char **raw_out);
+
+static char *trim_dup(const char *s) {
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+    return strndup(s, n);
+}
+
+/* wasmd contractSDKEventAttributes: trimmed, non-empty keys not starting with '_'. */
+static int add_attributes(hs_chain *c, json_t *ev, json_t *attrs) {
+    size_t i;
+    json_t *a;
+    json_array_foreach(attrs, i, a) {
+        const char *k = json_string_value(json_object_get(a, "key"));
+        const char *v = json_string_value(json_object_get(a, "value"));
+        if (!k || !v)
+            return hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_EVENT, "invalid attribute: %s",
+                           "key and value must be strings");
+        char *tk = trim_dup(k), *tv = trim_dup(v);
+        int rc = 0;
+        if (!tk || !tv)
+            rc = hs_fail(c, NULL, 0, "out of memory");
+        else if (!tk[0])
+            rc = hs_fail(c, "wasm", HS_WASMD_ERR_EMPTY,
+                         "Empty attribute key. Value: %s: attribute key must not be empty", tv);
+        else if (tk[0] == '_')
+            rc = hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_EVENT,
+                         "attribute key starts with reserved prefix _: %s", tk);
+        else
+            event_add(ev, tk, tv);
+        free(tk);
+        free(tv);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int dispatch_submsg(hs_chain *c, const uint8_t addr[32], const char *addr_h, json_t *sub,
+                           json_t *events, char **data);
+
+/* wasmd handleContractResponse: the wasm / wasm-<type> events, then the messages; the data is
+ * the contract's, or the last non-empty reply data. */
+static int handle_response(hs_chain *c, const uint8_t addr[32], const char *addr_h, json_t *resp,
+                           json_t *events, char **data_out) {
+    json_t *attrs = json_object_get(resp, "attributes");
+    if (json_array_size(attrs)) {
+        json_t *ev = event_new("wasm");
+        event_add(ev, "_contract_address", addr_h);
+        json_array_append_new(events, ev);
+        if (add_attributes(c, ev, attrs)) return -1;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(resp, "events"), i, e) {
+        const char *type = json_string_value(json_object_get(e, "type"));
+        char *tt = trim_dup(type ? type : "");
+        if (!tt) return hs_fail(c, NULL, 0, "out of memory");
+        if (strlen(tt) < 2) {
+            free(tt);
+            return hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_EVENT, "Event type too short: %s",
+                           type ? type : "");
+        }
+        char *full = NULL;
+        int n = asprintf(&full, "wasm-%s", tt);
+        free(tt);
+        if (n < 0) return hs_fail(c, NULL, 0, "out of memory");
+        json_t *ev = event_new(full);
+        free(full);
+        event_add(ev, "_contract_address", addr_h);
+        json_array_append_new(events, ev);
+        if (add_attributes(c, ev, json_object_get(e, "attributes"))) return -1;
+    }
+    json_t *d = json_object_get(resp, "data");
+    *data_out = json_is_string(d) ? strdup(json_string_value(d)) : NULL;
+    json_array_foreach(json_object_get(resp, "messages"), i, e) {
+        if (dispatch_submsg(c, addr, addr_h, e, events, data_out)) return -1;
+    }
+    return 0;
+}
+
+static int resolve_contract(hs_chain *c, const char *h, uint8_t out[32]) {
+    uint8_t canon[64];
+    size_t len;
+    if (!h || hs_addr_canonicalize(c->prefix, h, canon, sizeof canon, &len) != HS_ADDR_OK ||
+        len != 32)
+        return hs_fail(c, "sdk", HS_SDK_ERR_INVALID_ADDRESS, "invalid contract address: %s",
+                       h ? h : "(none)");
+    memcpy(out, canon, 32);
+    return 0;
+}
+
+static void msg_response(json_t *responses, const char *type_url, const uint8_t *val, size_t len) {
+    char *b = b64_encode(val, len);
+    json_array_append_new(responses,
+                          json_pack("{s:s,s:s}", "type_url", type_url, "value", b ? b : ""));
+    free(b);
+}
+
+/* Set *data to base64(proto) of a Msg*Response with the contract's data (field 1 or 2). */
+static void proto_response(const char *address, const char *contract_data_b64, char **data,
+                           json_t *responses, const char *type_url) {
+    size_t dl = 0, al = address ? strlen(address) : 0;
+    uint8_t *d = contract_data_b64 ? b64_decode(contract_data_b64, &dl) : NULL;
+    uint8_t *buf = malloc(al + dl + 32);
+    size_t n = 0;
+    if (buf) {
+        if (address) n += proto_bytes(buf + n, 1, (const uint8_t *)address, al);
+        n += proto_bytes(buf + n, address ? 2 : 1, d, dl);
+        msg_response(responses, type_url, buf, n);
+        *data = n ? b64_encode(buf, n) : NULL;
+    }
+    free(buf);
+    free(d);
+}
+
+static int instantiate_core(hs_chain *c, uint64_t code_id, const uint8_t *sender, size_t sl,
+                            const char *msg, const hs_bank_coin *funds, size_t nf,
+                            const char *label, const char *admin_h, json_t *events,
+                            uint8_t addr_out[32], char **data, char **raw);
+
+static int dispatch_wasm(hs_chain *c, const uint8_t sender[32], const char *sender_h, json_t *w,
+                         json_t *events, char **data, json_t *responses) {
+    json_t *m;
+    uint8_t target[32];
+    if ((m = json_object_get(w, "execute")) || (m = json_object_get(w, "migrate"))) {
+        bool exec = json_object_get(w, "execute") != NULL;
+        if (resolve_contract(c, json_string_value(json_object_get(m, "contract_addr")), target))
+            return -1;
+        const char *mb = json_string_value(json_object_get(m, "msg"));
+        size_t ml;
+        uint8_t *msg = mb ? b64_decode(mb, &ml) : NULL;
+        if (!msg) return hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_MSG, "msg: invalid base64");
+        char *msgs = strndup((const char *)msg, ml);
+        free(msg);
+        hs_bank_coin *funds = NULL;
+        size_t nf = 0;
+        int rc = -1;
+        char *cdata = NULL;
+        json_t *ci = contract_info(c, target);
+        if (!msgs || !ci) goto done;
+        if (exec) {
+            if (hs_coins_from_json(c, json_object_get(m, "funds"), &funds, &nf)) goto done;
+            if (bank_send(c, sender, 32, target, 32, funds, nf, events)) goto done;
+            rc = run_entry(c, E_EXECUTE, target,
+                           (uint64_t)json_integer_value(json_object_get(ci, "code_id")), sender_h,
+                           funds, nf, msgs, events, &cdata, NULL);
+            if (!rc)
+                proto_response(NULL, cdata, data, responses,
+                               "/cosmwasm.wasm.v1.MsgExecuteContractResponse");
+        } else {
+            const char *admin = json_string_value(json_object_get(ci, "admin"));
+            uint64_t new_code = (uint64_t)json_integer_value(json_object_get(m, "new_code_id"));
+            if (!admin || strcmp(admin, sender_h)) {
+                rc = hs_fail(c, "sdk", HS_SDK_ERR_UNAUTHORIZED, "can not migrate: unauthorized");
+                goto done;
+            }
+            json_t *nci = code_info(c, new_code);
+            if (!nci) {
+                rc = hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "no such code: %llu",
+                             (unsigned long long)new_code);
+                goto done;
+            }
+            json_decref(nci);
+            json_object_set_new(ci, "code_id", json_integer((json_int_t)new_code));
+            uint8_t k[40];
+            if (save_json(c, k, contract_key(k, target), ci)) goto done;
+            rc = run_entry(c, E_MIGRATE, target, new_code, NULL, NULL, 0, msgs, events, &cdata,
+                           NULL);
+            if (!rc)
+                proto_response(NULL, cdata, data, responses,
+                               "/cosmwasm.wasm.v1.MsgMigrateContractResponse");
+        }
+    done:
+        free(cdata);
+        free(funds);
+        free(msgs);
+        json_decref(ci);
+        return rc;
+    }
+    if ((m = json_object_get(w, "instantiate"))) {
+        const char *mb = json_string_value(json_object_get(m, "msg"));
+        size_t ml;
+        uint8_t *msg = mb ? b64_decode(mb, &ml) : NULL;
+        if (!msg) return hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_MSG, "msg: invalid base64");
+        char *msgs = strndup((const char *)msg, ml);
+        free(msg);
+        hs_bank_coin *funds = NULL;
+        size_t nf = 0;
+        char *cdata = NULL;
+        int rc = -1;
+        const char *label = json_string_value(json_object_get(m, "label"));
+        if (msgs && !hs_coins_from_json(c, json_object_get(m, "funds"), &funds, &nf)) {
+            rc = instantiate_core(c, (uint64_t)json_integer_value(json_object_get(m, "code_id")),
+                                  sender, 32, msgs, funds, nf, label ? label : "",
+                                  json_string_value(json_object_get(m, "admin")), events, target,
+                                  &cdata, NULL);
+            if (!rc) {
+                char th[HS_ADDR_HUMAN_CAP];
+                hs_human(c, target, 32, th);
+                proto_response(th, cdata, data, responses,
+                               "/cosmwasm.wasm.v1.MsgInstantiateContractResponse");
+            }
+        }
+        free(cdata);
+        free(funds);
+        free(msgs);
+        return rc;
+    }
+    bool update = (m = json_object_get(w, "update_admin")) != NULL;
+    if (update || (m = json_object_get(w, "clear_admin"))) {
+        if (resolve_contract(c, json_string_value(json_object_get(m, "contract_addr")), target))
+            return -1;
+        json_t *ci = contract_info(c, target);
+        if (!ci) return -1;
+        const char *admin = json_string_value(json_object_get(ci, "admin"));
+        int rc;
+        if (!admin || strcmp(admin, sender_h)) {
+            rc =
+                hs_fail(c, "sdk", HS_SDK_ERR_UNAUTHORIZED, "can not modify contract: unauthorized");
+        } else {
+            const char *na = update ? json_string_value(json_object_get(m, "admin")) : NULL;
+            if (update && (!na || hs_addr_validate(c->prefix, na) != HS_ADDR_OK)) {
+                rc = hs_fail(c, "sdk", HS_SDK_ERR_INVALID_ADDRESS, "invalid admin address: %s",
+                             na ? na : "");
+            } else {
+                json_object_set_new(ci, "admin", na ? json_string(na) : json_null());
+                uint8_t k[40];
+                rc = save_json(c, k, contract_key(k, target), ci);
+                char th[HS_ADDR_HUMAN_CAP];
+                hs_human(c, target, 32, th);
+                json_t *ev = event_new(update ? "update_contract_admin" : "clear_contract_admin");
+                event_add(ev, "_contract_address", th);
+                if (update) event_add(ev, "new_admin_address", na);
+                json_array_append_new(events, ev);
+                msg_response(responses,
+                             update ? "/cosmwasm.wasm.v1.MsgUpdateAdminResponse"
+                                    : "/cosmwasm.wasm.v1.MsgClearAdminResponse",
+                             NULL, 0);
+            }
+        }
+        json_decref(ci);
+        return rc;
+    }
+    return hs_fail(c, "wasm", HS_WASMD_ERR_UNKNOWN_MSG,
+                   "unsupported wasm message: unknown message from the contract");
+}
+
+/* One CosmosMsg from contract `sender`. */
+static int dispatch_msg(hs_chain *c, const uint8_t sender[32], const char *sender_h, json_t *msg,
+                        json_t *events, char **data, json_t *responses) {
+    json_t *b = json_object_get(msg, "bank"), *m;
+    if (b && (m = json_object_get(b, "send"))) {
+        uint8_t to[64];
+        size_t tl;
+        const char *to_h = json_string_value(json_object_get(m, "to_address"));
+        if (!to_h || hs_addr_canonicalize(c->prefix, to_h, to, sizeof to, &tl) != HS_ADDR_OK)
+            return hs_fail(c, "sdk", HS_SDK_ERR_INVALID_ADDRESS, "invalid to address: %s",
+                           to_h ? to_h : "");
+        hs_bank_coin *coins;
+        size_t n;
+        if (hs_coins_from_json(c, json_object_get(m, "amount"), &coins, &n)) return -1;
+        int rc = bank_send(c, sender, 32, to, tl, coins, n, events);
+        free(coins);
+        if (!rc) msg_response(responses, "/cosmos.bank.v1beta1.MsgSendResponse", NULL, 0);
+        return rc;
+    }
+    if (b && (m = json_object_get(b, "burn"))) {
+        hs_bank_coin *coins;
+        size_t n;
+        if (hs_coins_from_json(c, json_object_get(m, "amount"), &coins, &n)) return -1;
+        char msgbuf[256] = "";
+        char *amount = hs_coins_string(coins, n);
+        hs_state_result r = hs_bank_burn(c->txc, sender, 32, coins, n, msgbuf, sizeof msgbuf);
+        free(coins);
+        if (r != HS_STATE_OK) {
+            free(amount);
+            return hs_fail(c, "sdk",
+                           r == HS_STATE_INSUFFICIENT ? HS_SDK_ERR_INSUFFICIENT_FUNDS
+                                                      : HS_SDK_ERR_INVALID_COINS,
+                           "%s", msgbuf[0] ? msgbuf : hs_state_strerror(r));
+        }
+        if (amount && amount[0]) {
+            json_t *ev = event_new("coin_spent");
+            event_add(ev, "spender", sender_h);
+            event_add(ev, "amount", amount);
+            json_array_append_new(events, ev);
+            ev = event_new("burn");
+            event_add(ev, "burner", sender_h);
+            event_add(ev, "amount", amount);
+            json_array_append_new(events, ev);
+        }
+        free(amount);
+        msg_response(responses, "/cosmos.bank.v1beta1.MsgBurnResponse", NULL, 0);
+        return 0;
+    }
+    json_t *w = json_object_get(msg, "wasm");
+    if (w) return dispatch_wasm(c, sender, sender_h, w, events, data, responses);
+    const char *kind = json_object_iter_key(json_object_iter(msg));
+    return hs_fail(c, "wasm", HS_WASMD_ERR_UNKNOWN_MSG,
+                   "unsupported message type %s: unknown message from the contract",
+                   kind ? kind : "(none)");
+}
+
+/* wasmd dispatchSubmessages for one SubMsg: its own cache layer, gas limit, reply_on. */
+static int dispatch_submsg(hs_chain *c, const uint8_t addr[32], const char *addr_h, json_t *sub,
+                           json_t *events, char **data) {
+    if (c->dispatch_depth >= HS_MAX_DISPATCH_DEPTH)
+        return hs_fail(c, "wasm", HS_WASMD_ERR_LIMIT, "message dispatch depth %d exceeded",
+                       HS_MAX_DISPATCH_DEPTH);
+    json_t *idj = json_object_get(sub, "id");
+    uint64_t id = (uint64_t)json_integer_value(idj);
+    const char *reply_on = json_string_value(json_object_get(sub, "reply_on"));
+    if (!reply_on) reply_on = "never";
+    bool on_success = !strcmp(reply_on, "success") || !strcmp(reply_on, "always");
+    bool on_error = !strcmp(reply_on, "error") || !strcmp(reply_on, "always");
+    if (!on_success && !on_error && strcmp(reply_on, "never"))
+        return hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_MSG, "unknown reply_on: %s", reply_on);
+    json_t *gl = json_object_get(sub, "gas_limit");
+    const char *payload = json_string_value(json_object_get(sub, "payload"));
+
+    if (hs_txc_begin(c->txc) != HS_STATE_OK) return hs_fail(c, NULL, 0, "out of memory");
+    uint64_t used_before = c->gas_used;
+    hs_gas_frame frame;
+    bool limited = false;
+    if (json_is_integer(gl)) {
+        uint64_t lim = (uint64_t)json_integer_value(gl);
+        uint64_t remaining = c->gas_limit - c->gas_used;
+        if (lim < remaining / HS_GAS_MULTIPLIER) {
+            hs_gas_frame_push(c, &frame, lim * HS_GAS_MULTIPLIER);
+            limited = true;
+        }
+    }
+    json_t *sub_events = json_array(), *responses = json_array();
+    char *sub_data = NULL;
+    c->dispatch_depth++;
+    int rc = dispatch_msg(c, addr, addr_h, json_object_get(sub, "msg"), sub_events, &sub_data,
+                          responses);
+    c->dispatch_depth--;
+    if (limited) c->gas_used += hs_gas_frame_pop(c, &frame);
+    uint64_t sub_gas = c->gas_used - used_before;
+    bool out_of_gas_outer = !limited && c->gas_used >= c->gas_limit && rc;
+
+    if (rc == 0) {
+        if (hs_txc_commit(c->txc) != HS_STATE_OK) {
+            rc = hs_fail(c, NULL, 0, "nested commit failed");
+            hs_txc_discard(c->txc);
+        } else {
+            size_t i;
+            json_t *e;
+            json_array_foreach(sub_events, i, e) json_array_append(events, e);
+        }
+    } else {
+        hs_txc_discard(c->txc);
+    }
+
+    json_t *reply = NULL;
+    int result = 0;
+    if (rc != 0) {
+        if (!on_error || out_of_gas_outer) {
+            result = -1; /* the error stays recorded and aborts the whole transaction */
+        } else {
+            char *redacted = hs_fail_redacted(c);
+            char *full = hs_fail_take(c);
+            if (c->trace)
+                fprintf(stderr, "[submsg %llu of %s failed] %s\n", (unsigned long long)id, addr_h,
+                        full ? full : "?");
+            free(full);
+            reply = json_pack("{s:s}", "error", redacted ? redacted : "");
+            free(redacted);
+        }
+    } else if (on_success) {
+        json_t *ok =
+            json_pack("{s:O,s:o,s:O}", "events", sub_events, "data",
+                      sub_data ? json_string(sub_data) : json_null(), "msg_responses", responses);
+        reply = json_pack("{s:o}", "ok", ok);
+    }
+    if (reply && result == 0) {
+        json_t *r = json_object();
+        json_object_set_new(r, "id", json_integer((json_int_t)id));
+        if (payload && payload[0]) json_object_set_new(r, "payload", json_string(payload));
+        json_object_set_new(
+            r, "gas_used",
+            json_integer((json_int_t)((sub_gas + HS_GAS_MULTIPLIER - 1) / HS_GAS_MULTIPLIER)));
+        json_object_set_new(r, "result", reply);
+        reply = NULL;
+        char *rs = dump(r);
+        json_decref(r);
+        json_t *ci = contract_info(c, addr);
+        char *rdata = NULL;
+        if (!rs || !ci) {
+            result = rs ? -1 : hs_fail(c, NULL, 0, "out of memory");
+        } else {
+            c->dispatch_depth++;
+            result = run_entry(c, E_REPLY, addr,
+                               (uint64_t)json_integer_value(json_object_get(ci, "code_id")), NULL,
+                               NULL, 0, rs, events, &rdata, NULL);
+            c->dispatch_depth--;
+        }
+        free(rs);
+        json_decref(ci);
+        if (result == 0 && rdata) {
+            free(*data);
+            *data = rdata;
+        } else {
+            free(rdata);
+        }
+    }
+    json_decref(reply);
+    free(sub_data);
+    json_decref(sub_events);
+    json_decref(responses);
+    return result;
+}
+
+/* Call an entry point (with its bank transfer already done) and handle the Response. */
+static int run_entry(hs_chain *c, entry_kind kind, const uint8_t addr[32], uint64_t code_id,
+                     const char *sender_h, const hs_bank_coin *funds, size_t n_funds,
+                     const char *msg, json_t *events, char **data_out, char **raw_out) {
+    char addr_h[HS_ADDR_HUMAN_CAP];
+    hs_human(c, addr, 32, addr_h);
+    *data_out = NULL;
+    char *env = env_json(c, addr_h, true);
+    char *info = sender_h ? info_json(sender_h, funds, n_funds) : NULL;
+    if (!env || (sender_h && !info)) {
+        free(env);
+        free(info);
+        return hs_fail(c, NULL, 0, "out of memory");
+    }
+    const char *args[3] = {env, info ? info : msg, msg};
+    char *out = NULL;
+    size_t out_len = 0;
+    int rc = call_export(c, addr, code_id, ENTRY[kind].export_name, args, info ? 3 : 2, false, &out,
+                         &out_len);
+    free(env);
+    free(info);
+    json_t *resp = NULL;
+    if (rc == 0) rc = contract_result(c, out, out_len, ENTRY[kind].code, &resp, raw_out);
+    free(out);
+    if (rc) {
+        if (c->err_codespace && !strcmp(c->err_codespace, "wasm"))
+            hs_fail_wrap_suffix(c, ENTRY[kind].fail_suffix);
+        return -1;
+    }
+    json_t *ev = event_new(ENTRY[kind].event);
+    event_add(ev, "_contract_address", addr_h);
+    if (kind == E_INSTANTIATE || kind == E_MIGRATE) {
+        char id[24];
+        snprintf(id, sizeof id, "%llu", (unsigned long long)code_id);
+        event_add(ev, "code_id", id);
+    }
+    json_array_append_new(events, ev);
+    rc = handle_response(c, addr, addr_h, resp, events, data_out);
+    json_decref(resp);
+    if (rc) {
+        free(*data_out);
+        *data_out = NULL;
+        if (raw_out) {
+            free(*raw_out);
+            *raw_out = NULL;
+        }
+    }
+    return rc;
+}
+
+static int instantiate_core(hs_chain *c, uint64_t code_id, const uint8_t *sender, size_t sl,
+                            const char *msg, const hs_bank_coin *funds, size_t nf,
+                            const char *label, const char *admin_h, json_t *events,
+                            uint8_t addr_out[32], char **data, char **raw) {
+    json_t *ci = code_info(c, code_id);
+    if (!ci)
+        return hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "no such code: %llu",
+                       (unsigned long long)code_id);
+    json_decref(ci);
+    if (!label || !label[0])
+        return hs_fail(c, "wasm", HS_WASMD_ERR_INVALID, "label is required: invalid");
+    if (admin_h && admin_h[0] && hs_addr_validate(c->prefix, admin_h) != HS_ADDR_OK)
+        return hs_fail(c, "sdk", HS_SDK_ERR_INVALID_ADDRESS, "invalid admin address: %s", admin_h);
+    uint64_t instance = hs_seq_get(c, "lastContractId") + 1;
+    if (hs_seq_set(c, "lastContractId", instance)) return -1;
+    hs_addr_contract_classic(code_id, instance, addr_out);
+    uint8_t k[40];
+    size_t klen = contract_key(k, addr_out), vl;
+    if (hs_state_get(c, k, klen, &vl))
+        return hs_fail(c, "wasm", 3, "contract address already exists: account already exists");
+    if (bank_send(c, sender, sl, addr_out, 32, funds, nf, events)) return -1;
+    char sender_h[HS_ADDR_HUMAN_CAP];
+    hs_human(c, sender, sl, sender_h);
+    /* Contract info before the call (wasmd stores it right after the call, before dispatching
+     * the messages; this only differs for a contract querying its own info in instantiate). */
+    json_t *info = json_pack("{s:I,s:s,s:s?,s:s,s:I}", "code_id", (json_int_t)code_id, "creator",
+                             sender_h, "admin", admin_h && admin_h[0] ? admin_h : NULL, "label",
+                             label, "created", (json_int_t)c->height);
+    int rc = save_json(c, k, klen, info);
+    json_decref(info);
+    if (rc) return -1;
+    return run_entry(c, E_INSTANTIATE, addr_out, code_id, sender_h, funds, nf, msg, events, data,
+                     raw);
+}
+
+/* --- Public transactions ---------------------------------------------------------------------- */
+
+static void finish(hs_chain *c, hs_result *r, bool ok, json_t *events, char *data, char *raw) {
+    if (hs_tx_end(c, ok) == 0) {
+        r->ok = true;
+        r->events = events ? dump(events) : strdup("[]");
+        r->data = data;
+        r->response = raw;
+    } else {
+        r->ok = false;
+        r->error = hs_fail_take(c);
+        if (!r->error) r->error = strdup("transaction failed");
+        free(data);
+        free(raw);
+        free(r->address);
+        r->address = NULL;
+    }
+    json_decref(events);
+    r->gas_used = c->last_gas;
+    r->sdk_gas_used = (c->last_gas + HS_GAS_MULTIPLIER - 1) / HS_GAS_MULTIPLIER;
+}
+
+static hs_result begin_failed(hs_chain *c) {
+    hs_result r = {0};
+    r.error = hs_fail_take(c);
+    if (!r.error) r.error = strdup("transaction failed");
+    return r;
+}
+
+hs_result hs_store_code(hs_chain *c, const char *sender, const uint8_t *wasm, size_t len) {
+    hs_result r = {0};
+    if (hs_tx_begin(c)) return begin_failed(c);
+    uint8_t s[64];
+    size_t sl;
+    bool ok = false;
+    hs_check_report rep;
+    memset(&rep, 0, sizeof rep);
+    if (hs_resolve(c, sender, s, &sl)) goto out;
+    if (hs_gas_charge(c, (uint64_t)HS_GAS_SDK_COMPILE_PER_BYTE * len * HS_GAS_MULTIPLIER)) goto out;
+    int nv = hs_wasm_check(wasm, len, &rep);
+    if (nv != 0) {
+        size_t total = 64;
+        for (size_t i = 0; i < rep.count; i++) total += strlen(rep.lines[i]) + 1;
+        char *msg = malloc(total), *p = msg;
+        if (!msg) {
+            hs_fail(c, NULL, 0, "out of memory");
+            goto out;
+        }
+        p += sprintf(p, "Error during static Wasm validation:");
+        for (size_t i = 0; i < rep.count; i++) p += sprintf(p, "\n%s", rep.lines[i]);
+        hs_fail(c, "wasm", HS_WASMD_ERR_CREATE, "%s: create wasm contract failed", msg);
+        free(msg);
+        goto out;
+    }
+    uint8_t sum[32];
+    crypto_hash_sha256(sum, wasm, len);
+    uint64_t code_id = hs_seq_get(c, "lastCodeId") + 1;
+    uint8_t k[16];
+    char sender_h[HS_ADDR_HUMAN_CAP];
+    hs_human(c, s, sl, sender_h);
+    char *sum_hex = hex(sum, 32);
+    json_t *ci = json_pack("{s:s,s:s}", "checksum", sum_hex ? sum_hex : "", "creator", sender_h);
+    int rc = hs_seq_set(c, "lastCodeId", code_id) || save_json(c, k, code_key(k, code_id), ci) ||
+             hs_state_set(c, k, code_bytes_key(k, code_id), wasm, len);
+    json_decref(ci);
+    hs_module *mod;
+    if (rc || code_module(c, code_id, &mod)) {
+        free(sum_hex);
+        if (c->err_codespace && !strcmp(c->err_codespace, "wasm"))
+            hs_fail_wrap_suffix(c, "create wasm contract failed");
+        goto out;
+    }
+    r.code_id = code_id;
+    r.checksum = sum_hex;
+    ok = true;
+out:
+    hs_check_report_free(&rep);
+    json_t *events = NULL;
+    if (ok) {
+        events = json_array();
+        json_t *ev = event_new("store_code");
+        event_add(ev, "code_checksum", r.checksum);
+        char id[24];
+        snprintf(id, sizeof id, "%llu", (unsigned long long)r.code_id);
+        event_add(ev, "code_id", id);
+        json_array_append_new(events, ev);
+    }
+    finish(c, &r, ok, events, NULL, NULL);
+    if (!r.ok) {
+        free(r.checksum);
+        r.checksum = NULL;
+        r.code_id = 0;
+    }
+    return r;
+}
+
+hs_result hs_instantiate(hs_chain *c, uint64_t code_id, const char *sender, const char *msg,
+                         const hs_coin *funds, size_t n_funds, const char *label,
+                         const char *admin) {
+    hs_result r = {0};
+    if (hs_tx_begin(c)) return begin_failed(c);
+    uint8_t s[64], addr[32];
+    size_t sl;
+    hs_bank_coin *bf = NULL;
+    char *data = NULL, *raw = NULL, admin_h[HS_ADDR_HUMAN_CAP] = "";
+    json_t *events = json_array();
+    bool ok = false;
+    if (hs_resolve(c, sender, s, &sl) || hs_coins_parse(c, funds, n_funds, &bf)) goto out;
+    if (admin && admin[0]) {
+        uint8_t a[64];
+        size_t al;
+        if (hs_resolve(c, admin, a, &al)) goto out;
+        hs_human(c, a, al, admin_h);
+    }
+    if (instantiate_core(c, code_id, s, sl, msg ? msg : "{}", bf, n_funds, label,
+                         admin_h[0] ? admin_h : NULL, events, addr, &data, &raw))
+        goto out;
+    char h[HS_ADDR_HUMAN_CAP];
+    hs_human(c, addr, 32, h);
+    r.address = strdup(h);
+    ok = true;
+out:
+    free(bf);
+    finish(c, &r, ok, events, data, raw);
+    return r;
+}
+
+hs_result hs_execute(hs_chain *c, const char *contract, const char *sender, const char *msg,
+                     const hs_coin *funds, size_t n_funds) {
+    hs_result r = {0};
+    if (hs_tx_begin(c)) return begin_failed(c);
+    uint8_t s[64], addr[64];
+    size_t sl, al;
+    hs_bank_coin *bf = NULL;
+    char *data = NULL, *raw = NULL, sender_h[HS_ADDR_HUMAN_CAP];
+    json_t *events = json_array(), *ci = NULL;
+    bool ok = false;
+    if (hs_resolve(c, sender, s, &sl) || hs_resolve(c, contract, addr, &al) ||
+        hs_coins_parse(c, funds, n_funds, &bf))
+        goto out;
+    if (al != 32 || !(ci = contract_info(c, addr))) {
+        if (al != 32) hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "contract: not found");
+        goto out;
+    }
+    hs_human(c, s, sl, sender_h);
+    if (bank_send(c, s, sl, addr, 32, bf, n_funds, events)) goto out;
+    if (run_entry(c, E_EXECUTE, addr, (uint64_t)json_integer_value(json_object_get(ci, "code_id")),
+                  sender_h, bf, n_funds, msg ? msg : "{}", events, &data, &raw))
+        goto out;
+    ok = true;
+out:
+    json_decref(ci);
+    free(bf);
+    finish(c, &r, ok, events, data, raw);
+    return r;
+}
+
+hs_result hs_migrate(hs_chain *c, const char *contract, const char *sender, uint64_t new_code_id,
+                     const char *msg) {
+    hs_result r = {0};
+    if (hs_tx_begin(c)) return begin_failed(c);
+    uint8_t s[64], addr[64];
+    size_t sl, al;
+    char *data = NULL, *raw = NULL, sender_h[HS_ADDR_HUMAN_CAP];
+    json_t *events = json_array(), *ci = NULL, *nci = NULL;
+    bool ok = false;
+    if (hs_resolve(c, sender, s, &sl) || hs_resolve(c, contract, addr, &al)) goto out;
+    if (al != 32 || !(ci = contract_info(c, addr))) {
+        if (al != 32) hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "contract: not found");
+        goto out;
+    }
+    hs_human(c, s, sl, sender_h);
+    const char *admin = json_string_value(json_object_get(ci, "admin"));
+    if (!admin || strcmp(admin, sender_h)) {
+        hs_fail(c, "sdk", HS_SDK_ERR_UNAUTHORIZED, "can not migrate: unauthorized");
+        goto out;
+    }
+    if (!(nci = code_info(c, new_code_id))) {
+        hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "no such code: %llu",
+                (unsigned long long)new_code_id);
+        goto out;
+    }
+    json_object_set_new(ci, "code_id", json_integer((json_int_t)new_code_id));
+    uint8_t k[40];
+    if (save_json(c, k, contract_key(k, addr), ci)) goto out;
+    if (run_entry(c, E_MIGRATE, addr, new_code_id, NULL, NULL, 0, msg ? msg : "{}", events, &data,
+                  &raw))
+        goto out;
+    ok = true;
+out:
+    json_decref(ci);
+    json_decref(nci);
+    finish(c, &r, ok, events, data, raw);
+    return r;
+}
+
+hs_result hs_sudo(hs_chain *c, const char *contract, const char *msg) {
+    hs_result r = {0};
+    if (hs_tx_begin(c)) return begin_failed(c);
+    uint8_t addr[64];
+    size_t al;
+    char *data = NULL, *raw = NULL;
+    json_t *events = json_array(), *ci = NULL;
+    bool ok = false;
+    if (hs_resolve(c, contract, addr, &al)) goto out;
+    if (al != 32 || !(ci = contract_info(c, addr))) {
+        if (al != 32) hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "contract: not found");
+        goto out;
+    }
+    if (run_entry(c, E_SUDO, addr, (uint64_t)json_integer_value(json_object_get(ci, "code_id")),
+                  NULL, NULL, 0, msg ? msg : "{}", events, &data, &raw))
+        goto out;
+    ok = true;
+out:
+    json_decref(ci);
+    finish(c, &r, ok, events, data, raw);
+    return r;
+}
+
+/* --- Queries ---------------------------------------------------------------------------------- */
+
+/* Smart query: the decoded answer bytes (malloc'd) or -1 with the error recorded. */
+static int query_smart(hs_chain *c, const uint8_t addr[32], const char *msg, size_t msg_len,
+                       char **answer, size_t *answer_len) {
+    json_t *ci = contract_info(c, addr);
+    if (!ci) return -1;
+    uint64_t code_id = (uint64_t)json_integer_value(json_object_get(ci, "code_id"));
+    json_decref(ci);
+    char addr_h[HS_ADDR_HUMAN_CAP];
+    hs_human(c, addr, 32, addr_h);
+    char *env = env_json(c, addr_h, false);
+    char *m = strndup(msg, msg_len);
+    if (!env || !m) {
+        free(env);
+        free(m);
+        return hs_fail(c, NULL, 0, "out of memory");
+    }
+    const char *args[2] = {env, m};
+    char *out = NULL;
+    size_t out_len;
+    c->query_depth++;
+    int rc = c->query_depth > HS_MAX_QUERY_DEPTH
+                 ? hs_fail(c, "wasm", HS_WASMD_ERR_QUERY, "max query stack size %d exceeded",
+                           HS_MAX_QUERY_DEPTH)
+                 : call_export(c, addr, code_id, "query", args, 2, true, &out, &out_len);
+    c->query_depth--;
+    free(env);
+    free(m);
+    json_t *ok = NULL;
+    if (rc == 0) rc = contract_result(c, out, out_len, HS_WASMD_ERR_QUERY, &ok, NULL);
+    free(out);
+    if (rc == 0) {
+        size_t len = 0;
+        uint8_t *bin = json_is_string(ok) ? b64_decode(json_string_value(ok), &len) : NULL;
+        json_decref(ok);
+        if (!bin)
+            rc = hs_fail(c, "wasm", HS_WASMD_ERR_QUERY, "query result is not base64");
+        else {
+            *answer = (char *)bin;
+            bin[len] = 0; /* b64_decode leaves room */
+            *answer_len = len;
+        }
+    }
+    if (rc && c->err_codespace && !strcmp(c->err_codespace, "wasm"))
+        hs_fail_wrap_suffix(c, "query wasm contract failed");
+    return rc;
+}
+
+static char *system_error(const char *kind_json) {
+    char *s = NULL;
+    if (asprintf(&s, "{\"error\":%s}", kind_json) < 0) return NULL;
+    return s;
+}
+
+static char *ok_binary(const void *bin, size_t len) {
+    char *b = b64_encode(bin, len), *s = NULL;
+    if (b && asprintf(&s, "{\"ok\":{\"ok\":\"%s\"}}", b) < 0) s = NULL;
+    free(b);
+    return s;
+}
+
+static char *ok_json(json_t *j) {
+    char *t = dump(j);
+    json_decref(j);
+    if (!t) return NULL;
+    char *s = ok_binary(t, strlen(t));
+    free(t);
+    return s;
+}
+
+static char *contract_err(hs_chain *c, bool redact) {
+    char *msg = redact ? hs_fail_redacted(c) : NULL;
+    char *full = hs_fail_take(c);
+    if (redact && c->trace) fprintf(stderr, "[query error] %s\n", full ? full : "?");
+    json_t *j =
+        json_pack("{s:{s:s}}", "ok", "error", redact ? (msg ? msg : "") : (full ? full : ""));
+    free(msg);
+    free(full);
+    char *s = dump(j);
+    json_decref(j);
+    return s;
+}
+
+static char *unsupported(const char *kind) {
+    char *s = NULL;
+    if (asprintf(&s, "{\"error\":{\"unsupported_request\":{\"kind\":\"%s\"}}}", kind) < 0)
+        return NULL;
+    return s;
+}
+
+static char *query_bank(hs_chain *c, json_t *b, bool redact) {
+    json_t *m;
+    uint8_t a[64];
+    size_t al;
+    hs_u128 v;
+    char amt[HS_U128_DEC_CAP];
+    if ((m = json_object_get(b, "balance")) || (m = json_object_get(b, "all_balances"))) {
+        bool all = json_object_get(b, "all_balances") != NULL;
+        const char *addr = json_string_value(json_object_get(m, "address"));
+        if (!addr || hs_addr_canonicalize(c->prefix, addr, a, sizeof a, &al) != HS_ADDR_OK) {
+            hs_fail(c, "sdk", HS_SDK_ERR_INVALID_ADDRESS, "invalid address: %s", addr ? addr : "");
+            return contract_err(c, redact);
+        }
+        if (all) {
+            hs_bank_coin *coins = NULL;
+            size_t n = 0;
+            if (hs_bank_all_balances(c->txc, a, al, &coins, &n) != HS_STATE_OK) {
+                hs_fail(c, NULL, 0, "bank: all balances failed");
+                return contract_err(c, redact);
+            }
+            json_t *j = json_pack("{s:o}", "amount", hs_coins_to_json(coins, n));
+            free(coins);
+            return ok_json(j);
+        }
+        const char *denom = json_string_value(json_object_get(m, "denom"));
+        if (!denom || hs_bank_balance(c->txc, a, al, denom, &v) != HS_STATE_OK) {
+            hs_fail(c, "sdk", HS_SDK_ERR_INVALID_COINS, "invalid denom: %s", denom ? denom : "");
+            return contract_err(c, redact);
+        }
+        hs_u128_format(v, amt);
+        return ok_json(json_pack("{s:{s:s,s:s}}", "amount", "denom", denom, "amount", amt));
+    }
+    if ((m = json_object_get(b, "supply"))) {
+        const char *denom = json_string_value(json_object_get(m, "denom"));
+        if (!denom || hs_bank_supply(c->txc, denom, &v) != HS_STATE_OK) {
+            hs_fail(c, "sdk", HS_SDK_ERR_INVALID_COINS, "invalid denom: %s", denom ? denom : "");
+            return contract_err(c, redact);
+        }
+        hs_u128_format(v, amt);
+        return ok_json(json_pack("{s:{s:s,s:s}}", "amount", "denom", denom, "amount", amt));
+    }
+    return unsupported("bank");
+}
+
+static char *no_such_contract(const char *addr) {
+    json_t *j = json_pack("{s:{s:{s:s}}}", "error", "no_such_contract", "addr", addr ? addr : "");
+    char *s = dump(j);
+    json_decref(j);
+    return s;
+}
+
+static char *query_wasm(hs_chain *c, json_t *w, bool redact) {
+    json_t *m;
+    uint8_t addr[32];
+    const char *kind = json_object_iter_key(json_object_iter(w));
+    if (!kind) return unsupported("wasm");
+    if (!strcmp(kind, "code_info")) {
+        m = json_object_get(w, kind);
+        uint64_t id = (uint64_t)json_integer_value(json_object_get(m, "code_id"));
+        json_t *ci = code_info(c, id);
+        if (!ci) {
+            char buf[96];
+            snprintf(buf, sizeof buf, "{\"no_such_code\":{\"code_id\":%llu}}",
+                     (unsigned long long)id);
+            return system_error(buf);
+        }
+        json_t *j =
+            json_pack("{s:I,s:O,s:O}", "code_id", (json_int_t)id, "creator",
+                      json_object_get(ci, "creator"), "checksum", json_object_get(ci, "checksum"));
+        json_decref(ci);
+        return ok_json(j);
+    }
+    m = json_object_get(w, kind);
+    const char *ca = json_string_value(json_object_get(m, "contract_addr"));
+    if (resolve_contract(c, ca, addr)) {
+        free(hs_fail_take(c));
+        return no_such_contract(ca);
+    }
+    json_t *ci = contract_info(c, addr);
+    if (!ci) {
+        free(hs_fail_take(c));
+        return no_such_contract(ca);
+    }
+    char *res = NULL;
+    if (!strcmp(kind, "smart")) {
+        const char *mb = json_string_value(json_object_get(m, "msg"));
+        size_t ml;
+        uint8_t *msg = mb ? b64_decode(mb, &ml) : NULL;
+        if (!msg) {
+            hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_MSG, "msg: invalid base64");
+            res = contract_err(c, redact);
+        } else {
+            char *ans = NULL;
+            size_t al;
+            if (query_smart(c, addr, (const char *)msg, ml, &ans, &al))
+                res = contract_err(c, redact);
+            else
+                res = ok_binary(ans, al);
+            free(ans);
+            free(msg);
+        }
+    } else if (!strcmp(kind, "raw")) {
+        const char *kb = json_string_value(json_object_get(m, "key"));
+        size_t kl = 0;
+        uint8_t *key = kb ? b64_decode(kb, &kl) : NULL;
+        if (!key) {
+            hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_MSG, "key: invalid base64");
+            res = contract_err(c, redact);
+        } else {
+            uint8_t *fk = malloc(kl + 33);
+            size_t fl = fk ? hs_key_contract_store(fk, kl + 33, addr, key, kl) : 0, vl = 0;
+            const uint8_t *v = fk ? hs_state_get(c, fk, fl, &vl) : NULL;
+            hs_gas_charge(c, ((uint64_t)HS_GAS_SDK_READ_FLAT +
+                              HS_GAS_SDK_READ_PER_BYTE * ((uint64_t)fl + vl)) *
+                                 HS_GAS_MULTIPLIER);
+            res = ok_binary(v ? v : (const uint8_t *)"", v ? vl : 0);
+            free(fk);
+            free(key);
+        }
+    } else if (!strcmp(kind, "contract_info")) {
+        json_t *j =
+            json_pack("{s:O,s:O,s:O,s:b,s:n}", "code_id", json_object_get(ci, "code_id"), "creator",
+                      json_object_get(ci, "creator"), "admin",
+                      json_object_get(ci, "admin") ? json_object_get(ci, "admin") : json_null(),
+                      "pinned", 0, "ibc_port");
+        res = ok_json(j);
+    } else {
+        res = unsupported("wasm");
+    }
+    json_decref(ci);
+    return res;
+}
+
+char *hs_chain_query(hs_chain *c, const uint8_t *req, size_t len, bool redact) {
+    json_error_t je;
+    json_t *j = json_loadb((const char *)req, len, 0, &je);
+    char *res;
+    if (!j || !json_is_object(j) || json_object_size(j) != 1) {
+        char *b = b64_encode(req, len);
+        json_t *e =
+            json_pack("{s:{s:{s:s,s:s}}}", "error", "invalid_request", "error",
+                      j ? "expected an object with one key" : je.text, "request", b ? b : "");
+        free(b);
+        res = dump(e);
+        json_decref(e);
+        json_decref(j);
+        return res;
+    }
+    const char *kind = json_object_iter_key(json_object_iter(j));
+    json_t *body = json_object_iter_value(json_object_iter(j));
+    if (!strcmp(kind, "bank")) {
+        res = query_bank(c, body, redact);
+    } else if (!strcmp(kind, "wasm")) {
+        res = query_wasm(c, body, redact);
+    } else if (!strcmp(kind, "custom")) {
+        json_t *p = json_object_get(json_object_get(body, "oracle"), "price");
+        const char *denom = json_string_value(json_object_get(p, "denom"));
+        if (!denom) {
+            res = unsupported("custom");
+        } else {
+            char *price = NULL;
+            uint64_t at = 0;
+            if (hs_oracle_price(c, denom, &price, &at)) {
+                res = contract_err(c, false);
+            } else {
+                char ts[24];
+                snprintf(ts, sizeof ts, "%llu", (unsigned long long)at);
+                res = ok_json(json_pack("{s:s,s:s}", "price", price, "updated_at", ts));
+                free(price);
+            }
+        }
+    } else {
+        res = unsupported(kind);
+    }
+    json_decref(j);
+    return res;
+}
+
+hs_result hs_query_request(hs_chain *c, const char *request_json) {
+    hs_result r = {0};
+    free(hs_fail_take(c));
+    hs_gas_frame frame;
+    hs_gas_frame_push(c, &frame, (uint64_t)HS_GAS_SDK_QUERY_LIMIT * HS_GAS_MULTIPLIER);
+    char *res = hs_chain_query(c, (const uint8_t *)request_json, strlen(request_json), false);
+    uint64_t used = hs_gas_frame_pop(c, &frame);
+    c->last_gas = used;
+    r.gas_used = used;
+    r.sdk_gas_used = (used + HS_GAS_MULTIPLIER - 1) / HS_GAS_MULTIPLIER;
+    json_t *j = res ? json_loads(res, 0, NULL) : NULL;
+    json_t *ok = json_object_get(json_object_get(j, "ok"), "ok");
+    json_t *err = json_object_get(json_object_get(j, "ok"), "error");
+    if (ok && json_is_string(ok)) {
+        size_t len;
+        uint8_t *bin = b64_decode(json_string_value(ok), &len);
+        if (bin) {
+            bin[len] = 0;
+            r.ok = true;
+            r.answer = (char *)bin;
+            r.data = strdup(json_string_value(ok));
+        }
+    } else if (err) {
+        r.error = strdup(json_string_value(err) ? json_string_value(err) : "query failed");
+    } else if (json_object_get(j, "error")) {
+        r.error = dump(json_object_get(j, "error"));
+    }
+    if (!r.ok && !r.error) r.error = strdup("query failed");
+    json_decref(j);
+    free(res);
+    return r;
+}
+
+hs_result hs_query(hs_chain *c, const char *contract, const char *msg) {
+    hs_result r = {0};
+    free(hs_fail_take(c));
+    uint8_t addr[64];
+    size_t al;
+    hs_gas_frame frame;
+    hs_gas_frame_push(c, &frame, (uint64_t)HS_GAS_SDK_QUERY_LIMIT * HS_GAS_MULTIPLIER);
+    char *ans = NULL;
+    size_t len;
+    int rc = hs_resolve(c, contract, addr, &al);
+    if (!rc && al != 32) rc = hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "contract: not found");
+    if (!rc) rc = query_smart(c, addr, msg ? msg : "{}", msg ? strlen(msg) : 2, &ans, &len);
+    uint64_t used = hs_gas_frame_pop(c, &frame);
+    c->last_gas = used;
+    r.gas_used = used;
+    r.sdk_gas_used = (used + HS_GAS_MULTIPLIER - 1) / HS_GAS_MULTIPLIER;
+    if (rc) {
+        r.error = hs_fail_take(c);
+        free(ans);
+    } else {
+        r.ok = true;
+        r.answer = ans;
+    }
+    return r;
+}
