@@ -636,7 +636,7 @@ Test(mock, result_json_env_msg_and_bad_env) {
 /* --- Addresses ------------------------------------------------------------------------------ */
 
 static void assert_validate(const char *addr, const char *want_error) {
-    char msg[256];
+    char msg[512];
     snprintf(msg, sizeof msg, "{\"validate\":{\"addr\":\"%s\"}}", addr);
     cw_mock_result r = cw_mock_execute("alice", NULL, msg);
     if (!want_error) {
@@ -659,19 +659,24 @@ Test(mock, mock_address_rules) {
     assert_validate("bob", NULL);
     assert_validate("contract0", NULL);
     assert_validate("cosmos2contract", NULL);
-    assert_validate("Alice", "addr_validate errored: Invalid input: address not normalized");
-    assert_validate("", "addr_validate errored: Input is empty");
-    assert_validate("a", "addr_validate errored: Invalid input: human address too short for "
-                         "this mock implementation (must be >= 3).");
-    assert_validate("al-ice", "addr_validate errored: Invalid input: address contains characters "
-                              "other than a-z and 0-9");
+    assert_validate("Alice",
+                    "Generic error: addr_validate errored: Invalid input: address not normalized");
+    assert_validate("", "Generic error: addr_validate errored: Input is empty");
+    assert_validate("a", "Generic error: addr_validate errored: Invalid input: human address "
+                         "too short for this mock implementation (must be >= 3).");
+    assert_validate("al-ice", "Generic error: addr_validate errored: Invalid input: address "
+                              "contains characters other than a-z and 0-9");
     char long_addr[92];
     memset(long_addr, 'a', 91);
     long_addr[91] = 0;
-    assert_validate(long_addr, "addr_validate errored: Invalid input: human address too long "
-                               "for this mock implementation (must be <= 90).");
+    assert_validate(long_addr, "Generic error: addr_validate errored: Invalid input: human "
+                               "address too long for this mock implementation (must be <= 90).");
     long_addr[90] = 0;
     assert_validate(long_addr, NULL);
+    char huge[258];
+    memset(huge, 'a', 257);
+    huge[257] = 0;
+    assert_validate(huge, "Generic error: input too long for addr_validate");
 }
 
 /* --- Chain queries -------------------------------------------------------------------------- */

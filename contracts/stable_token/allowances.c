@@ -4,7 +4,7 @@
 #include "token.h"
 
 static cw_error *check_spender(st_ctx *c, cw_str spender) {
-    CW_TRY(st_addr_validate(spender));
+    CW_TRY(cw_addr_validate(spender));
     if (cw_str_eq(spender, c->info->sender)) return cw_errorf("Cannot set to own account");
     return NULL;
 }
@@ -72,8 +72,8 @@ static cw_error *deduct_allowance(st_ctx *c, cw_str owner, cw_u128 amount) {
 
 /* transfer_from and send_from: validate recipient then owner, spend, move, report. */
 static cw_error *move_from(st_ctx *c, const st_msg *m, const char *action) {
-    CW_TRY(st_addr_validate(m->to));
-    CW_TRY(st_addr_validate(m->who));
+    CW_TRY(cw_addr_validate(m->to));
+    CW_TRY(cw_addr_validate(m->who));
     CW_TRY(deduct_allowance(c, m->who, m->amount));
     CW_TRY(st_debit(&c->ledger, m->who, m->amount));
     CW_TRY(st_credit(&c->ledger, m->to, m->amount));
@@ -99,7 +99,7 @@ cw_error *st_exec_send_from(st_ctx *c, const st_msg *m) {
 
 /* {owner, amount} */
 cw_error *st_exec_burn_from(st_ctx *c, const st_msg *m) {
-    CW_TRY(st_addr_validate(m->who));
+    CW_TRY(cw_addr_validate(m->who));
     CW_TRY(deduct_allowance(c, m->who, m->amount));
     CW_TRY(st_burn_from_balance(c, m->who, m->amount));
     cw_res_attr_c(c->res, "action", "burn_from");

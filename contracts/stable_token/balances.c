@@ -40,7 +40,7 @@ cw_error *st_burn_from_balance(st_ctx *c, cw_str owner, cw_u128 amount) {
 
 /* transfer and send share everything but the hook message and the action name. */
 static cw_error *move_own(st_ctx *c, const st_msg *m, const char *action) {
-    CW_TRY(st_addr_validate(m->who));
+    CW_TRY(cw_addr_validate(m->who));
     CW_TRY(st_debit(&c->ledger, c->info->sender, m->amount));
     CW_TRY(st_credit(&c->ledger, m->who, m->amount));
     cw_res_attr_c(c->res, "action", action);

@@ -102,14 +102,14 @@ static cw_error *instantiate(const instantiate_msg *m) {
     if (has_duplicate(m->rows, m->n_rows)) return cw_errorf("Duplicate initial balance addresses");
     cw_u128 supply = 0;
     for (size_t i = 0; i < m->n_rows; i++) {
-        CW_TRY(st_addr_validate(m->rows[i].address));
+        CW_TRY(cw_addr_validate(m->rows[i].address));
         st_balance_save(m->rows[i].address, m->rows[i].amount);
         if (supply + m->rows[i].amount < supply) cw_abort("attempt to add with overflow");
         supply += m->rows[i].amount;
     }
     if (ti.has_minter && ti.has_cap && supply > ti.cap)
         return cw_errorf("Generic error: Initial supply greater than cap");
-    if (ti.has_minter) CW_TRY(st_addr_validate(ti.minter));
+    if (ti.has_minter) CW_TRY(cw_addr_validate(ti.minter));
     ti.total_supply = supply;
     st_token_info_save(&ti);
     if (m->has_marketing) CW_TRY(st_marketing_instantiate(&m->marketing_init));

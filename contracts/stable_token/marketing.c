@@ -175,7 +175,7 @@ cw_error *st_marketing_instantiate(const st_marketing_init *init) {
         CW_TRY(verify_logo(&l));
         m.logo_info = save_logo(&l);
     }
-    if (init->has_marketing) CW_TRY(st_addr_validate(m.marketing));
+    if (init->has_marketing) CW_TRY(cw_addr_validate(m.marketing));
     save_marketing(&m);
     return NULL;
 }
@@ -208,7 +208,7 @@ cw_error *st_exec_update_marketing(st_ctx *c, const st_msg *m) {
         if (blank(m->mkt)) {
             info.marketing = (cw_str){0};
         } else {
-            CW_TRY(st_addr_validate(m->mkt));
+            CW_TRY(cw_addr_validate(m->mkt));
             info.marketing = m->mkt;
         }
     }

@@ -19,7 +19,7 @@ cw_error *st_exec_mint(st_ctx *c, const st_msg *m) {
     if (ti.has_cap && ti.total_supply > ti.cap) return cw_errorf("Minting cannot exceed the cap");
     st_token_info_save(&ti);
     c->ledger.minted += m->amount;
-    CW_TRY(st_addr_validate(m->who));
+    CW_TRY(cw_addr_validate(m->who));
     CW_TRY(st_credit(&c->ledger, m->who, m->amount));
     cw_res_attr_c(c->res, "action", "mint");
     cw_res_attr(c->res, "to", m->who);
@@ -31,7 +31,7 @@ cw_error *st_exec_mint(st_ctx *c, const st_msg *m) {
 cw_error *st_exec_update_minter(st_ctx *c, const st_msg *m) {
     st_token_info ti;
     CW_TRY(load_as_minter(c, &ti));
-    if (m->has_who) CW_TRY(st_addr_validate(m->who));
+    if (m->has_who) CW_TRY(cw_addr_validate(m->who));
     ti.minter = m->who;
     ti.has_minter = m->has_who;
     st_token_info_save(&ti);

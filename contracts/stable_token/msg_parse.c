@@ -93,9 +93,10 @@ cw_error *st_parse_uint(cw_str s, const char *type_name, cw_u128 max, cw_u128 *o
         if (ch < '0' || ch > '9') {
             why = "invalid digit found in string";
         } else {
-            unsigned d = (unsigned)(ch - '0');
-            if (v > (max - d) / 10) why = "number too large to fit in target type";
-            v = v * 10 + d;
+            /* v * 10 + d with shifts and compares only: no __multi3/__udivti3 on wasm32. */
+            cw_u128 v8 = v << 3, next = v8 + (v << 1) + (unsigned)(ch - '0');
+            if (v >> 125 || next < v8 || next > max) why = "number too large to fit in target type";
+            v = next;
         }
     }
     if (why) return cw_errorf("invalid %s '%S' - %s", type_name, s, why);

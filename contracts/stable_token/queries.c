@@ -16,7 +16,7 @@ typedef struct query_msg {
 } query_msg;
 
 static cw_error *query_balance(const query_msg *q, cw_jw *w) {
-    CW_TRY(st_addr_validate(q->who));
+    CW_TRY(cw_addr_validate(q->who));
     cw_u128 balance;
     CW_TRY(st_balance_load(q->who, &balance));
     cw_jw_obj_begin(w);
@@ -64,8 +64,8 @@ static cw_error *query_minter(const query_msg *q, cw_jw *w) {
 }
 
 static cw_error *query_allowance(const query_msg *q, cw_jw *w) {
-    CW_TRY(st_addr_validate(q->who));
-    CW_TRY(st_addr_validate(q->spender));
+    CW_TRY(cw_addr_validate(q->who));
+    CW_TRY(cw_addr_validate(q->spender));
     st_allowance a;
     bool found;
     CW_TRY(st_allowance_load(q->who, q->spender, &a, &found));
@@ -117,13 +117,13 @@ static cw_error *account_item(cw_jw *w, cw_str key, cw_str value, const char *na
 
 /* all_allowances: by owner, listing spenders. */
 static cw_error *query_all_allowances(const query_msg *q, cw_jw *w) {
-    CW_TRY(st_addr_validate(q->who));
+    CW_TRY(cw_addr_validate(q->who));
     return page(q, w, "allowances", "allowance", &q->who, allowance_item, "spender");
 }
 
 /* all_spender_allowances: by spender, listing owners (the "allowance_spender" mirror). */
 static cw_error *query_all_spender_allowances(const query_msg *q, cw_jw *w) {
-    CW_TRY(st_addr_validate(q->who));
+    CW_TRY(cw_addr_validate(q->who));
     return page(q, w, "allowances", "allowance_spender", &q->who, allowance_item, "owner");
 }
 

@@ -7,16 +7,6 @@ static const char NS_BALANCE[] = "balance";
 static const char NS_ALLOWANCE[] = "allowance";
 static const char NS_ALLOWANCE_SPENDER[] = "allowance_spender";
 
-/* --- Addresses ------------------------------------------------------------------------------ */
-
-cw_error *st_addr_validate(cw_str addr) {
-    cw_error *err = cw_addr_validate(addr);
-    if (!err || (err->len >= 15 && memcmp(err->msg, "Generic error: ", 15) == 0)) return err;
-    cw_error *wrapped = cw_errorf("Generic error: %s", err->msg);
-    cw_error_free(err);
-    return wrapped;
-}
-
 /* --- Expiration ------------------------------------------------------------------------------ */
 
 bool st_expired(const st_expiration *e, const cw_env *env) {

@@ -71,12 +71,6 @@ cw_error *st_json_string(cw_json v, cw_str *out);
 /* A Binary value: base64 (padding optional), decoded (held). */
 cw_error *st_parse_binary(cw_json v, cw_str *out);
 
-/* --- Addresses (state.c) ------------------------------------------------------------------- */
-
-/* deps.api.addr_validate as cosmwasm-std 1.x reports it: the host's message wrapped as a
- * StdError::GenericErr ("Generic error: addr_validate errored: …"). */
-cw_error *st_addr_validate(cw_str addr);
-
 /* --- Expiration and stored records (state.c) ------------------------------------------------ */
 
 typedef enum st_exp_kind { ST_EXP_NEVER = 0, ST_EXP_AT_HEIGHT, ST_EXP_AT_TIME } st_exp_kind;

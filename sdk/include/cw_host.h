@@ -24,7 +24,9 @@ bool cw_db_next(cw_iter it, cw_str *key, cw_str *value);
 
 /* --- Addresses --------------------------------------------------------------------------- */
 
-/* NULL when `addr` is a valid, normalised address of this chain; an error otherwise. */
+/* NULL when `addr` is a valid, normalised address of this chain; an error otherwise, worded as
+ * cosmwasm-std displays it: "Generic error: addr_validate errored: <host message>" (or
+ * "Generic error: input too long for addr_validate" above 256 bytes). */
 cw_error *cw_addr_validate(cw_str addr);
 /* Human → canonical bytes and back; appended to `out`. */
 cw_error *cw_addr_canonicalize(cw_str human, cw_buf *out);

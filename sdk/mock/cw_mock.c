@@ -350,10 +350,9 @@ static const char *mock_addr_problem(cw_str a) {
 }
 
 cw_error *cw_addr_validate(cw_str addr) {
-    if (addr.len > CW_MAX_HUMAN_ADDRESS)
-        return cw_error_str(CW_LIT("input too long for addr_validate"));
+    if (addr.len > CW_MAX_HUMAN_ADDRESS) return cw_error_str(CW_LIT(CW_ADDR_VALIDATE_TOO_LONG));
     const char *problem = mock_addr_problem(addr);
-    return problem ? cw_host_addr_error("addr_validate", cw_cstr(problem)) : NULL;
+    return problem ? cw_host_addr_error(CW_ADDR_VALIDATE_OP, cw_cstr(problem)) : NULL;
 }
 
 cw_error *cw_addr_canonicalize(cw_str human, cw_buf *out) {

@@ -16,6 +16,12 @@ cw_error *cw_host_query_result(cw_str json, cw_str *answer);
 /* Messages for addr_* failures, prefixed as cosmwasm-std does: "<op> errored: <msg>". */
 cw_error *cw_host_addr_error(const char *op, cw_str msg);
 
+/* cosmwasm-std's addr_validate reports failures as StdError::GenericErr, displayed as
+ * "Generic error: addr_validate errored: <host message>" (op passed to cw_host_addr_error) and
+ * "Generic error: input too long for addr_validate". */
+#define CW_ADDR_VALIDATE_OP "Generic error: addr_validate"
+#define CW_ADDR_VALIDATE_TOO_LONG "Generic error: input too long for addr_validate"
+
 /* The maximum human address length the VM reads (MAX_LENGTH_HUMAN_ADDRESS); longer inputs are
  * rejected in the contract with "input too long for <op>". */
 #define CW_MAX_HUMAN_ADDRESS 256

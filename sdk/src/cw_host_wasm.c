@@ -149,11 +149,10 @@ static cw_error *consume_error(const char *op, uint32_t region) {
 }
 
 cw_error *cw_addr_validate(cw_str addr) {
-    if (addr.len > CW_MAX_HUMAN_ADDRESS)
-        return cw_error_str(CW_LIT("input too long for addr_validate"));
+    if (addr.len > CW_MAX_HUMAN_ADDRESS) return cw_error_str(CW_LIT(CW_ADDR_VALIDATE_TOO_LONG));
     cw_region a;
     uint32_t r = cw_env_addr_validate(cw_region_for(&a, addr));
-    return r ? consume_error("addr_validate", r) : NULL;
+    return r ? consume_error(CW_ADDR_VALIDATE_OP, r) : NULL;
 }
 
 /* Run addr_canonicalize/addr_humanize into a fresh destination region of `capacity` bytes. */
