@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1297,12 +1298,14 @@ static void log_summary(const char *log_path, char *out, size_t outlen) {
 extern char **environ;
 
 /* Run argv with stdout and stderr into log_path; returns the exit status (-1 if it could not
- * run). */
-static int run_command(char *const argv[], const char *log_path) {
+ * run). `keep_fd` (if >= 0) is inherited by the child (as descriptor 99), e.g. to hold a lock
+ * for as long as the child lives. */
+static int run_command(char *const argv[], const char *log_path, int keep_fd) {
     posix_spawn_file_actions_t fa;
     if (posix_spawn_file_actions_init(&fa) != 0) return -1;
     posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    if (keep_fd >= 0) posix_spawn_file_actions_adddup2(&fa, keep_fd, 99);
     pid_t pid;
     int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -1531,9 +1534,24 @@ static hs_engine_result job_compile(tier2_job *job, char *err, size_t errlen) {
                     src,
                     "-lm",
                     NULL};
+    /* One compile per cache entry across processes: <so>.lock is flock'ed by whoever compiles
+     * it, and the lock is inherited by the compiler's shell, so it lasts exactly as long as the
+     * compile, even if this process exits first. Others wait for it and use its result. */
+    char lock_path[4200];
+    snprintf(lock_path, sizeof lock_path, "%s.lock", job->so);
+    int lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd >= 0 && flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        while (flock(lock_fd, LOCK_EX) != 0 && errno == EINTR) {
+        }
+        if (access(job->so, R_OK) == 0) {
+            close(lock_fd);
+            return HS_ENGINE_OK;
+        }
+    }
     pthread_mutex_lock(&gcc_lock);
-    int status = run_command(argv, log);
+    int status = access(job->so, R_OK) == 0 ? 0 : run_command(argv, log, lock_fd);
     pthread_mutex_unlock(&gcc_lock);
+    if (lock_fd >= 0) close(lock_fd);
     if (status != 0) {
         char summary[200];
         log_summary(log, summary, sizeof summary);
@@ -1850,7 +1868,7 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
      */
     char *argv[] = {(char *)mod->eng->cfg.wasm2c, wasm_path, "-n", "m", "-o", c_path, NULL};
     double t0 = now_seconds();
-    int status = run_command(argv, log_path);
+    int status = run_command(argv, log_path, -1);
     mod->timings.translate = now_seconds() - t0;
     if (status != 0) {
         char summary[200];

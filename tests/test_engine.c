@@ -1,0 +1,478 @@
+/* test_engine.c — tests of host-sim's execution engine (host-sim/src/engine.h): exact results,
+ * every kind of trap as an error with the instance still usable, memory limits, gas exhaustion,
+ * stack exhaustion, fresh-instance isolation over many instances, host imports (re-entrant
+ * allocate, host abort, gas charged by imports), and the two tiers (cache, same results).
+ * Fixtures: tests/wasm/engine_*.wat, assembled into HS_TEST_WASM_DIR by tests/engine.mk. */
+#define _GNU_SOURCE
+#include "engine.h"
+#include "gas_inject.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef HS_TEST_WASM_DIR
+#define HS_TEST_WASM_DIR "build/tests/wasm"
+#endif
+
+/* --- Helpers ------------------------------------------------------------------------------- */
+
+static uint8_t *load_fixture(const char *name, size_t *len) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.wasm", HS_TEST_WASM_DIR, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "missing fixture %s (run make build/tests/wasm/...)", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    uint8_t *buf = malloc((size_t)n);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Replace *wasm by its metered form. */
+static void meter(uint8_t **wasm, size_t *len) {
+    uint8_t *out;
+    size_t out_len;
+    char err[256];
+    cr_assert_eq(hs_gas_inject(*wasm, *len, &out, &out_len, err, sizeof err), HS_GAS_OK, "%s", err);
+    free(*wasm);
+    *wasm = out;
+    *len = out_len;
+}
+
+static hs_engine *engine(hs_engine_tiers tiers, const char *cache_dir) {
+    hs_engine_config cfg;
+    hs_engine_config_default(&cfg);
+    cfg.tiers = tiers;
+    cfg.cache_dir = cache_dir;
+    hs_engine *eng;
+    char err[256];
+    cr_assert_eq(hs_engine_new(&cfg, &eng, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    return eng;
+}
+
+static hs_module *load(hs_engine *eng, const char *fixture, bool metered) {
+    size_t len;
+    uint8_t *wasm = load_fixture(fixture, &len);
+    if (metered) meter(&wasm, &len);
+    hs_module *mod;
+    char err[256];
+    hs_engine_result rc = hs_module_load(eng, wasm, len, &mod, err, sizeof err);
+    cr_assert_eq(rc, HS_ENGINE_OK, "load %s: %s: %s", fixture, hs_engine_strerror(rc), err);
+    free(wasm);
+    return mod;
+}
+
+static hs_instance *instance(hs_module *mod, const hs_host_imports *imports, void *user) {
+    hs_instance *inst;
+    char err[256];
+    hs_engine_result rc = hs_instance_new(mod, imports, user, &inst, err, sizeof err);
+    cr_assert_eq(rc, HS_ENGINE_OK, "instance: %s", err);
+    return inst;
+}
+
+/* Call an export and require success; returns the result. */
+static uint64_t call_ok(hs_instance *inst, const char *name, uint32_t nargs, uint64_t a0,
+                        uint64_t a1) {
+    uint64_t args[2] = {a0, a1}, result = 0;
+    hs_engine_result rc = hs_instance_call(inst, name, args, nargs, &result);
+    cr_assert_eq(rc, HS_ENGINE_OK, "%s: %s: %s", name, hs_engine_strerror(rc),
+                 hs_instance_error(inst));
+    return result;
+}
+
+static hs_engine_result call_rc(hs_instance *inst, const char *name, uint32_t nargs, uint64_t a0) {
+    uint64_t args[1] = {a0}, result = 0;
+    return hs_instance_call(inst, name, args, nargs, &result);
+}
+
+/* A fresh private directory for a tier-2 cache; removed by rm_cache. */
+static char *temp_cache(void) {
+    char *dir = strdup("/tmp/hs-test-cache-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    return dir;
+}
+
+static void rm_cache(char *dir) {
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+/* --- Exact results ------------------------------------------------------------------------- */
+
+Test(engine, call_exports_exact_results) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *mod = load(eng, "engine_basic", false);
+    cr_assert_eq(hs_module_tier(mod), 1);
+    cr_assert_not(hs_module_metered(mod));
+    hs_instance *inst = instance(mod, NULL, NULL);
+    cr_assert_eq(call_ok(inst, "add", 2, 40, 2), 42);
+    cr_assert_eq(call_ok(inst, "add", 2, 0xFFFFFFFFu, 2), 1); /* i32 wraps */
+    cr_assert_eq(call_ok(inst, "add64", 2, 0x100000000ull, 5), 0x100000005ull);
+    cr_assert_eq(call_ok(inst, "fact", 1, 20, 0), 2432902008176640000ull);
+    cr_assert_eq(call_ok(inst, "load8", 1, 1024, 0), 'b'); /* data segment */
+    cr_assert_eq(call_ok(inst, "call_table", 2, 0, 21), 42);
+    cr_assert_eq(call_ok(inst, "size", 0, 0, 0), 1);
+    cr_assert_eq(call_ok(inst, "bump", 0, 0, 0), 1);
+    cr_assert_eq(call_ok(inst, "bump", 0, 0, 0), 2); /* same instance keeps its globals */
+    uint32_t size = 0;
+    const uint8_t *mem = hs_instance_memory(inst, &size);
+    cr_assert_eq(size, 65536);
+    cr_assert_eq(memcmp(mem + 1024, "ballast", 7), 0);
+    hs_instance_free(inst);
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}
+
+Test(engine, fail_missing_export_and_wrong_arity) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *mod = load(eng, "engine_basic", false);
+    hs_instance *inst = instance(mod, NULL, NULL);
+    cr_assert_eq(call_rc(inst, "nope", 0, 0), HS_ENGINE_ERR_NO_EXPORT);
+    cr_assert_eq(call_rc(inst, "add", 1, 0), HS_ENGINE_ERR_SIGNATURE);
+    cr_assert(strstr(hs_instance_error(inst), "takes 2 arguments"));
+    cr_assert_eq(call_ok(inst, "add", 2, 1, 2), 3);
+    hs_instance_free(inst);
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}
+
+/* --- Traps --------------------------------------------------------------------------------- */
+
+Test(engine, every_trap_is_an_error_and_the_next_call_works) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *mod = load(eng, "engine_basic", false);
+    hs_instance *inst = instance(mod, NULL, NULL);
+    const struct {
+        const char *name;
+        uint32_t nargs;
+        uint64_t arg;
+        hs_engine_result expect;
+    } cases[] = {
+        {"trap_unreachable", 0, 0, HS_ENGINE_TRAP_UNREACHABLE},
+        {"trap_div_zero", 1, 0, HS_ENGINE_TRAP_DIV_BY_ZERO},
+        {"trap_overflow", 0, 0, HS_ENGINE_TRAP_INT_OVERFLOW},
+        {"trap_oob", 0, 0, HS_ENGINE_TRAP_OOB},
+        {"load8", 1, 65536, HS_ENGINE_TRAP_OOB},
+        {"store8", 2, 0xFFFFFFFFu, HS_ENGINE_TRAP_OOB},
+        {"call_table", 2, 1, HS_ENGINE_TRAP_CALL_INDIRECT},  /* null entry */
+        {"call_table", 2, 99, HS_ENGINE_TRAP_CALL_INDIRECT}, /* out of range */
+        {"call_table_wrong_type", 1, 0, HS_ENGINE_TRAP_CALL_INDIRECT},
+        {"recurse", 1, 0, HS_ENGINE_TRAP_STACK_EXHAUSTED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint64_t args[2] = {cases[i].arg, 0}, result;
+        hs_engine_result rc = hs_instance_call(inst, cases[i].name, args, cases[i].nargs, &result);
+        cr_assert_eq(rc, cases[i].expect, "%s(%llu): got %s (%s)", cases[i].name,
+                     (unsigned long long)cases[i].arg, hs_engine_strerror(rc),
+                     hs_instance_error(inst));
+        cr_assert(hs_instance_error(inst)[0], "%s: no message", cases[i].name);
+        cr_assert_eq(call_ok(inst, "add", 2, 2, 3), 5, "after %s", cases[i].name);
+    }
+    /* Deep but bounded recursion still works after exhaustion (the depth counter was reset). */
+    cr_assert_eq(call_ok(inst, "fact", 1, 10, 0), 3628800);
+    hs_instance_free(inst);
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}
+
+Test(engine, stack_exhaustion_reports_the_limit) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *mod = load(eng, "engine_basic", false);
+    hs_instance *inst = instance(mod, NULL, NULL);
+    cr_assert_eq(call_rc(inst, "recurse", 1, 0), HS_ENGINE_TRAP_STACK_EXHAUSTED);
+    cr_assert(strstr(hs_instance_error(inst), "call stack exhausted"), "%s",
+              hs_instance_error(inst));
+    hs_instance_free(inst);
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}
+
+Test(engine, fail_instantiate_data_segment_out_of_bounds) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *mod = load(eng, "engine_bad_data", false);
+    hs_instance *inst = NULL;
+    char err[256];
+    cr_assert_eq(hs_instance_new(mod, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_TRAP_OOB);
+    cr_assert_null(inst);
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}
+
+Test(engine, fail_load_unknown_import_or_wrong_signature) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    const char *fixtures[] = {"engine_bad_import", "engine_bad_signature"};
+    for (int i = 0; i < 2; i++) {
+        size_t len;
+        uint8_t *wasm = load_fixture(fixtures[i], &len);
+        hs_module *mod = NULL;
+        char err[256];
+        cr_assert_eq(hs_module_load(eng, wasm, len, &mod, err, sizeof err), HS_ENGINE_ERR_MODULE);
+        cr_assert_null(mod);
+        cr_assert(strstr(err, i == 0 ? "env.memcpy" : "env.db_read"), "%s", err);
+        free(wasm);
+    }
+    hs_engine_free(eng);
+}
+
+/* --- Memory -------------------------------------------------------------------------------- */
+
+Test(engine, memory_grow_beyond_512_pages_fails) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *mod = load(eng, "engine_basic", false);
+    hs_instance *inst = instance(mod, NULL, NULL);
+    cr_assert_eq(call_ok(inst, "grow", 1, 511, 0), 1); /* old size */
+    cr_assert_eq(call_ok(inst, "size", 0, 0, 0), 512);
+    cr_assert_eq((uint32_t)call_ok(inst, "grow", 1, 1, 0), 0xFFFFFFFFu); /* -1 */
+    cr_assert_eq((uint32_t)call_ok(inst, "grow", 1, 0x10000, 0), 0xFFFFFFFFu);
+    cr_assert_eq(call_ok(inst, "size", 0, 0, 0), 512);
+    /* The last byte of 32 MiB is usable, the next one is not. */
+    call_ok(inst, "store8", 2, 512u * 65536 - 1, 7);
+    cr_assert_eq(call_ok(inst, "load8", 1, 512u * 65536 - 1, 0), 7);
+    cr_assert_eq(call_rc(inst, "load8", 1, 512u * 65536), HS_ENGINE_TRAP_OOB);
+    hs_instance_free(inst);
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}
+
+Test(engine, fresh_instances_10000_in_a_row_start_clean) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *mod = load(eng, "engine_basic", false);
+    for (int i = 0; i < 10000; i++) {
+        hs_instance *inst = instance(mod, NULL, NULL);
+        /* Globals, memory contents and data segments are those of a new instance. */
+        cr_assert_eq(call_ok(inst, "bump", 0, 0, 0), 1, "instance %d", i);
+        uint32_t addr = (uint32_t)(i * 4099) % 65536;
+        if (addr >= 1024 && addr < 1031) addr = 2000;
+        cr_assert_eq(call_ok(inst, "touch", 1, addr, 0), 0, "instance %d addr %u", i, addr);
+        cr_assert_eq(call_ok(inst, "load8", 1, 1024, 0), 0x58);
+        if (i % 1000 == 0) call_ok(inst, "grow", 1, 3, 0); /* grown pages are zero too */
+        hs_instance_free(inst);
+        inst = instance(mod, NULL, NULL);
+        cr_assert_eq(call_ok(inst, "load8", 1, 1024, 0), 'b', "data segment restored");
+        cr_assert_eq(call_ok(inst, "size", 0, 0, 0), 1);
+        hs_instance_free(inst);
+    }
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}
+
+/* --- Gas ----------------------------------------------------------------------------------- */
+
+Test(engine, infinite_loop_runs_out_of_gas) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *mod = load(eng, "engine_basic", true);
+    cr_assert(hs_module_metered(mod));
+    hs_instance *inst = instance(mod, NULL, NULL);
+    hs_instance_set_gas(inst, 50000000);
+    cr_assert_eq(call_rc(inst, "spin", 0, 0), HS_ENGINE_TRAP_OUT_OF_GAS);
+    cr_assert_eq(hs_instance_gas(inst), 0);
+    cr_assert_str_eq(hs_instance_error(inst), "out of gas");
+    /* A genuine `unreachable` with gas left is not out of gas. */
+    hs_instance_set_gas(inst, 1000000);
+    cr_assert_eq(call_rc(inst, "trap_unreachable", 0, 0), HS_ENGINE_TRAP_UNREACHABLE);
+    hs_instance_set_gas(inst, 1000000);
+    cr_assert_eq(call_ok(inst, "add", 2, 1, 1), 2);
+    cr_assert_lt(hs_instance_gas(inst), 1000000);
+    hs_instance_free(inst);
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}
+
+/* --- Host imports -------------------------------------------------------------------------- */
+
+typedef struct host_ctx {
+    int debug_calls;
+    char debug_text[64];
+} host_ctx;
+
+/* db_read: allocate a region in the guest (re-entrant call) and fill it with "value". */
+static uint32_t host_db_read(hs_instance *inst, uint32_t key) {
+    (void)key;
+    uint64_t arg = 5, region = 0;
+    hs_engine_result rc = hs_instance_call(inst, "allocate", &arg, 1, &region);
+    if (rc != HS_ENGINE_OK) hs_instance_trap(inst, "allocate failed: %s", hs_engine_strerror(rc));
+    uint8_t r[12];
+    if (!hs_instance_read(inst, (uint32_t)region, r, 12)) hs_instance_trap(inst, "bad region");
+    uint32_t offset = r[0] | r[1] << 8 | r[2] << 16 | (uint32_t)r[3] << 24;
+    uint8_t len[4] = {5, 0, 0, 0};
+    if (!hs_instance_write(inst, offset, "value", 5) ||
+        !hs_instance_write(inst, (uint32_t)region + 8, len, 4))
+        hs_instance_trap(inst, "write failed");
+    hs_instance_charge_gas(inst, 1000);
+    return (uint32_t)region;
+}
+
+static void host_debug(hs_instance *inst, uint32_t msg) {
+    host_ctx *ctx = hs_instance_user(inst);
+    ctx->debug_calls++;
+    uint32_t size;
+    const uint8_t *mem = hs_instance_memory(inst, &size);
+    snprintf(ctx->debug_text, sizeof ctx->debug_text, "%.5s", (const char *)mem + msg);
+}
+
+static void host_abort(hs_instance *inst, uint32_t msg) {
+    hs_instance_trap(inst, "Aborted: code %u", msg);
+}
+
+Test(engine, host_imports_reentrant_allocate_abort_and_gas) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *mod = load(eng, "engine_imports", true);
+    host_ctx ctx = {0};
+    hs_host_imports imports = {.db_read = host_db_read, .debug = host_debug, .abort = host_abort};
+    hs_instance *inst = instance(mod, &imports, &ctx);
+    cr_assert_eq(hs_instance_user(inst), &ctx);
+    hs_instance_set_gas(inst, 10000000);
+
+    uint64_t region = call_ok(inst, "read", 1, 0, 0);
+    uint8_t r[12];
+    cr_assert(hs_instance_read(inst, (uint32_t)region, r, 12));
+    uint32_t offset = r[0] | r[1] << 8 | r[2] << 16 | (uint32_t)r[3] << 24;
+    cr_assert_eq(r[8], 5);
+    char value[6] = {0};
+    cr_assert(hs_instance_read(inst, offset, value, 5));
+    cr_assert_str_eq(value, "value");
+
+    call_ok(inst, "log", 1, offset, 0);
+    cr_assert_eq(ctx.debug_calls, 1);
+    cr_assert_str_eq(ctx.debug_text, "value");
+
+    cr_assert_eq(call_rc(inst, "fail", 1, 77), HS_ENGINE_TRAP_HOST);
+    cr_assert_str_eq(hs_instance_error(inst), "Aborted: code 77");
+
+    /* An import that is not provided traps with its name. */
+    cr_assert_eq(call_rc(inst, "recover", 0, 0), HS_ENGINE_TRAP_HOST);
+    cr_assert_str_eq(hs_instance_error(inst), "env.secp256k1_recover_pubkey is not available");
+
+    /* Gas charged by the import: 1000 on top of the wasm operators; too little gas traps. */
+    hs_instance_set_gas(inst, 500);
+    cr_assert_eq(call_rc(inst, "read", 1, 0), HS_ENGINE_TRAP_OUT_OF_GAS);
+    cr_assert_eq(hs_instance_gas(inst), 0);
+
+    cr_assert_not(hs_instance_read(inst, 65530, r, 12));
+    cr_assert_not(hs_instance_write(inst, 0xFFFFFFF0u, r, 12));
+    hs_instance_free(inst);
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}
+
+/* --- Tiers --------------------------------------------------------------------------------- */
+
+/* Results and gas of a fixed set of calls, to compare tiers. */
+static void run_suite(hs_module *mod, uint64_t out[16]) {
+    hs_instance *inst = instance(mod, NULL, NULL);
+    int k = 0;
+    hs_instance_set_gas(inst, 1u << 30);
+    out[k++] = call_ok(inst, "add", 2, 40, 2);
+    out[k++] = call_ok(inst, "fact", 1, 15, 0);
+    out[k++] = call_ok(inst, "call_table", 2, 0, 9);
+    out[k++] = call_ok(inst, "grow", 1, 2, 0);
+    out[k++] = (uint64_t)call_rc(inst, "trap_div_zero", 1, 0);
+    hs_instance_set_gas(inst, 1u << 30);
+    out[k++] = (uint64_t)call_rc(inst, "recurse", 1, 0);
+    out[k++] = hs_instance_gas(inst); /* gas at the point of stack exhaustion */
+    hs_instance_set_gas(inst, 1u << 30);
+    out[k++] = call_ok(inst, "fact", 1, 20, 0);
+    out[k++] = hs_instance_gas(inst);
+    hs_instance_set_gas(inst, 123456);
+    out[k++] = (uint64_t)call_rc(inst, "spin", 0, 0);
+    out[k++] = hs_instance_gas(inst);
+    hs_instance_free(inst);
+    while (k < 16) out[k++] = 0;
+}
+
+Test(engine, tier2_so_is_cached_and_gives_the_same_results, .timeout = 300) {
+    char *cache = temp_cache();
+    /* Tier 1 alone. */
+    hs_engine *eng1 = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *m1 = load(eng1, "engine_basic", true);
+    uint64_t r1[16];
+    run_suite(m1, r1);
+    hs_module_free(m1);
+    hs_engine_free(eng1);
+
+    /* Both tiers: tier 1 first, tier 2 after the background compile. */
+    hs_engine *eng2 = engine(HS_TIERS_BOTH, cache);
+    hs_module *m2 = load(eng2, "engine_basic", true);
+    char err[256];
+    cr_assert_eq(hs_module_wait_tier2(m2, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    cr_assert_eq(hs_module_tier(m2), 2);
+    uint64_t r2[16];
+    run_suite(m2, r2);
+    hs_module_timings t2;
+    hs_module_get_timings(m2, &t2);
+    cr_assert_gt(t2.tier2, 0.0);
+    hs_module_free(m2);
+    hs_engine_free(eng2);
+    for (int i = 0; i < 16; i++)
+        cr_assert_eq(r1[i], r2[i], "result %d: tier 1 %llu, tier 2 %llu", i,
+                     (unsigned long long)r1[i], (unsigned long long)r2[i]);
+
+    /* A second load (new engine) takes the .so from the cache: no translation, tier 2 at once. */
+    hs_engine *eng3 = engine(HS_TIERS_BOTH, cache);
+    hs_module *m3 = load(eng3, "engine_basic", true);
+    cr_assert_eq(hs_module_tier(m3), 2);
+    hs_module_timings t3;
+    hs_module_get_timings(m3, &t3);
+    cr_assert_eq(t3.translate, 0.0);
+    cr_assert_eq(t3.tier1, 0.0);
+    uint64_t r3[16];
+    run_suite(m3, r3);
+    for (int i = 0; i < 16; i++) cr_assert_eq(r1[i], r3[i], "result %d (cached .so)", i);
+    hs_module_free(m3);
+    hs_engine_free(eng3);
+    rm_cache(cache);
+}
+
+Test(engine, same_module_loaded_twice_is_shared) {
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *a = load(eng, "engine_basic", false);
+    hs_module *b = load(eng, "engine_basic", false);
+    cr_assert_eq(a, b);
+    hs_module_free(a);
+    hs_instance *inst = instance(b, NULL, NULL); /* still alive: one reference left */
+    cr_assert_eq(call_ok(inst, "add", 2, 1, 1), 2);
+    hs_instance_free(inst);
+    hs_module_free(b);
+    hs_engine_free(eng);
+}
+
+/* --- A real contract (cw20-base from the npm lock, when installed) --------------------------- */
+
+#define CW20_PATH "node_modules/@oraichain/common-contracts-build/data/cw20-base.wasm"
+
+Test(engine, cw20_base_allocate_deallocate_metered) {
+    FILE *f = fopen(CW20_PATH, "rb");
+    if (!f) cr_skip_test("%s not installed", CW20_PATH);
+    fseek(f, 0, SEEK_END);
+    size_t len = (size_t)ftell(f);
+    rewind(f);
+    uint8_t *wasm = malloc(len);
+    cr_assert_eq(fread(wasm, 1, len, f), len);
+    fclose(f);
+    meter(&wasm, &len);
+    hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
+    hs_module *mod;
+    char err[256];
+    cr_assert_eq(hs_module_load(eng, wasm, len, &mod, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    free(wasm);
+    for (int i = 0; i < 100; i++) {
+        hs_instance *inst = instance(mod, NULL, NULL);
+        hs_instance_set_gas(inst, 1000000000);
+        uint64_t ptr = call_ok(inst, "allocate", 1, 100, 0);
+        cr_assert_neq(ptr, 0);
+        call_ok(inst, "deallocate", 1, ptr, 0);
+        cr_assert_lt(hs_instance_gas(inst), 1000000000);
+        hs_instance_free(inst);
+    }
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}

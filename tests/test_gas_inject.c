@@ -1,0 +1,242 @@
+/* test_gas_inject.c — tests of host-sim's gas metering (host-sim/src/gas_inject.h): exact
+ * wasmvm 2.2 gas for hand-written functions (straight-line code, loops, calls, br_table,
+ * if/else), out of gas at the exact boundary, and the shape of the rewritten module.
+ * Expected numbers are worked out by hand in the comments from the cost model: 115 per
+ * operator, 1610 for accounting operators, charged before each accounting operator for the
+ * operators since the previous one; a branch to a block label skips that block's `end` charge. */
+#define _GNU_SOURCE
+#include "engine.h"
+#include "gas_inject.h"
+#include "wasm_parse.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef HS_TEST_WASM_DIR
+#define HS_TEST_WASM_DIR "build/tests/wasm"
+#endif
+
+static uint8_t *load_fixture(const char *name, size_t *len) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.wasm", HS_TEST_WASM_DIR, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "missing fixture %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    uint8_t *buf = malloc((size_t)n);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+static hs_engine *eng;
+static hs_module *mod;
+
+static void setup(void) {
+    size_t len, out_len;
+    uint8_t *wasm = load_fixture("engine_gas", &len), *out;
+    char err[256];
+    cr_assert_eq(hs_gas_inject(wasm, len, &out, &out_len, err, sizeof err), HS_GAS_OK, "%s", err);
+    free(wasm);
+    hs_engine_config cfg;
+    hs_engine_config_default(&cfg);
+    cfg.tiers = HS_TIERS_TCC_ONLY;
+    cfg.cache_dir = NULL;
+    cr_assert_eq(hs_engine_new(&cfg, &eng, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    cr_assert_eq(hs_module_load(eng, out, out_len, &mod, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    free(out);
+}
+
+static void teardown(void) {
+    hs_module_free(mod);
+    hs_engine_free(eng);
+}
+
+/* Gas used by one call on a fresh instance with `limit` gas; *rc receives the result code. */
+static uint64_t gas_of(const char *name, uint32_t nargs, uint64_t arg, uint64_t limit,
+                       hs_engine_result *rc, uint64_t *result) {
+    hs_instance *inst;
+    char err[256];
+    cr_assert_eq(hs_instance_new(mod, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
+    hs_instance_set_gas(inst, limit);
+    uint64_t r = 0;
+    *rc = hs_instance_call(inst, name, &arg, nargs, &r);
+    if (result) *result = r;
+    uint64_t used = limit - hs_instance_gas(inst);
+    hs_instance_free(inst);
+    return used;
+}
+
+static uint64_t gas_ok(const char *name, uint32_t nargs, uint64_t arg, uint64_t *result) {
+    hs_engine_result rc;
+    uint64_t used = gas_of(name, nargs, arg, 1ull << 40, &rc, result);
+    cr_assert_eq(rc, HS_ENGINE_OK, "%s: %s", name, hs_engine_strerror(rc));
+    return used;
+}
+
+TestSuite(gas_inject, .init = setup, .fini = teardown);
+
+Test(gas_inject, cost_function_matches_wasmvm) {
+    hs_wasm_op op = {0};
+    op.code = 0x6A; /* i32.add */
+    cr_assert_eq(hs_gas_operator_cost(&op), 115);
+    const uint8_t accounting[] = {0x03, 0x0B, 0x04, 0x05, 0x0C, 0x0D, 0x0E, 0x10, 0x11, 0x0F};
+    for (size_t i = 0; i < sizeof accounting; i++) {
+        op.code = accounting[i];
+        cr_assert_eq(hs_gas_operator_cost(&op), 1610, "opcode 0x%02x", accounting[i]);
+    }
+    const uint8_t plain[] = {0x00, 0x01, 0x02, 0x1A, 0x1B, 0x20, 0x23, 0x28, 0x36, 0x3F, 0x40};
+    for (size_t i = 0; i < sizeof plain; i++) {
+        op.code = plain[i];
+        cr_assert_not(hs_gas_is_accounting(&op), "opcode 0x%02x", plain[i]);
+    }
+}
+
+Test(gas_inject, straight_line_function) {
+    uint64_t r;
+    /* i32.const, i32.const, i32.add (3 × 115) + end (1610). */
+    cr_assert_eq(gas_ok("straight", 0, 0, &r), 1955);
+    cr_assert_eq(r, 3);
+}
+
+Test(gas_inject, loop_iterating_n_times) {
+    /* block + loop: 115 + 1610 = 1725 before the loop;
+     * each iteration that continues: local.get, i32.eqz, br_if = 1840, then
+     * local.get, i32.const, i32.sub, local.set, br = 4 × 115 + 1610 = 2070 → 3910;
+     * the last iteration: 1840, branch out past the block's end, then local.get + end = 1725.
+     * Total 1725 + 3910 n + 1840 + 1725 = 5290 + 3910 n. */
+    for (uint64_t n = 0; n <= 100; n += 25) {
+        uint64_t r;
+        cr_assert_eq(gas_ok("countdown", 1, n, &r), 5290 + 3910 * n, "n = %llu",
+                     (unsigned long long)n);
+    }
+}
+
+Test(gas_inject, call_charges_caller_and_callee) {
+    uint64_t r;
+    /* call (1610) + callee's i32.const + end (1725) + caller's end (1610). */
+    cr_assert_eq(gas_ok("caller", 0, 0, &r), 4945);
+    cr_assert_eq(r, 7);
+    /* Recursion n deep: caller: local.get, call = 1725, end = 1610;
+     * each level with x > 0: local.get, i32.eqz, if = 1840; local.get, i32.const, i32.sub,
+     * call = 1955; after return: end of if + end of function... */
+    uint64_t d0 = gas_ok("deep", 1, 0, &r), d1 = gas_ok("deep", 1, 1, &r);
+    uint64_t d5 = gas_ok("deep", 1, 5, &r);
+    cr_assert_eq(d5 - d0, 5 * (d1 - d0), "linear in depth");
+}
+
+Test(gas_inject, br_table_targets) {
+    uint64_t r;
+    /* block, block, local.get, br_table = 2 × 115 + 115 + 1610 = 1955; then
+     * target 0: i32.const, i32.const, i32.add, return = 3 × 115 + 1610 = 1955 → 3910;
+     * target 1 (and the default): i32.const + end = 1725 → 3680. */
+    cr_assert_eq(gas_ok("table", 1, 0, &r), 3910);
+    cr_assert_eq(r, 11);
+    cr_assert_eq(gas_ok("table", 1, 1, &r), 3680);
+    cr_assert_eq(r, 20);
+    cr_assert_eq(gas_ok("table", 1, 9, &r), 3680);
+    cr_assert_eq(r, 20);
+}
+
+Test(gas_inject, if_else_branches) {
+    uint64_t r;
+    /* local.get + if = 1725; i32.const + else (or + end) = 1725; function end = 1610. */
+    cr_assert_eq(gas_ok("choose", 1, 1, &r), 5060);
+    cr_assert_eq(r, 1);
+    cr_assert_eq(gas_ok("choose", 1, 0, &r), 5060);
+    cr_assert_eq(r, 2);
+}
+
+Test(gas_inject, out_of_gas_at_the_exact_boundary) {
+    hs_engine_result rc;
+    uint64_t r;
+    /* Exactly enough: succeeds with 0 left. */
+    cr_assert_eq(gas_of("straight", 0, 0, 1955, &rc, &r), 1955);
+    cr_assert_eq(rc, HS_ENGINE_OK);
+    /* One less: the block's charge fails; all gas is consumed. */
+    cr_assert_eq(gas_of("straight", 0, 0, 1954, &rc, &r), 1954);
+    cr_assert_eq(rc, HS_ENGINE_TRAP_OUT_OF_GAS);
+    /* Loop: enough for exactly 3 iterations' worth fails inside the 4th, not before. */
+    uint64_t need = 5290 + 3910 * 4;
+    cr_assert_eq(gas_of("countdown", 1, 4, need, &rc, &r), need);
+    cr_assert_eq(rc, HS_ENGINE_OK);
+    cr_assert_eq(gas_of("countdown", 1, 4, need - 1, &rc, &r), need - 1);
+    cr_assert_eq(rc, HS_ENGINE_TRAP_OUT_OF_GAS);
+    /* Infinite loop. */
+    cr_assert_eq(gas_of("spin", 0, 0, 10000000, &rc, &r), 10000000);
+    cr_assert_eq(rc, HS_ENGINE_TRAP_OUT_OF_GAS);
+}
+
+Test(gas_inject, rewritten_module_shape) {
+    size_t len, out_len;
+    uint8_t *wasm = load_fixture("engine_gas", &len), *out;
+    char err[256];
+    cr_assert_eq(hs_gas_inject(wasm, len, &out, &out_len, err, sizeof err), HS_GAS_OK);
+    hs_wasm_module a, b;
+    cr_assert_eq(hs_wasm_parse(wasm, len, &a, err, sizeof err), HS_WASM_OK);
+    cr_assert_eq(hs_wasm_parse(out, out_len, &b, err, sizeof err), HS_WASM_OK, "%s", err);
+    cr_assert_eq(b.num_imports, a.num_imports);
+    cr_assert_eq(b.num_defined_funcs, a.num_defined_funcs + 1);
+    cr_assert_eq(b.num_globals, a.num_globals + 2);
+    cr_assert_eq(b.num_exports, a.num_exports + 2);
+    cr_assert_not_null(hs_wasm_find_export(&b, HS_GAS_EXPORT_LEFT));
+    cr_assert_not_null(hs_wasm_find_export(&b, HS_GAS_EXPORT_EXHAUSTED));
+    /* Every body still decodes. */
+    for (uint32_t i = 0; i < b.num_defined_funcs; i++) {
+        hs_wasm_op_iter it;
+        hs_wasm_op op;
+        hs_wasm_op_iter_init_func(&it, &b, i);
+        while (!it.done) cr_assert_eq(hs_wasm_op_next(&it, &op), HS_WASM_OK, "%s", it.err);
+    }
+    /* Deterministic. */
+    uint8_t *again;
+    size_t again_len;
+    cr_assert_eq(hs_gas_inject(wasm, len, &again, &again_len, err, sizeof err), HS_GAS_OK);
+    cr_assert_eq(again_len, out_len);
+    cr_assert_eq(memcmp(again, out, out_len), 0);
+    /* Metering twice is refused (the names are taken). */
+    uint8_t *twice;
+    size_t twice_len;
+    cr_assert_eq(hs_gas_inject(out, out_len, &twice, &twice_len, err, sizeof err),
+                 HS_GAS_ERR_RESERVED);
+    cr_assert_null(twice);
+    hs_wasm_module_free(&a);
+    hs_wasm_module_free(&b);
+    free(again);
+    free(out);
+    free(wasm);
+}
+
+Test(gas_inject, module_without_globals_exports_or_types) {
+    /* (module (func)) — the injector must create the missing sections in order. */
+    const uint8_t wasm[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
+                            0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};
+    uint8_t *out;
+    size_t out_len;
+    char err[256];
+    cr_assert_eq(hs_gas_inject(wasm, sizeof wasm, &out, &out_len, err, sizeof err), HS_GAS_OK, "%s",
+                 err);
+    hs_wasm_module m;
+    cr_assert_eq(hs_wasm_parse(out, out_len, &m, err, sizeof err), HS_WASM_OK, "%s", err);
+    cr_assert_eq(m.num_types, 2);
+    cr_assert_eq(m.num_globals, 2);
+    cr_assert_eq(m.num_exports, 2);
+    cr_assert_eq(m.num_defined_funcs, 2);
+    hs_wasm_module_free(&m);
+    free(out);
+}
+
+Test(gas_inject, fail_invalid_module) {
+    const uint8_t junk[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x0a, 0x05};
+    uint8_t *out = (uint8_t *)1;
+    size_t out_len;
+    char err[256];
+    cr_assert_eq(hs_gas_inject(junk, sizeof junk, &out, &out_len, err, sizeof err),
+                 HS_GAS_ERR_PARSE);
+    cr_assert_null(out);
+    cr_assert(err[0]);
+}
