@@ -93,18 +93,6 @@ static addr instantiate(hs_chain *chain, uint64_t code, const char *sender, cons
     return a;
 }
 
-/* Execute; the caller frees the result. */
-static hs_result execute(hs_chain *chain, const char *contract, const char *sender, const char *fmt,
-                         ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vfmt(fmt, ap);
-    va_end(ap);
-    hs_result r = hs_execute(chain, contract, sender, msg, NULL, 0);
-    free(msg);
-    return r;
-}
-
 static void execute_ok(hs_chain *chain, const char *contract, const char *sender, const char *fmt,
                        ...) {
     va_list ap;
@@ -290,8 +278,8 @@ static void cw20_scenario(const char *wasm, transcript *t) {
     balance(chain, t, T, bob.s, "750");
     tx_err(chain, t, T, bob.s, "Cannot Sub",
            "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"1000\"}}", carol.s);
-    tx_err(chain, t, T, alice.s, "Invalid zero amount",
-           "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"0\"}}", carol.s);
+    /* cw20-base 1.0 accepts a zero transfer (0.x refused it with "Invalid zero amount"). */
+    tx(chain, t, T, alice.s, "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"0\"}}", carol.s);
     balance(chain, t, T, bob.s, "750");
     balance(chain, t, T, carol.s, "0");
 
@@ -328,7 +316,7 @@ static void cw20_scenario(const char *wasm, transcript *t) {
     tx_err(chain, t, T, carol.s, "No allowance for this account",
            "{\"transfer_from\":{\"owner\":\"%s\",\"recipient\":\"%s\",\"amount\":\"1\"}}", alice.s,
            carol.s);
-    tx_err(chain, t, T, alice.s, "Cannot set allowance to own account",
+    tx_err(chain, t, T, alice.s, "Cannot set to own account",
            "{\"increase_allowance\":{\"spender\":\"%s\",\"amount\":\"1\"}}", alice.s);
     snprintf(msg, sizeof msg, "{\"all_allowances\":{\"owner\":\"%s\"}}", alice.s);
     q(chain, t, T, msg,
@@ -432,6 +420,9 @@ static void multisig_setup(multisig_world *w, const char *threshold) {
     char *err = NULL;
     hs_coin coins[] = {{"uatom", "1000"}};
     cr_assert_eq(hs_mint(chain, w->multisig.s, coins, 1, &err), 0, "%s", err);
+    /* cw3 weighs votes at the proposal's start height through cw4's height snapshots, which show
+     * a change from the next block on: members need a block to pass, as on a real chain. */
+    hs_block_advance(chain, 1, 0);
 }
 
 static void assert_status(multisig_world *w, int id, const char *status) {

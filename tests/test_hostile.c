@@ -10,9 +10,9 @@
 #include "hostsim.h"
 
 #define WASM_DIR "build/tests/wasm/"
-/* Per-transaction gas for these tests (CosmWasm gas; ≈ 1.4 M SDK gas): enough for any benign
+/* Per-transaction gas for these tests (CosmWasm gas; ≈ 214,000 SDK gas): enough for any benign
  * call, small enough that the infinite loop ends quickly. */
-#define HOSTILE_GAS_LIMIT 200000000000ull
+#define HOSTILE_GAS_LIMIT 30000000000ull
 
 typedef struct world {
     hs_chain *chain;

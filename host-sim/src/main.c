@@ -1,5 +1,6 @@
 /* main.c — the host-sim command line: a table of subcommands (`check` for now; `run` and others
  * are added by appending to `commands`), each a function taking the arguments after its name. */
+#include "script.h"
 #include "wasm_check.h"
 
 #include <errno.h>
@@ -18,6 +19,8 @@ static int cmd_check(int argc, char **argv);
 
 static const hs_command commands[] = {
     {"check", "FILE.wasm...", "validate contracts against CosmWasm's static rules", cmd_check},
+    {"run", "SCRIPT.jsonl [--state DIR] [--gas-report] [--trace]",
+     "run a transaction script (JSON lines) on the local chain", hs_script_cmd},
 };
 
 static void usage(FILE *out) {

@@ -1,0 +1,19 @@
+# tests/bench.mk — `make bench`: host-sim transfer throughput (bench/bench_transfers.c, C API)
+# against @oraichain/cw-simulate and raw @oraichain/cosmwasm-vm-js (bench/bench_js.mjs), with
+# ratios, gas per transfer and store → first-execute latency. BENCH_N sets the transfer count.
+BENCH_N ?= 2000
+HOST_SIM_LIB_OBJS ?= $(filter-out build/obj/host-sim/main.o,$(HOST_SIM_OBJS))
+
+$(BUILD)/bin/bench_transfers: bench/bench_transfers.c $(HOST_SIM_LIB_OBJS) host-sim/include/hostsim.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Ihost-sim/include -o $@ bench/bench_transfers.c $(HOST_SIM_LIB_OBJS) \
+		-ljansson $(HOST_SIM_LDLIBS)
+
+bench: $(BUILD)/bin/bench_transfers $(BUILD)/contracts/stable_token.wasm | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)/bench
+	@echo "bench: JavaScript engines ($(BENCH_N) transfers each)..."
+	node bench/bench_js.mjs $(BENCH_N) > $(BUILD)/bench/js.json
+	@echo "bench: host-sim..."
+	$(BUILD)/bin/bench_transfers $(BENCH_N) $(BUILD)/bench/js.json
+
+.PHONY: bench
