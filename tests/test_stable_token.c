@@ -402,6 +402,19 @@ Test(execute, testFail_unknown_variant, .init = setup) {
                                "`update_minter`, `update_marketing`, `upload_logo`");
 }
 
+/* The variant's Rust name in serde's type error is derived from the wire name. */
+Test(execute, testFail_variant_body_not_an_object, .init = setup) {
+    expect_exec_err("alice", "{\"increase_allowance\":[]}",
+                    PARSE_EXEC "invalid type: sequence, expected struct variant "
+                               "Cw20ExecuteMsg::IncreaseAllowance");
+    expect_exec_err("alice", "{\"transfer_from\":\"x\"}",
+                    PARSE_EXEC "invalid type: string \"x\", expected struct variant "
+                               "Cw20ExecuteMsg::TransferFrom");
+    expect_query_err("{\"all_spender_allowances\":7}",
+                     PARSE_QUERY "invalid type: integer `7`, expected struct variant "
+                                 "QueryMsg::AllSpenderAllowances");
+}
+
 /* --- Burn -------------------------------------------------------------------------------- */
 
 Test(burn, reduces_supply, .init = setup) {

@@ -151,7 +151,6 @@ static const st_field UPDATE_MARKETING[] = {
 };
 
 typedef struct exec_variant {
-    const char *what;
     const st_field *fields;
     uint8_t n_fields;
     st_exec_fn run;
@@ -164,17 +163,17 @@ static const char *const VARIANTS[] = {
     "send_from", "burn_from", "mint", "update_minter",      "update_marketing",   "upload_logo",
     NULL};
 static const exec_variant EXECS[] = {
-    {"variant Cw20ExecuteMsg::Transfer", TRANSFER, 2, st_exec_transfer},
-    {"variant Cw20ExecuteMsg::Burn", BURN, 1, st_exec_burn},
-    {"variant Cw20ExecuteMsg::Send", SEND, 3, st_exec_send},
-    {"variant Cw20ExecuteMsg::IncreaseAllowance", ALLOWANCE, 3, st_exec_increase_allowance},
-    {"variant Cw20ExecuteMsg::DecreaseAllowance", ALLOWANCE, 3, st_exec_decrease_allowance},
-    {"variant Cw20ExecuteMsg::TransferFrom", TRANSFER_FROM, 3, st_exec_transfer_from},
-    {"variant Cw20ExecuteMsg::SendFrom", SEND_FROM, 4, st_exec_send_from},
-    {"variant Cw20ExecuteMsg::BurnFrom", BURN_FROM, 2, st_exec_burn_from},
-    {"variant Cw20ExecuteMsg::Mint", MINT, 2, st_exec_mint},
-    {"variant Cw20ExecuteMsg::UpdateMinter", UPDATE_MINTER, 1, st_exec_update_minter},
-    {"variant Cw20ExecuteMsg::UpdateMarketing", UPDATE_MARKETING, 3, st_exec_update_marketing},
+    {TRANSFER, 2, st_exec_transfer},
+    {BURN, 1, st_exec_burn},
+    {SEND, 3, st_exec_send},
+    {ALLOWANCE, 3, st_exec_increase_allowance},
+    {ALLOWANCE, 3, st_exec_decrease_allowance},
+    {TRANSFER_FROM, 3, st_exec_transfer_from},
+    {SEND_FROM, 4, st_exec_send_from},
+    {BURN_FROM, 2, st_exec_burn_from},
+    {MINT, 2, st_exec_mint},
+    {UPDATE_MINTER, 1, st_exec_update_minter},
+    {UPDATE_MARKETING, 3, st_exec_update_marketing},
 };
 
 static cw_error *dispatch(st_ctx *c, cw_json msg) {
@@ -187,8 +186,9 @@ static cw_error *dispatch(st_ctx *c, cw_json msg) {
     } else {
         st_msg m = {0};
         const exec_variant *v = &EXECS[which];
-        CW_TRY(
-            st_parse_error(EXEC_MSG, st_parse_struct(body, v->what, v->fields, v->n_fields, &m)));
+        CW_TRY(st_parse_error(
+            EXEC_MSG, st_parse_variant(body, "struct variant Cw20ExecuteMsg::", VARIANTS[which],
+                                       v->fields, v->n_fields, &m)));
         CW_TRY(v->run(c, &m));
     }
     return st_ledger_check(&c->ledger);

@@ -222,16 +222,35 @@ static cw_error *parse_field(const st_field *f, cw_json v, char *base) {
 
 #define ST_MAX_FIELDS 8
 
+/* serde's "invalid type: …, expected <kind><name>"; with `camel`, a snake_case variant name is
+ * written as its Rust CamelCase (update_minter → UpdateMinter). */
+static cw_error *not_a_struct(cw_json v, const char *kind, const char *name, bool camel) {
+    cw_buf exp = {0};
+    cw_buf_puts(&exp, kind);
+    bool upper = camel;
+    for (const char *p = name; *p; p++) {
+        if (camel && *p == '_') {
+            upper = true;
+            continue;
+        }
+        cw_buf_putc(&exp, upper ? (char)(*p - 'a' + 'A') : *p);
+        upper = false;
+    }
+    cw_buf_putc(&exp, '\0');
+    cw_error *e = invalid_type(v, exp.ptr);
+    cw_buf_free(&exp);
+    return e;
+}
+
+cw_error *st_parse_variant(cw_json body, const char *enum_path, const char *variant,
+                           const st_field *fields, size_t n, void *base) {
+    if (body.type != CW_JSON_OBJECT) return not_a_struct(body, enum_path, variant, true);
+    return st_parse_struct(body, variant, fields, n, base);
+}
+
 cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields, size_t n,
                           void *base) {
-    if (obj.type != CW_JSON_OBJECT) {
-        cw_buf exp = {0};
-        cw_buf_printf(&exp, "struct %s", what);
-        cw_buf_putc(&exp, '\0');
-        cw_error *e = invalid_type(obj, exp.ptr);
-        cw_buf_free(&exp);
-        return e;
-    }
+    if (obj.type != CW_JSON_OBJECT) return not_a_struct(obj, "struct ", what, false);
     bool seen[ST_MAX_FIELDS] = {false};
     if (n > ST_MAX_FIELDS) cw_abort("st_parse_struct: too many fields");
     cw_json_iter it = cw_json_iter_begin(obj);

@@ -155,7 +155,6 @@ static const st_field SPENDER_PAGE_FIELDS[] = {Q_REQ("spender", who), Q_PAGE};
 static const st_field ACCOUNTS_FIELDS[] = {Q_PAGE};
 
 typedef struct query_variant {
-    const char *what;
     const st_field *fields;
     uint8_t n_fields;
     cw_error *(*run)(const query_msg *q, cw_jw *w);
@@ -168,16 +167,15 @@ static const char *const VARIANTS[] = {"balance",        "token_info",
                                        "all_accounts",   "marketing_info",
                                        "download_logo",  NULL};
 static const query_variant QUERIES[] = {
-    {"variant QueryMsg::Balance", BALANCE_FIELDS, 1, query_balance},
-    {"variant QueryMsg::TokenInfo", NULL, 0, query_token_info},
-    {"variant QueryMsg::Minter", NULL, 0, query_minter},
-    {"variant QueryMsg::Allowance", ALLOWANCE_FIELDS, 2, query_allowance},
-    {"variant QueryMsg::AllAllowances", OWNER_PAGE_FIELDS, 3, query_all_allowances},
-    {"variant QueryMsg::AllSpenderAllowances", SPENDER_PAGE_FIELDS, 3,
-     query_all_spender_allowances},
-    {"variant QueryMsg::AllAccounts", ACCOUNTS_FIELDS, 2, query_all_accounts},
-    {"variant QueryMsg::MarketingInfo", NULL, 0, query_marketing_info},
-    {"variant QueryMsg::DownloadLogo", NULL, 0, query_download_logo},
+    {BALANCE_FIELDS, 1, query_balance},
+    {NULL, 0, query_token_info},
+    {NULL, 0, query_minter},
+    {ALLOWANCE_FIELDS, 2, query_allowance},
+    {OWNER_PAGE_FIELDS, 3, query_all_allowances},
+    {SPENDER_PAGE_FIELDS, 3, query_all_spender_allowances},
+    {ACCOUNTS_FIELDS, 2, query_all_accounts},
+    {NULL, 0, query_marketing_info},
+    {NULL, 0, query_download_logo},
 };
 
 cw_error *st_query(const cw_env *env, cw_json msg, cw_buf *answer) {
@@ -187,8 +185,8 @@ cw_error *st_query(const cw_env *env, cw_json msg, cw_buf *answer) {
     query_msg q = {0};
     cw_error *err = st_parse_enum(msg, "enum QueryMsg", VARIANTS, &which, &body);
     if (!err)
-        err = st_parse_struct(body, QUERIES[which].what, QUERIES[which].fields,
-                              QUERIES[which].n_fields, &q);
+        err = st_parse_variant(body, "struct variant QueryMsg::", VARIANTS[which],
+                               QUERIES[which].fields, QUERIES[which].n_fields, &q);
     CW_TRY(st_parse_error("cw20_base::msg::QueryMsg", err));
     cw_jw w;
     cw_jw_init(&w, answer);

@@ -58,6 +58,12 @@ typedef struct st_field {
 cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields, size_t n,
                           void *base);
 
+/* The body of a struct variant of an enum: st_parse_struct, but a non-object is reported as
+ * expecting "<enum_path><Variant>" (enum_path e.g. "struct variant QueryMsg::"; `variant` is
+ * the snake_case name from the wire, written in CamelCase). */
+cw_error *st_parse_variant(cw_json body, const char *enum_path, const char *variant,
+                           const st_field *fields, size_t n, void *base);
+
 /* An externally tagged enum value: {"variant": body}. Sets *index to the position of the
  * variant in `variants` (NULL-terminated) or fails with serde's unknown-variant text. */
 cw_error *st_parse_enum(cw_json v, const char *what, const char *const *variants, size_t *index,

@@ -575,24 +575,23 @@ cw_error *cw_json_u64(cw_json v, uint64_t *out) {
         return cw_errorf("expected a u64 number, got %s", type_name(v.type));
     const char *s = v.text.ptr;
     size_t n = v.text.len;
-    const char *more = n > 40 ? "..." : "";
-    if (n > 0 && s[0] == '-')
-        return cw_errorf("invalid u64 `%S%s`: negative number", number_excerpt(v), more);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '.')
-            return cw_errorf("invalid u64 `%S%s`: fraction not allowed", number_excerpt(v), more);
-        if (s[i] == 'e' || s[i] == 'E')
-            return cw_errorf("invalid u64 `%S%s`: exponent not allowed", number_excerpt(v), more);
+    const char *why = NULL;
+    if (n > 0 && s[0] == '-') why = "negative number";
+    for (size_t i = 0; !why && i < n; i++) {
+        if (s[i] == '.') why = "fraction not allowed";
+        if (s[i] == 'e' || s[i] == 'E') why = "exponent not allowed";
     }
     uint64_t acc = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; !why && i < n; i++) {
         uint64_t d = (uint64_t)(s[i] - '0');
-        if (d > 9) return cw_errorf("invalid u64 `%S%s`: not a number", number_excerpt(v), more);
-        if (acc > (UINT64_MAX - d) / 10)
-            return cw_errorf("invalid u64 `%S%s`: out of range (max 18446744073709551615)",
-                             number_excerpt(v), more);
+        if (d > 9)
+            why = "not a number";
+        else if (acc > (UINT64_MAX - d) / 10)
+            why = "out of range (max 18446744073709551615)";
         acc = acc * 10 + d;
     }
+    if (why)
+        return cw_errorf("invalid u64 `%S%s`: %s", number_excerpt(v), n > 40 ? "..." : "", why);
     if (n == 0) return cw_errorf("expected a u64 number, got an empty value");
     *out = acc;
     return NULL;
