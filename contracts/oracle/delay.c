@@ -1,0 +1,46 @@
+/* The delayed price (SPEC.md §3 poke, §4): like Maker's OSM, `current` is served to the
+ * engine and `next` is queued; a poke at most once per `delay` seconds shifts next into
+ * current and queues the live price. */
+#include "oracle.h"
+
+#define NS_PER_SECOND 1000000000ull
+
+cw_error *or_exec_poke(or_ctx *c, const or_msg *m) {
+    or_asset a;
+    CW_TRY(or_asset_load(m->denom, &a));
+    if (c->cfg.delay == 0) return cw_errorf("nothing to poke: delay is 0");
+    uint64_t now = c->env->time_ns;
+    cw_u128 due = (cw_u128)a.poked_at + (cw_u128)c->cfg.delay * NS_PER_SECOND;
+    if (a.poked_at != 0 && now < due)
+        return cw_errorf("poke too early for %S: next poke at %Q (in %llus)", m->denom, due,
+                         (unsigned long long)or_age_seconds((uint64_t)due, now));
+    or_quote live;
+    cw_error *err = or_live_price(m->denom, &a, &c->cfg, now, &live);
+    if (err) {
+        cw_error *e = cw_errorf("poke refused: %s", err->msg);
+        cw_error_free(err);
+        return e;
+    }
+    cw_res_attr(c->res, "action", CW_LIT("poke"));
+    cw_res_attr(c->res, "denom", m->denom);
+    or_attr_quote(c->res, "old_price", &a.current);
+    a.current = a.current.set ? a.next : live;
+    a.next = live;
+    a.poked_at = now;
+    or_attr_quote(c->res, "new_price", &a.current);
+    or_attr_quote(c->res, "next_price", &a.next);
+    or_asset_save(m->denom, &a);
+    return NULL;
+}
+
+void or_delay_reset_all(void) {
+    size_t n;
+    cw_str *denoms = or_asset_denoms(&n);
+    for (size_t i = 0; i < n; i++) {
+        or_asset a;
+        if (!or_asset_find(denoms[i], &a)) continue;
+        a.current = a.next = (or_quote){0};
+        a.poked_at = 0;
+        or_asset_save(denoms[i], &a);
+    }
+}
