@@ -1,0 +1,165 @@
+/* vault_engine entry points: instantiate, the execute dispatcher (user and governance messages,
+ * the CW20 Receive hook routing repayments and CW20 deposits) which ends every successful
+ * execute with the accounting check, and the query entry. See SPEC.md. */
+#include "engine.h"
+
+/* --- Instantiate ---------------------------------------------------------------------------- */
+
+static const ve_field INIT[] = {
+    VE_REQ("governance", VE_ADDR, governance),
+    VE_REQ("stable_token", VE_ADDR, stable_token),
+    VE_REQ("oracle", VE_ADDR, oracle),
+    VE_REQ("global_debt_ceiling", VE_U128, global_debt_ceiling),
+};
+
+static cw_error *ve_instantiate(const cw_env *env, const cw_info *info, cw_json msg,
+                                cw_response *res) {
+    (void)info;
+    ve_msg m = {0};
+    cw_error *err = ve_parse(msg, INIT, 4, &m);
+    if (!err) err = ve_instantiate_config(env, &m, res);
+    ve_release_all();
+    return err;
+}
+
+/* --- Execute -------------------------------------------------------------------------------- */
+
+#define POSITION_ID VE_REQ("position_id", VE_U64, position_id)
+#define AMOUNT VE_REQ("amount", VE_U128, amount)
+#define RECIPIENT VE_OPT("recipient", VE_ADDR, recipient, has_recipient)
+#define FORCE VE_OPT("force", VE_BOOL, force, has_force)
+
+static const ve_field OPEN[] = {VE_REQ("market", VE_STR, market)};
+static const ve_field BY_ID[] = {POSITION_ID};
+static const ve_field WITHDRAW[] = {POSITION_ID, VE_REQ("asset", VE_STR, asset), AMOUNT, RECIPIENT};
+static const ve_field BORROW[] = {POSITION_ID, AMOUNT, RECIPIENT};
+static const ve_field TRANSFER[] = {POSITION_ID, VE_REQ("new_owner", VE_ADDR, new_owner)};
+static const ve_field RECEIVE[] = {VE_REQ("sender", VE_STR, sender), AMOUNT,
+                                   VE_REQ("msg", VE_RAW, msg)};
+static const ve_field UPDATE_CONFIG[] = {
+    VE_OPT("governance", VE_ADDR, governance, has_governance),
+    VE_OPT("oracle", VE_ADDR, oracle, has_oracle),
+    VE_OPT("global_debt_ceiling", VE_U128, global_debt_ceiling, has_gdc), FORCE};
+static const ve_field CREATE_MARKET[] = {
+    VE_REQ("id", VE_STR, id), VE_REQ("stability_fee", VE_DEC, stability_fee),
+    VE_REQ("debt_ceiling", VE_U128, debt_ceiling), VE_REQ("min_debt", VE_U128, min_debt)};
+static const ve_field UPDATE_MARKET[] = {VE_REQ("id", VE_STR, id),
+                                         VE_OPT("stability_fee", VE_DEC, stability_fee, has_fee),
+                                         VE_OPT("debt_ceiling", VE_U128, debt_ceiling, has_dc),
+                                         VE_OPT("min_debt", VE_U128, min_debt, has_md), FORCE};
+static const ve_field ADD_COLLATERAL[] = {
+    VE_REQ("market", VE_STR, market),
+    VE_REQ("asset", VE_STR, asset),
+    VE_REQ("kind", VE_STR, kind),
+    VE_REQ("oracle_denom", VE_STR, oracle_denom),
+    VE_REQ("max_ltv", VE_DEC, max_ltv),
+    VE_REQ("liquidation_threshold", VE_DEC, liquidation_threshold),
+    VE_REQ("liquidation_penalty", VE_DEC, liquidation_penalty),
+    VE_REQ("supply_cap", VE_U128, supply_cap)};
+static const ve_field UPDATE_COLLATERAL[] = {
+    VE_REQ("market", VE_STR, market),
+    VE_REQ("asset", VE_STR, asset),
+    VE_OPT("oracle_denom", VE_STR, oracle_denom, has_od),
+    VE_OPT("max_ltv", VE_DEC, max_ltv, has_ltv),
+    VE_OPT("liquidation_threshold", VE_DEC, liquidation_threshold, has_lt),
+    VE_OPT("liquidation_penalty", VE_DEC, liquidation_penalty, has_lp),
+    VE_OPT("supply_cap", VE_U128, supply_cap, has_cap),
+    FORCE};
+
+typedef cw_error *(*ve_exec_fn)(ve_ctx *c, const ve_msg *m);
+static cw_error *exec_receive(ve_ctx *c, const ve_msg *m);
+
+static const char *const EXECS[] = {"open_position",
+                                    "deposit",
+                                    "withdraw",
+                                    "borrow",
+                                    "close",
+                                    "transfer_position",
+                                    "receive",
+                                    "update_config",
+                                    "create_market",
+                                    "update_market",
+                                    "add_collateral",
+                                    "update_collateral",
+                                    NULL};
+static const struct {
+    const ve_field *fields;
+    uint8_t n;
+    bool takes_funds;
+    ve_exec_fn run;
+} EXEC_TABLE[] = {
+    {OPEN, 1, true, ve_exec_open_position},
+    {BY_ID, 1, true, ve_exec_deposit},
+    {WITHDRAW, 4, false, ve_exec_withdraw},
+    {BORROW, 3, false, ve_exec_borrow},
+    {BY_ID, 1, false, ve_exec_close},
+    {TRANSFER, 2, false, ve_exec_transfer_position},
+    {RECEIVE, 3, false, exec_receive},
+    {UPDATE_CONFIG, 4, false, ve_exec_update_config},
+    {CREATE_MARKET, 4, false, ve_exec_create_market},
+    {UPDATE_MARKET, 5, false, ve_exec_update_market},
+    {ADD_COLLATERAL, 8, false, ve_exec_add_collateral},
+    {UPDATE_COLLATERAL, 8, false, ve_exec_update_collateral},
+};
+
+/* The Receive hook: stable_token pays debt (repay / close); any other CW20 deposits itself. */
+static const char *const STABLE_MSGS[] = {"repay", "close", NULL};
+static const char *const TOKEN_MSGS[] = {"deposit", NULL};
+
+static cw_error *exec_receive(ve_ctx *c, const ve_msg *m) {
+    cw_str b64;
+    bool owned = false;
+    if (m->msg.type != CW_JSON_STRING) return cw_errorf("invalid type for `msg`: expected base64");
+    CW_TRY(cw_json_string(m->msg, &b64, &owned));
+    if (owned) ve_hold((void *)b64.ptr);
+    cw_buf decoded = {0};
+    CW_TRY(cw_base64_decode(b64, &decoded));
+    cw_str text = ve_hold_buf(&decoded);
+    cw_json inner, body;
+    CW_TRY(cw_json_parse(text, &inner));
+    bool stable = cw_str_eq(c->info->sender, c->cfg.stable_token);
+    size_t which;
+    CW_TRY(ve_parse_enum(inner, stable ? STABLE_MSGS : TOKEN_MSGS, &which, &body));
+    ve_msg in = {0};
+    CW_TRY(ve_parse(body, BY_ID, 1, &in));
+    if (stable) return ve_stable_received(c, m->sender, m->amount, in.position_id, which == 1);
+    return ve_cw20_deposit(c, c->info->sender, m->amount, in.position_id);
+}
+
+static cw_error *dispatch(ve_ctx *c, cw_json msg) {
+    size_t which;
+    cw_json body;
+    ve_msg m = {0};
+    CW_TRY(ve_parse_enum(msg, EXECS, &which, &body));
+    CW_TRY(ve_parse(body, EXEC_TABLE[which].fields, EXEC_TABLE[which].n, &m));
+    if (!EXEC_TABLE[which].takes_funds && c->info->n_funds)
+        return cw_errorf("this message takes no funds: got %Q%S", c->info->funds[0].amount,
+                         c->info->funds[0].denom);
+    CW_TRY(ve_config_load(&c->cfg));
+    CW_TRY(ve_totals_load(&c->totals));
+    c->ledger.totals_before = c->totals;
+    CW_TRY(EXEC_TABLE[which].run(c, &m));
+    return ve_finish(c);
+}
+
+static cw_error *ve_execute(const cw_env *env, const cw_info *info, cw_json msg, cw_response *res) {
+    static ve_ctx c; /* large; one call per instance */
+    c = (ve_ctx){0};
+    c.env = env;
+    c.info = info;
+    c.res = res;
+    c.now = env->time_ns / 1000000000u;
+    cw_error *err = dispatch(&c, msg);
+    ve_release_all();
+    return err;
+}
+
+/* --- Query ---------------------------------------------------------------------------------- */
+
+static cw_error *ve_query_entry(const cw_env *env, cw_json msg, cw_buf *answer) {
+    cw_error *err = ve_query(env, msg, answer);
+    ve_release_all();
+    return err;
+}
+
+CW_CONTRACT(ve_instantiate, ve_execute, ve_query_entry)
