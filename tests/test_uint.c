@@ -357,6 +357,19 @@ Test(uint, u128_parse_follows_rust) {
                      "number too large to fit in target type");
 }
 
+Test(uint, u64_parse_follows_rust) {
+    uint64_t v = 0;
+    cr_assert_eq(cw_u64_from_dec(S("18446744073709551615"), &v), CW_PARSE_OK);
+    cr_assert_eq(v, UINT64_MAX);
+    cr_assert_eq(cw_u64_from_dec(S("+0042"), &v), CW_PARSE_OK);
+    cr_assert_eq(v, 42);
+    cr_assert_eq(cw_u64_from_dec(S("18446744073709551616"), &v), CW_PARSE_OVERFLOW);
+    cr_assert_eq(cw_u64_from_dec(S("18446744073709551616x"), &v), CW_PARSE_OVERFLOW);
+    cr_assert_eq(cw_u64_from_dec(S("1844674407370955161x"), &v), CW_PARSE_INVALID_DIGIT);
+    cr_assert_eq(cw_u64_from_dec(S(""), &v), CW_PARSE_EMPTY);
+    cr_assert_eq(cw_u64_from_dec(S("+"), &v), CW_PARSE_INVALID_DIGIT);
+}
+
 Test(uint, u128_format_roundtrip_matches_gmp) {
     init_boundaries();
     rng_state = 4;

@@ -76,31 +76,15 @@ cw_error *st_json_string(cw_json v, cw_str *out) {
     return NULL;
 }
 
-/* Rust's `str::parse::<u128>()` bounded by `max`, wrapped as cosmwasm-std's visitors word it:
- * "invalid Uint128 '<s>' - <ParseIntError>". */
-cw_error *st_parse_uint(cw_str s, const char *type_name, cw_u128 max, cw_u128 *out) {
-    const char *why = NULL;
-    size_t i = 0;
-    if (s.len == 0) {
-        why = "cannot parse integer from empty string";
-    } else {
-        if (s.ptr[0] == '+') i = 1;
-        if (i == s.len) why = "invalid digit found in string";
-    }
-    cw_u128 v = 0;
-    for (; !why && i < s.len; i++) {
-        char ch = s.ptr[i];
-        if (ch < '0' || ch > '9') {
-            why = "invalid digit found in string";
-        } else {
-            /* v * 10 + d with shifts and compares only: no __multi3/__udivti3 on wasm32. */
-            cw_u128 v8 = v << 3, next = v8 + (v << 1) + (unsigned)(ch - '0');
-            if (v >> 125 || next < v8 || next > max) why = "number too large to fit in target type";
-            v = next;
-        }
-    }
-    if (why) return cw_errorf("invalid %s '%S' - %s", type_name, s, why);
-    *out = v;
+/* Rust's `str::parse::<u128>()` (or u64 when `narrow`), wrapped as cosmwasm-std's visitors
+ * word it: "invalid Uint128 '<s>' - <ParseIntError>". */
+cw_error *st_parse_uint(cw_str s, bool narrow, cw_u128 *out) {
+    uint64_t v64 = 0;
+    cw_parse_status st = narrow ? cw_u64_from_dec(s, &v64) : cw_u128_from_dec(s, out);
+    if (st)
+        return cw_errorf("invalid %s '%S' - %s", narrow ? "Uint64" : "Uint128", s,
+                         cw_parse_strerror(st));
+    if (narrow) *out = v64;
     return NULL;
 }
 
@@ -108,7 +92,7 @@ cw_error *st_parse_u128_value(cw_json v, cw_u128 *out) {
     if (v.type != CW_JSON_STRING) return invalid_type(v, "string-encoded integer");
     cw_str s;
     CW_TRY(st_json_string(v, &s));
-    return st_parse_uint(s, "Uint128", ~(cw_u128)0, out);
+    return st_parse_uint(s, false, out);
 }
 
 /* A JSON integer within [0, max]; serde's invalid value / invalid type otherwise. */

@@ -51,7 +51,7 @@ cw_error *st_parse_expiration(cw_json v, st_expiration *e) {
         cw_str s;
         cw_u128 t;
         CW_TRY(st_json_string(body, &s));
-        CW_TRY(st_parse_uint(s, "Uint64", (cw_u128)UINT64_MAX, &t));
+        CW_TRY(st_parse_uint(s, true, &t));
         e->kind = ST_EXP_AT_TIME;
         e->value = (uint64_t)t;
     } else {

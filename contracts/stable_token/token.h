@@ -10,6 +10,7 @@
 #include "cw_entry.h"
 #include "cw_host.h"
 #include "cw_json.h"
+#include "cw_math.h"
 #include "cw_response.h"
 #include "cw_storage.h"
 
@@ -129,8 +130,8 @@ cw_error *st_allowance_parse(cw_str json, st_allowance *a);
 /* Write "allowance" and "expires" members into an open object. */
 void st_write_allowance_members(cw_jw *w, const st_allowance *a);
 
-/* Uint128 string (serde's rule, with `type_name` in the error) and a Uint128 JSON value. */
-cw_error *st_parse_uint(cw_str s, const char *type_name, cw_u128 max, cw_u128 *out);
+/* Uint128 string (Uint64 when `narrow`; serde's rule and error text) and a Uint128 JSON value. */
+cw_error *st_parse_uint(cw_str s, bool narrow, cw_u128 *out);
 cw_error *st_parse_u128_value(cw_json v, cw_u128 *out);
 
 /* --- Ledger: the O(1) supply identity (ledger.c) ------------------------------------------- */

@@ -87,6 +87,8 @@ CW_MATH_MUST_USE bool cw_u128_try_mul_div_ceil(cw_u128 a, cw_u128 b, cw_u128 c, 
  * an optional leading '+', then one or more ASCII digits; leading zeros allowed; no
  * spaces, no '-', no other characters; values above CW_U128_MAX rejected. */
 cw_parse_status cw_u128_from_dec(cw_str s, cw_u128 *out);
+/* The same rules bounded by u64::MAX (Uint64, Timestamp nanoseconds). */
+cw_parse_status cw_u64_from_dec(cw_str s, uint64_t *out);
 /* The same, as a contract error with cosmwasm-std's deserializer text:
  *   "invalid Uint128 '<s>' - invalid digit found in string"
  *   "invalid Uint128 '' - cannot parse integer from empty string"

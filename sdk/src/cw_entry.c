@@ -2,6 +2,7 @@
  * encodes {"ok":<Response>} / {"ok":"<base64 answer>"} / {"error":"…"}; in wasm builds also
  * the Region plumbing behind the instantiate/execute/query/migrate/sudo/reply exports. */
 #include "cw_entry.h"
+#include "cw_math.h"
 #include "cw_region.h"
 
 /* --- Parsing helpers ------------------------------------------------------------------------ */
@@ -21,22 +22,17 @@ static cw_error *plain_string(cw_json obj, const char *key, const char *what, cw
     return NULL;
 }
 
-/* Decimal digits only (Uint64/Uint128 strings as cosmwasm-std writes them). */
-static cw_error *parse_u128(cw_str s, cw_u128 *out, const char *what) {
-    const cw_u128 max = ~(cw_u128)0;
-    const cw_u128 max_div10 = (cw_u128)0x1999999999999999u << 64 | 0x9999999999999999u; /* max/10 */
-    if (s.len == 0) return cw_errorf("%s: empty number string", what);
-    cw_u128 v = 0;
-    for (size_t i = 0; i < s.len; i++) {
-        char c = s.ptr[i];
-        if (c < '0' || c > '9') return cw_errorf("%s: invalid digit in \"%S\"", what, s);
-        unsigned d = (unsigned)(c - '0');
-        if (v > max_div10) return cw_errorf("%s: number too large: \"%S\"", what, s);
-        v = (v << 3) + (v << 1);
-        if (v > max - d) return cw_errorf("%s: number too large: \"%S\"", what, s);
-        v += d;
-    }
-    *out = v;
+/* Decimal digits only (Uint64/Uint128 strings as cosmwasm-std writes them), into a u128
+ * (`narrow`: bounded by u64::MAX). The SDK's one decimal parser, without the '+' it allows. */
+static cw_error *parse_uint(cw_str s, bool narrow, cw_u128 *out, const char *what) {
+    uint64_t lo;
+    cw_parse_status st = s.len && s.ptr[0] == '+' ? CW_PARSE_INVALID_DIGIT
+                         : narrow                 ? cw_u64_from_dec(s, &lo)
+                                                  : cw_u128_from_dec(s, out);
+    if (st == CW_PARSE_EMPTY) return cw_errorf("%s: empty number string", what);
+    if (st == CW_PARSE_INVALID_DIGIT) return cw_errorf("%s: invalid digit in \"%S\"", what, s);
+    if (st) return cw_errorf("%s: number too large: \"%S\"", what, s);
+    if (narrow) *out = lo;
     return NULL;
 }
 
@@ -52,8 +48,7 @@ cw_error *cw_env_parse(cw_str json, cw_env *env) {
     cw_str time;
     CW_TRY(plain_string(block, "time", "env.block", &time));
     cw_u128 t;
-    CW_TRY(parse_u128(time, &t, "env.block.time"));
-    if (t > UINT64_MAX) return cw_errorf("env.block.time: number too large: \"%S\"", time);
+    CW_TRY(parse_uint(time, true, &t, "env.block.time"));
     env->time_ns = (uint64_t)t;
     CW_TRY(plain_string(block, "chain_id", "env.block", &env->chain_id));
 
@@ -100,7 +95,7 @@ cw_error *cw_info_parse(cw_str json, cw_info *info) {
         err = plain_string(coin, "denom", "info.funds", &coins[i].denom);
         cw_str amount;
         if (!err) err = plain_string(coin, "amount", "info.funds", &amount);
-        if (!err) err = parse_u128(amount, &coins[i].amount, "info.funds.amount");
+        if (!err) err = parse_uint(amount, false, &coins[i].amount, "info.funds.amount");
         i++;
     }
     if (err) {

@@ -205,24 +205,40 @@ const char *cw_parse_strerror(cw_parse_status status) {
     return "unknown parse error";
 }
 
-cw_parse_status cw_u128_from_dec(cw_str s, cw_u128 *out) {
-    const cw_u128 limit = CW_U128_MAX / 10; /* 34028236692093846346337460743176821145 */
-    const unsigned limit_digit = (unsigned)(CW_U128_MAX % 10); /* 5 */
+/* The one decimal parser behind Uint64/Uint128 (and, via cw_decimal.c, Decimal): Rust's
+ * from_str loop on two 64-bit limbs, so wasm32 needs no 128-bit multiply helper (__multi3).
+ * `narrow` bounds the value to 64 bits. Errors come in Rust's order: a bad digit is reported
+ * when reached, an overflow as soon as the digits so far exceed the bound. */
+static cw_parse_status parse_dec(cw_str s, bool narrow, uint64_t *hi_out, uint64_t *lo_out) {
     size_t i = 0;
     if (s.len == 0) return CW_PARSE_EMPTY;
-    if (s.ptr[0] == '+') {
-        if (s.len == 1) return CW_PARSE_INVALID_DIGIT; /* Rust: a lone sign is a bad digit */
-        i = 1;
-    }
-    cw_u128 v = 0;
+    if (s.ptr[0] == '+' && s.len > 1) i = 1; /* Rust: a lone sign is a bad digit */
+    uint64_t hi = 0, lo = 0;
     for (; i < s.len; i++) {
-        unsigned d = (unsigned)(unsigned char)s.ptr[i] - '0';
+        uint64_t d = (uint64_t)(unsigned char)s.ptr[i] - '0';
         if (d > 9) return CW_PARSE_INVALID_DIGIT;
-        if (v > limit || (v == limit && d > limit_digit)) return CW_PARSE_OVERFLOW;
-        v = (v << 3) + (v << 1) + d;
+        /* (hi, lo) * 10 + d: lo's product split at 32 bits gives the carry into hi. */
+        uint64_t low = (lo & 0xFFFFFFFFu) * 10 + d, mid = (lo >> 32) * 10 + (low >> 32);
+        lo = mid << 32 | (low & 0xFFFFFFFFu);
+        uint64_t next = hi * 10 + (mid >> 32);
+        if (hi > UINT64_MAX / 10 || next < hi * 10 || (narrow && next)) return CW_PARSE_OVERFLOW;
+        hi = next;
     }
-    *out = v;
+    *hi_out = hi;
+    *lo_out = lo;
     return CW_PARSE_OK;
+}
+
+cw_parse_status cw_u128_from_dec(cw_str s, cw_u128 *out) {
+    uint64_t hi, lo;
+    cw_parse_status st = parse_dec(s, false, &hi, &lo);
+    if (st == CW_PARSE_OK) *out = (cw_u128)hi << 64 | lo;
+    return st;
+}
+
+cw_parse_status cw_u64_from_dec(cw_str s, uint64_t *out) {
+    uint64_t hi;
+    return parse_dec(s, true, &hi, out);
 }
 
 cw_error *cw_u128_parse(cw_str s, cw_u128 *out) {
