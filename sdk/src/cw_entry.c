@@ -107,93 +107,70 @@ cw_error *cw_info_parse(cw_str json, cw_info *info) {
     return NULL;
 }
 
-/* --- Results -------------------------------------------------------------------------------- */
+/* --- One runner for every entry point -------------------------------------------------------- */
 
-static char *error_result(cw_error *err, size_t *len_out) {
-    cw_buf out = {0};
-    cw_buf_puts(&out, "{\"error\":\"");
-    cw_json_escape(&out, (cw_str){err->msg, err->len});
-    cw_buf_puts(&out, "\"}");
-    cw_error_free(err);
-    return cw_buf_take(&out, len_out);
-}
+/* What an entry point takes and answers: MessageInfo or not, a Response or query bytes. */
+typedef enum entry_kind { ENTRY_INSTANTIATE, ENTRY_EXECUTE, ENTRY_QUERY, ENTRY_ENV_MSG } entry_kind;
 
-static char *response_result(const cw_response *res, size_t *len_out) {
-    cw_buf out = {0};
-    cw_buf_puts(&out, "{\"ok\":");
-    cw_response_write_json(res, &out);
-    cw_buf_putc(&out, '}');
-    return cw_buf_take(&out, len_out);
-}
-
-static cw_error *parse_msg(cw_str msg, cw_json *out) {
-    return cw_json_parse(msg, out);
-}
-
-static cw_error *missing_entry(const char *name) {
-    return cw_errorf("contract has no %s entry point", name);
-}
-
-/* instantiate and execute handlers have the same signature. */
-static char *run_with_info(const char *name, cw_execute_fn fn, cw_str env, cw_str info, cw_str msg,
-                           size_t *len_out) {
+/* Parse the inputs, call the handler and encode {"ok":<Response>}, {"ok":"<base64 answer>"} or
+ * {"error":"…"}. `info` is only read for instantiate and execute. Kept out of line: the wasm
+ * exports and the mock all share this one copy. */
+static __attribute__((noinline)) char *entry_run(entry_kind kind, const char *name,
+                                                 void (*fn)(void), cw_str env, cw_str info,
+                                                 cw_str msg, size_t *len_out) {
     cw_env e;
     cw_info i = {0};
     cw_json m;
     cw_response res = {0};
-    cw_error *err = fn ? NULL : missing_entry(name);
+    cw_buf answer = {0}, out = {0};
+    cw_error *err = fn ? NULL : cw_errorf("contract has no %s entry point", name);
     if (!err) err = cw_env_parse(env, &e);
-    if (!err) err = cw_info_parse(info, &i);
-    if (!err) err = parse_msg(msg, &m);
-    if (!err) err = fn(&e, &i, m, &res);
-    char *out = err ? error_result(err, len_out) : response_result(&res, len_out);
+    if (!err && kind <= ENTRY_EXECUTE) err = cw_info_parse(info, &i);
+    if (!err) err = cw_json_parse(msg, &m);
+    if (!err) {
+        if (kind <= ENTRY_EXECUTE)
+            err = ((cw_execute_fn)fn)(&e, &i, m, &res);
+        else if (kind == ENTRY_QUERY)
+            err = ((cw_query_fn)fn)(&e, m, &answer);
+        else
+            err = ((cw_env_msg_fn)fn)(&e, m, &res);
+    }
+    if (err) {
+        cw_buf_puts(&out, "{\"error\":\"");
+        cw_json_escape(&out, (cw_str){err->msg, err->len});
+        cw_buf_puts(&out, "\"}");
+        cw_error_free(err);
+    } else if (kind == ENTRY_QUERY) {
+        cw_buf_puts(&out, "{\"ok\":\"");
+        cw_base64_encode(&out, cw_buf_view(&answer));
+        cw_buf_puts(&out, "\"}");
+    } else {
+        cw_buf_puts(&out, "{\"ok\":");
+        cw_response_write_json(&res, &out);
+        cw_buf_putc(&out, '}');
+    }
     cw_response_free(&res);
+    cw_buf_free(&answer);
     cw_free((void *)i.funds);
-    return out;
+    return cw_buf_take(&out, len_out);
 }
 
 char *cw_entry_run_instantiate(cw_instantiate_fn fn, cw_str env, cw_str info, cw_str msg,
                                size_t *len_out) {
-    return run_with_info("instantiate", fn, env, info, msg, len_out);
+    return entry_run(ENTRY_INSTANTIATE, "instantiate", (void (*)(void))fn, env, info, msg, len_out);
 }
 
 char *cw_entry_run_execute(cw_execute_fn fn, cw_str env, cw_str info, cw_str msg, size_t *len_out) {
-    return run_with_info("execute", fn, env, info, msg, len_out);
+    return entry_run(ENTRY_EXECUTE, "execute", (void (*)(void))fn, env, info, msg, len_out);
 }
 
 char *cw_entry_run_query(cw_query_fn fn, cw_str env, cw_str msg, size_t *len_out) {
-    cw_env e;
-    cw_json m;
-    cw_buf answer = {0};
-    cw_error *err = fn ? NULL : missing_entry("query");
-    if (!err) err = cw_env_parse(env, &e);
-    if (!err) err = parse_msg(msg, &m);
-    if (!err) err = fn(&e, m, &answer);
-    char *out;
-    if (err) {
-        out = error_result(err, len_out);
-    } else {
-        cw_buf b = {0};
-        cw_buf_puts(&b, "{\"ok\":\"");
-        cw_base64_encode(&b, cw_buf_view(&answer));
-        cw_buf_puts(&b, "\"}");
-        out = cw_buf_take(&b, len_out);
-    }
-    cw_buf_free(&answer);
-    return out;
+    return entry_run(ENTRY_QUERY, "query", (void (*)(void))fn, env, msg, msg, len_out);
 }
 
 char *cw_entry_run_env_msg(cw_env_msg_fn fn, cw_str env, cw_str msg, size_t *len_out) {
-    cw_env e;
-    cw_json m;
-    cw_response res = {0};
-    cw_error *err = fn ? NULL : missing_entry("migrate/sudo/reply");
-    if (!err) err = cw_env_parse(env, &e);
-    if (!err) err = parse_msg(msg, &m);
-    if (!err) err = fn(&e, m, &res);
-    char *out = err ? error_result(err, len_out) : response_result(&res, len_out);
-    cw_response_free(&res);
-    return out;
+    return entry_run(ENTRY_ENV_MSG, "migrate/sudo/reply", (void (*)(void))fn, env, msg, msg,
+                     len_out);
 }
 
 /* --- Wasm exports' glue --------------------------------------------------------------------- */
@@ -201,42 +178,36 @@ char *cw_entry_run_env_msg(cw_env_msg_fn fn, cw_str env, cw_str msg, size_t *len
 
 /* The host allocated the argument regions through `allocate`; the contract owns and frees
  * them (after the handler: parsed values point into them). The result goes back in a new
- * region that the host may release with `deallocate`. */
-static uint32_t result_region(char *out, size_t len) {
+ * region that the host may release with `deallocate`. `info` is 0 for entry points without
+ * MessageInfo. */
+static __attribute__((noinline)) uint32_t entry_wasm(entry_kind kind, const char *name,
+                                                     void (*fn)(void), uint32_t env, uint32_t info,
+                                                     uint32_t msg) {
+    cw_str e = cw_region_consume(env), i = info ? cw_region_consume(info) : (cw_str){NULL, 0},
+           m = cw_region_consume(msg);
+    size_t len;
+    char *out = entry_run(kind, name, fn, e, i, m, &len);
+    cw_free((void *)e.ptr);
+    cw_free((void *)i.ptr);
+    cw_free((void *)m.ptr);
     return cw_region_from_owned(out, (uint32_t)len, (uint32_t)len);
 }
 
 uint32_t cw_entry_wasm_instantiate(cw_instantiate_fn fn, uint32_t env, uint32_t info,
                                    uint32_t msg) {
-    return cw_entry_wasm_execute((cw_execute_fn)fn, env, info, msg);
+    return entry_wasm(ENTRY_INSTANTIATE, "instantiate", (void (*)(void))fn, env, info, msg);
 }
 
 uint32_t cw_entry_wasm_execute(cw_execute_fn fn, uint32_t env, uint32_t info, uint32_t msg) {
-    cw_str e = cw_region_consume(env), i = cw_region_consume(info), m = cw_region_consume(msg);
-    size_t len;
-    char *out = cw_entry_run_execute(fn, e, i, m, &len);
-    cw_free((void *)e.ptr);
-    cw_free((void *)i.ptr);
-    cw_free((void *)m.ptr);
-    return result_region(out, len);
+    return entry_wasm(ENTRY_EXECUTE, "execute", (void (*)(void))fn, env, info, msg);
 }
 
 uint32_t cw_entry_wasm_query(cw_query_fn fn, uint32_t env, uint32_t msg) {
-    cw_str e = cw_region_consume(env), m = cw_region_consume(msg);
-    size_t len;
-    char *out = cw_entry_run_query(fn, e, m, &len);
-    cw_free((void *)e.ptr);
-    cw_free((void *)m.ptr);
-    return result_region(out, len);
+    return entry_wasm(ENTRY_QUERY, "query", (void (*)(void))fn, env, 0, msg);
 }
 
 uint32_t cw_entry_wasm_env_msg(cw_env_msg_fn fn, uint32_t env, uint32_t msg) {
-    cw_str e = cw_region_consume(env), m = cw_region_consume(msg);
-    size_t len;
-    char *out = cw_entry_run_env_msg(fn, e, m, &len);
-    cw_free((void *)e.ptr);
-    cw_free((void *)m.ptr);
-    return result_region(out, len);
+    return entry_wasm(ENTRY_ENV_MSG, "migrate/sudo/reply", (void (*)(void))fn, env, 0, msg);
 }
 
 #endif
