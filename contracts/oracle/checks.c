@@ -18,8 +18,9 @@ cw_error *or_require_governance(const or_ctx *c) {
     return cw_errorf("unauthorized: %S is not governance", c->info->sender);
 }
 
-cw_error *or_load_feeders_asset(cw_str denom, const char *action, or_asset *a) {
-    CW_TRY(or_asset_load(denom, a));
+cw_error *or_load_feeders_asset(const or_config *cfg, cw_str denom, const char *action,
+                                or_asset *a) {
+    CW_TRY(or_asset_load(cfg, denom, a));
     if (a->source == OR_SRC_CHAIN)
         return cw_errorf("asset %S is chain-sourced: %s needs a feeders asset", denom, action);
     return NULL;

@@ -33,33 +33,36 @@ static cw_error *require_array(cw_json v) {
     return or_parse_error("InstantiateMsg", cw_errorf("invalid type: expected a sequence"));
 }
 
-static cw_error *add_feeders(cw_json list, or_totals *t) {
+static cw_error *add_feeders(cw_json list, or_config *cfg) {
     cw_json_iter it = cw_json_iter_begin(list);
     cw_json v;
     while (cw_json_next(&it, NULL, &v)) {
         cw_str addr;
+        bool found;
         CW_TRY(or_parse_error("InstantiateMsg", or_json_string(v, &addr)));
         CW_TRY(cw_addr_validate(addr));
-        if (or_is_feeder(addr)) return cw_errorf("duplicate feeder: %S", addr);
-        or_feeder_add(addr);
-        t->feeders++;
+        size_t at = or_feeder_find(cfg, addr, &found);
+        if (found) return cw_errorf("duplicate feeder: %S", addr);
+        or_feeder_insert(cfg, at, addr);
+        cfg->totals.feeders++;
     }
     return NULL;
 }
 
-static cw_error *add_assets(cw_json list, or_totals *t) {
+static cw_error *add_assets(cw_json list, or_config *cfg) {
     cw_json_iter it = cw_json_iter_begin(list);
     cw_json v;
     while (cw_json_next(&it, NULL, &v)) {
         asset_msg m = {0};
+        uint8_t source;
+        bool found;
         CW_TRY(or_parse_error("InstantiateMsg", or_parse_struct(v, ASSET_FIELDS, 2, &m)));
         CW_TRY(or_denom_validate(m.denom));
-        or_asset a = {0};
-        CW_TRY(or_source_parse(m.source, &a.source));
-        or_asset existing;
-        if (or_asset_find(m.denom, &existing)) return cw_errorf("duplicate asset: %S", m.denom);
-        or_asset_save(m.denom, &a);
-        t->assets++;
+        CW_TRY(or_source_parse(m.source, &source));
+        size_t at = or_asset_find(cfg, m.denom, &found);
+        if (found) return cw_errorf("duplicate asset: %S", m.denom);
+        or_asset_insert(cfg, at, m.denom, source);
+        cfg->totals.assets++;
     }
     return NULL;
 }
@@ -70,17 +73,18 @@ static cw_error *instantiate(cw_json msg, cw_response *res) {
     CW_TRY(require_array(m.feeders));
     CW_TRY(require_array(m.assets));
     CW_TRY(cw_addr_validate(m.cfg.governance));
-    or_totals before = {0}, t = {0};
-    CW_TRY(add_feeders(m.feeders, &t));
-    CW_TRY(or_config_validate(&m.cfg, t.feeders));
-    CW_TRY(add_assets(m.assets, &t));
-    or_config_save(&m.cfg);
-    or_totals_save(&t);
+    or_config *cfg = &m.cfg;
+    or_config_alloc(cfg, cw_json_len(m.feeders), cw_json_len(m.assets));
+    CW_TRY(add_feeders(m.feeders, cfg));
+    CW_TRY(or_config_validate(cfg, cfg->n_feeders));
+    CW_TRY(add_assets(m.assets, cfg));
+    or_config_save(cfg);
     cw_res_attr(res, "action", CW_LIT("instantiate"));
-    cw_res_attr(res, "governance", m.cfg.governance);
-    cw_res_attr_u64(res, "feeder_count", t.feeders);
-    cw_res_attr_u64(res, "asset_count", t.assets);
-    return or_ledger_check(&before, &t, &m.cfg);
+    cw_res_attr(res, "governance", cfg->governance);
+    cw_res_attr_u64(res, "feeder_count", cfg->n_feeders);
+    cw_res_attr_u64(res, "asset_count", cfg->n_assets);
+    or_totals before = {0};
+    return or_ledger_check(&before, cfg);
 }
 
 static cw_error *or_instantiate(const cw_env *env, const cw_info *info, cw_json msg,
@@ -111,6 +115,7 @@ static const or_field CONFIG_FIELDS[] = {
 typedef struct exec_variant {
     const or_field *fields;
     uint8_t n_fields;
+    bool writes_config; /* besides counter changes */
     or_exec_fn run;
 } exec_variant;
 
@@ -118,11 +123,16 @@ static const char *const VARIANTS[] = {
     "submit_price", "confirm_price", "set_price", "update_config",     "set_asset", "remove_asset",
     "add_feeder",   "remove_feeder", "poke",      "update_governance", NULL};
 static const exec_variant EXECS[] = {
-    {DENOM_PRICE, 2, or_exec_submit_price}, {DENOM_ONLY, 1, or_exec_confirm_price},
-    {DENOM_PRICE, 2, or_exec_set_price},    {CONFIG_FIELDS, 4, or_exec_update_config},
-    {DENOM_SOURCE, 2, or_exec_set_asset},   {DENOM_ONLY, 1, or_exec_remove_asset},
-    {ADDRESS_ONLY, 1, or_exec_add_feeder},  {ADDRESS_ONLY, 1, or_exec_remove_feeder},
-    {DENOM_ONLY, 1, or_exec_poke},          {ADDRESS_ONLY, 1, or_exec_update_governance},
+    {DENOM_PRICE, 2, false, or_exec_submit_price},
+    {DENOM_ONLY, 1, false, or_exec_confirm_price},
+    {DENOM_PRICE, 2, false, or_exec_set_price},
+    {CONFIG_FIELDS, 4, true, or_exec_update_config},
+    {DENOM_SOURCE, 2, true, or_exec_set_asset},
+    {DENOM_ONLY, 1, true, or_exec_remove_asset},
+    {ADDRESS_ONLY, 1, true, or_exec_add_feeder},
+    {ADDRESS_ONLY, 1, true, or_exec_remove_feeder},
+    {DENOM_ONLY, 1, false, or_exec_poke},
+    {ADDRESS_ONLY, 1, true, or_exec_update_governance},
 };
 
 static cw_error *execute(or_ctx *c, cw_json msg) {
@@ -133,16 +143,14 @@ static cw_error *execute(or_ctx *c, cw_json msg) {
     const exec_variant *v = &EXECS[which];
     CW_TRY(or_parse_error("ExecuteMsg", or_parse_struct(body, v->fields, v->n_fields, &m)));
     CW_TRY(or_config_load(&c->cfg));
-    CW_TRY(or_totals_load(&c->totals));
-    or_totals before = c->totals;
+    or_totals before = c->cfg.totals;
     CW_TRY(v->run(c, &m));
-    or_totals_save(&c->totals);
-    if (c->cfg_changed) or_config_save(&c->cfg);
-    return or_ledger_check(&before, &c->totals, &c->cfg);
+    if (memcmp(&before, &c->cfg.totals, sizeof before) || v->writes_config) or_config_save(&c->cfg);
+    return or_ledger_check(&before, &c->cfg);
 }
 
 static cw_error *or_execute(const cw_env *env, const cw_info *info, cw_json msg, cw_response *res) {
-    or_ctx c = {env, info, res, {0}, {0}, false};
+    or_ctx c = {env, info, res, {0}};
     cw_error *err = execute(&c, msg);
     or_release_all();
     return err;

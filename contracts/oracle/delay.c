@@ -7,7 +7,7 @@
 
 cw_error *or_exec_poke(or_ctx *c, const or_msg *m) {
     or_asset a;
-    CW_TRY(or_asset_load(m->denom, &a));
+    CW_TRY(or_asset_load(&c->cfg, m->denom, &a));
     if (c->cfg.delay == 0) return cw_errorf("nothing to poke: delay is 0");
     uint64_t now = c->env->time_ns;
     cw_u128 due = (cw_u128)a.poked_at + (cw_u128)c->cfg.delay * NS_PER_SECOND;
@@ -33,14 +33,13 @@ cw_error *or_exec_poke(or_ctx *c, const or_msg *m) {
     return NULL;
 }
 
-void or_delay_reset_all(void) {
-    size_t n;
-    cw_str *denoms = or_asset_denoms(&n);
-    for (size_t i = 0; i < n; i++) {
+void or_delay_reset_all(const or_config *cfg) {
+    for (size_t i = 0; i < cfg->n_assets; i++) {
         or_asset a;
-        if (!or_asset_find(denoms[i], &a)) continue;
+        if (or_asset_load(cfg, cfg->assets[i].denom, &a)) cw_abort("oracle: listed asset");
+        if (!a.current.set && !a.next.set && !a.poked_at) continue;
         a.current = a.next = (or_quote){0};
         a.poked_at = 0;
-        or_asset_save(denoms[i], &a);
+        or_asset_save(cfg->assets[i].denom, &a);
     }
 }

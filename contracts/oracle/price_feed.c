@@ -48,27 +48,28 @@ static void judge_median(or_ctx *c, or_asset *a, cw_decimal m) {
 }
 
 cw_error *or_exec_submit_price(or_ctx *c, const or_msg *m) {
+    or_config *cfg = &c->cfg;
     cw_str sender = c->info->sender;
     uint64_t now = c->env->time_ns;
-    if (!or_is_feeder(sender)) return cw_errorf("unauthorized: %S is not a feeder", sender);
+    bool found;
+    or_feeder_find(cfg, sender, &found);
+    if (!found) return cw_errorf("unauthorized: %S is not a feeder", sender);
     or_asset a;
-    CW_TRY(or_load_feeders_asset(m->denom, "submit_price", &a));
+    CW_TRY(or_load_feeders_asset(cfg, m->denom, "submit_price", &a));
     CW_TRY(or_require_positive(m->price));
 
-    size_t n;
-    or_submission *subs = or_submissions_load(m->denom, &n);
-    size_t mine = 0;
-    while (mine < n && !cw_str_eq(subs[mine].feeder, sender)) mine++;
-    if (mine == n) c->totals.submissions++;
-    or_quote q = {true, m->price, now};
-    or_submission_save(m->denom, sender, q);
+    size_t at = or_submission_find(&a, sender, &found);
+    if (!found) {
+        or_submission_insert(&a, at, sender);
+        cfg->totals.submissions++;
+    }
+    a.subs[at].quote = (or_quote){true, m->price, now};
 
-    cw_decimal *fresh = or_hold(cw_alloc(sizeof *fresh * (n + 1)));
+    cw_decimal *fresh = or_hold(cw_alloc(sizeof *fresh * a.n_subs));
     size_t n_fresh = 0;
-    fresh[n_fresh++] = m->price;
-    for (size_t i = 0; i < n; i++)
-        if (i != mine && or_age_seconds(now, subs[i].quote.at) <= c->cfg.max_age)
-            fresh[n_fresh++] = subs[i].quote.price;
+    for (size_t i = 0; i < a.n_subs; i++)
+        if (or_age_seconds(now, a.subs[i].quote.at) <= cfg->max_age)
+            fresh[n_fresh++] = a.subs[i].quote.price;
 
     cw_response *res = c->res;
     cw_res_attr(res, "action", CW_LIT("submit_price"));
@@ -76,15 +77,15 @@ cw_error *or_exec_submit_price(or_ctx *c, const or_msg *m) {
     cw_res_attr(res, "feeder", sender);
     or_attr_dec(res, "price", m->price);
     cw_res_attr_u64(res, "fresh", n_fresh);
-    cw_res_attr_u64(res, "quorum", c->cfg.quorum);
-    if (n_fresh < c->cfg.quorum) {
+    cw_res_attr_u64(res, "quorum", cfg->quorum);
+    if (n_fresh < cfg->quorum) {
         cw_res_attr(res, "outcome", CW_LIT("no_quorum"));
-        return NULL;
+    } else {
+        cw_decimal median = lower_median(fresh, n_fresh);
+        or_attr_dec(res, "median", median);
+        if (a.live.set) or_attr_dec(res, "move", or_move_ratio(a.live.price, median));
+        judge_median(c, &a, median);
     }
-    cw_decimal median = lower_median(fresh, n_fresh);
-    or_attr_dec(res, "median", median);
-    if (a.live.set) or_attr_dec(res, "move", or_move_ratio(a.live.price, median));
-    judge_median(c, &a, median);
     or_asset_save(m->denom, &a);
     return NULL;
 }
@@ -92,7 +93,7 @@ cw_error *or_exec_submit_price(or_ctx *c, const or_msg *m) {
 cw_error *or_exec_confirm_price(or_ctx *c, const or_msg *m) {
     CW_TRY(or_require_governance(c));
     or_asset a;
-    CW_TRY(or_load_feeders_asset(m->denom, "confirm_price", &a));
+    CW_TRY(or_load_feeders_asset(&c->cfg, m->denom, "confirm_price", &a));
     if (!a.pending.set) return cw_errorf("no pending price for %S", m->denom);
     cw_res_attr(c->res, "action", CW_LIT("confirm_price"));
     cw_res_attr(c->res, "denom", m->denom);
@@ -104,7 +105,7 @@ cw_error *or_exec_confirm_price(or_ctx *c, const or_msg *m) {
 cw_error *or_exec_set_price(or_ctx *c, const or_msg *m) {
     CW_TRY(or_require_governance(c));
     or_asset a;
-    CW_TRY(or_load_feeders_asset(m->denom, "set_price", &a));
+    CW_TRY(or_load_feeders_asset(&c->cfg, m->denom, "set_price", &a));
     CW_TRY(or_require_positive(m->price));
     bool had_pending = a.pending.set;
     cw_res_attr(c->res, "action", CW_LIT("set_price"));

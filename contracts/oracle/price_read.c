@@ -16,20 +16,39 @@ static cw_u128 abs_diff(cw_decimal a, cw_decimal b) {
     return a.atomics > b.atomics ? a.atomics - b.atomics : b.atomics - a.atomics;
 }
 
+/* ceil(n / d) for a 256-bit n and d > 0, saturating at 2^128 − 1: binary long division
+ * (shifts and subtractions only, no 128-bit division helper). */
+static cw_u128 div_ceil_256(cw_u256 n, cw_u128 d) {
+    cw_u128 q = 0, r = 0;
+    bool overflow = false;
+    for (int i = 255; i >= 0; i--) {
+        bool carry = (bool)(r >> 127);
+        r = (r << 1) | ((n.limb[i / 64] >> (i % 64)) & 1);
+        overflow |= (bool)(q >> 127);
+        q <<= 1;
+        if (carry || r >= d) {
+            r -= d;
+            q |= 1;
+        }
+    }
+    if (r && !overflow) overflow = ++q == 0;
+    return overflow ? CW_U128_MAX : q;
+}
+
 cw_decimal or_move_ratio(cw_decimal from, cw_decimal to) {
-    cw_decimal r;
-    if (!cw_decimal_try_from_ratio_ceil(abs_diff(from, to), from.atomics, &r)) r = cw_decimal_max();
-    return r;
+    return cw_decimal_raw(
+        div_ceil_256(cw_u128_full_mul(abs_diff(from, to), CW_DECIMAL_FRACTIONAL), from.atomics));
 }
 
+/* ceil(x) ≤ n ⟺ x ≤ n for an integer n, so comparing the rounded-up ratio is exact. */
 bool or_within_move(cw_decimal from, cw_decimal to, cw_decimal max_move) {
-    cw_u256 moved = cw_u128_full_mul(abs_diff(from, to), CW_DECIMAL_FRACTIONAL);
-    return cw_u256_le(moved, cw_u128_full_mul(max_move.atomics, from.atomics));
+    return cw_decimal_le(or_move_ratio(from, to), max_move);
 }
 
-size_t or_count_fresh(const or_submission *subs, size_t n, const or_config *cfg, uint64_t now) {
+size_t or_count_fresh(const or_asset *a, const or_config *cfg, uint64_t now) {
     size_t fresh = 0;
-    for (size_t i = 0; i < n; i++) fresh += or_age_seconds(now, subs[i].quote.at) <= cfg->max_age;
+    for (size_t i = 0; i < a->n_subs; i++)
+        fresh += or_age_seconds(now, a->subs[i].quote.at) <= cfg->max_age;
     return fresh;
 }
 
@@ -49,9 +68,7 @@ static cw_error *stale_error(cw_str denom, uint64_t age, uint64_t max_age) {
 
 static cw_error *feeders_live(cw_str denom, const or_asset *a, const or_config *cfg, uint64_t now,
                               or_quote *out) {
-    size_t n;
-    or_submission *subs = or_submissions_load(denom, &n);
-    size_t fresh = or_count_fresh(subs, n, cfg, now);
+    size_t fresh = or_count_fresh(a, cfg, now);
     if (!a->live.set) {
         if (fresh < cfg->quorum) return quorum_error(denom, fresh, cfg);
         return no_price(denom, CW_LIT("no price yet"));

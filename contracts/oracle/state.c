@@ -1,137 +1,138 @@
-/* The oracle's stored records in cw-storage-plus layout (SPEC.md §5): config, the totals
- * counters, the feeder set, assets with their price slots, and submissions. Every map entry
- * created or deleted here is counted in or_entries for the accounting identity. */
+/* The oracle's stored records (SPEC.md §5): Item "config" (parameters, feeder set, asset list,
+ * counters) and Map "asset" (an asset's price slots and submissions), in a compact
+ * little-endian binary encoding. Loading needs no range scan: every execute touches at most
+ * the config and the records of the assets it names (all assets for remove_feeder/delay). */
 #include "oracle.h"
 
 #include "cw_storage.h"
 
-or_ledger or_entries;
+int64_t or_stored_submissions_delta;
 
-#define NS_FEEDER "feeder"
 #define NS_ASSET "asset"
-#define NS_SUBMISSION "submission"
 
-/* --- Reading stored JSON (written by this contract; malformed means a bug) ------------------- */
+/* --- Encoding: integers little-endian, strings as u32 length + bytes ------------------------- */
 
-static cw_json parse_stored(cw_str value) {
-    cw_json root;
-    cw_error *err = cw_json_parse(value, &root);
-    if (err) cw_abort("oracle: corrupt stored value");
-    return root;
+typedef struct reader {
+    cw_str in;
+    size_t pos;
+} reader;
+
+static const char *take(reader *r, size_t n) {
+    if (r->in.len - r->pos < n) cw_abort("oracle: corrupt record");
+    const char *p = r->in.ptr + r->pos;
+    r->pos += n;
+    return p;
 }
 
-static cw_str get_str(cw_json obj, const char *key) {
-    cw_str s;
-    if (or_json_string(cw_json_get(obj, key), &s)) cw_abort("oracle: corrupt stored string");
-    return s;
-}
-
-static uint64_t get_u64(cw_json obj, const char *key) {
+static uint64_t get_u64(reader *r) {
     uint64_t v;
-    if (cw_json_u64(cw_json_get(obj, key), &v)) cw_abort("oracle: corrupt stored number");
+    memcpy(&v, take(r, 8), 8);
     return v;
 }
 
-static uint64_t get_time(cw_json obj, const char *key) {
-    cw_u128 v;
-    if (cw_u128_from_dec(get_str(obj, key), &v) || v > UINT64_MAX)
-        cw_abort("oracle: corrupt stored time");
-    return (uint64_t)v;
+static uint32_t get_u32(reader *r) {
+    uint32_t v;
+    memcpy(&v, take(r, 4), 4);
+    return v;
 }
 
-static cw_decimal get_dec(cw_json obj, const char *key) {
-    cw_decimal d;
-    if (cw_decimal_parse(get_str(obj, key), &d)) cw_abort("oracle: corrupt stored decimal");
-    return d;
+static cw_str get_str(reader *r) {
+    uint32_t n = get_u32(r);
+    return (cw_str){take(r, n), n};
 }
 
-static or_quote get_quote(cw_json obj, const char *key) {
-    cw_json q = cw_json_get(obj, key);
-    if (q.type != CW_JSON_OBJECT) return (or_quote){0};
-    return (or_quote){true, get_dec(q, "price"), get_time(q, "at")};
+/* A quote: u128 price (0 = none), u64 time. */
+static or_quote get_quote(reader *r) {
+    or_quote q;
+    memcpy(&q.price.atomics, take(r, 16), 16);
+    q.at = get_u64(r);
+    q.set = q.price.atomics != 0;
+    return q;
 }
 
-/* --- Writing -------------------------------------------------------------------------------- */
-
-static void put_time(cw_jw *w, const char *key, uint64_t t) {
-    cw_jw_key(w, key);
-    cw_jw_str(w, or_u64_str(t));
+static void put_u64(cw_buf *b, uint64_t v) {
+    cw_buf_put(b, &v, 8);
 }
 
-static void put_dec(cw_jw *w, const char *key, cw_decimal d) {
-    cw_jw_key(w, key);
-    cw_jw_str(w, or_dec_str(d));
+static void put_u32(cw_buf *b, uint32_t v) {
+    cw_buf_put(b, &v, 4);
 }
 
-/* {"price","at"[,"by"]} or null. */
-static void put_quote(cw_jw *w, const char *key, const or_quote *q, const cw_str *by) {
-    cw_jw_key(w, key);
-    if (!q->set) {
-        cw_jw_null(w);
-        return;
-    }
-    cw_jw_obj_begin(w);
-    put_dec(w, "price", q->price);
-    put_time(w, "at", q->at);
-    if (by) {
-        cw_jw_key(w, "by");
-        cw_jw_str(w, *by);
-    }
-    cw_jw_obj_end(w);
+static void put_str(cw_buf *b, cw_str s) {
+    put_u32(b, (uint32_t)s.len);
+    cw_buf_put(b, s.ptr, s.len);
 }
 
-/* --- Config and totals ---------------------------------------------------------------------- */
+static void put_quote(cw_buf *b, const or_quote *q) {
+    cw_u128 price = q->set ? q->price.atomics : 0;
+    cw_buf_put(b, &price, 16);
+    put_u64(b, q->set ? q->at : 0);
+}
+
+/* Load a stored value (held) into a reader; false when absent. */
+static bool open_value(bool found, cw_str v, reader *r) {
+    if (!found) return false;
+    or_hold((void *)v.ptr);
+    *r = (reader){v, 0};
+    return true;
+}
+
+static void save_value(cw_buf *b, const char *ns, cw_str key) {
+    if (key.ptr)
+        cw_map_save(ns, key, cw_buf_view(b));
+    else
+        cw_item_save(ns, cw_buf_view(b));
+    cw_buf_free(b);
+}
+
+/* --- Config --------------------------------------------------------------------------------- */
+
+void or_config_alloc(or_config *cfg, size_t n_feeders, size_t n_assets) {
+    cfg->feeders = or_hold(cw_alloc(sizeof *cfg->feeders * (n_feeders + 1)));
+    cfg->assets = or_hold(cw_alloc(sizeof *cfg->assets * (n_assets + 1)));
+}
 
 cw_error *or_config_load(or_config *cfg) {
     cw_str v;
-    if (!cw_item_load("config", &v)) return cw_errorf("oracle config not found");
-    or_hold((void *)v.ptr);
-    cw_json o = parse_stored(v);
-    cfg->governance = get_str(o, "governance");
-    cfg->quorum = get_u64(o, "quorum");
-    cfg->max_age = get_u64(o, "max_age");
-    cfg->max_move = get_dec(o, "max_move");
-    cfg->delay = get_u64(o, "delay");
+    reader r;
+    if (!open_value(cw_item_load("config", &v), v, &r)) return cw_errorf("oracle: no config");
+    cfg->governance = get_str(&r);
+    cfg->quorum = get_u64(&r);
+    cfg->max_age = get_u64(&r);
+    memcpy(&cfg->max_move.atomics, take(&r, 16), 16);
+    cfg->delay = get_u64(&r);
+    cfg->totals.feeders = get_u64(&r);
+    cfg->totals.assets = get_u64(&r);
+    cfg->totals.submissions = get_u64(&r);
+    cfg->n_feeders = get_u32(&r);
+    cfg->n_assets = get_u32(&r);
+    or_config_alloc(cfg, cfg->n_feeders, cfg->n_assets);
+    for (size_t i = 0; i < cfg->n_feeders; i++) cfg->feeders[i] = get_str(&r);
+    for (size_t i = 0; i < cfg->n_assets; i++) {
+        cfg->assets[i].denom = get_str(&r);
+        cfg->assets[i].source = (uint8_t)*take(&r, 1);
+    }
     return NULL;
 }
 
 void or_config_save(const or_config *cfg) {
     cw_buf b = {0};
-    cw_jw w;
-    cw_jw_init(&w, &b);
-    cw_jw_obj_begin(&w);
-    cw_jw_key(&w, "governance");
-    cw_jw_str(&w, cfg->governance);
-    cw_jw_key(&w, "quorum");
-    cw_jw_u64(&w, cfg->quorum);
-    cw_jw_key(&w, "max_age");
-    cw_jw_u64(&w, cfg->max_age);
-    put_dec(&w, "max_move", cfg->max_move);
-    cw_jw_key(&w, "delay");
-    cw_jw_u64(&w, cfg->delay);
-    cw_jw_obj_end(&w);
-    cw_item_save("config", cw_buf_view(&b));
-    cw_buf_free(&b);
-}
-
-cw_error *or_totals_load(or_totals *t) {
-    cw_str v;
-    if (!cw_item_load("totals", &v)) return cw_errorf("oracle totals not found");
-    or_hold((void *)v.ptr);
-    cw_json o = parse_stored(v);
-    t->feeders = get_u64(o, "feeders");
-    t->assets = get_u64(o, "assets");
-    t->submissions = get_u64(o, "submissions");
-    return NULL;
-}
-
-void or_totals_save(const or_totals *t) {
-    cw_buf b = {0};
-    cw_buf_printf(&b, "{\"feeders\":%llu,\"assets\":%llu,\"submissions\":%llu}",
-                  (unsigned long long)t->feeders, (unsigned long long)t->assets,
-                  (unsigned long long)t->submissions);
-    cw_item_save("totals", cw_buf_view(&b));
-    cw_buf_free(&b);
+    put_str(&b, cfg->governance);
+    put_u64(&b, cfg->quorum);
+    put_u64(&b, cfg->max_age);
+    cw_buf_put(&b, &cfg->max_move.atomics, 16);
+    put_u64(&b, cfg->delay);
+    put_u64(&b, cfg->totals.feeders);
+    put_u64(&b, cfg->totals.assets);
+    put_u64(&b, cfg->totals.submissions);
+    put_u32(&b, (uint32_t)cfg->n_feeders);
+    put_u32(&b, (uint32_t)cfg->n_assets);
+    for (size_t i = 0; i < cfg->n_feeders; i++) put_str(&b, cfg->feeders[i]);
+    for (size_t i = 0; i < cfg->n_assets; i++) {
+        put_str(&b, cfg->assets[i].denom);
+        cw_buf_putc(&b, (char)cfg->assets[i].source);
+    }
+    save_value(&b, "config", (cw_str){0});
 }
 
 /* --- Names ---------------------------------------------------------------------------------- */
@@ -166,164 +167,113 @@ cw_error *or_denom_validate(cw_str d) {
                      d);
 }
 
-/* --- Map entries with creation/deletion counting --------------------------------------------- */
+/* --- Sorted arrays -------------------------------------------------------------------------- */
 
-static void entry_save(const char *ns, cw_str key, cw_str value, uint64_t *created) {
-    if (!cw_map_has(ns, key)) (*created)++;
-    cw_map_save(ns, key, value);
+/* Index of key in `n` sorted elements of `size` bytes whose first member is a cw_str. */
+static size_t sorted_find(const void *base, size_t n, size_t size, cw_str key, bool *found) {
+    size_t i = 0;
+    int cmp = -1;
+    while (i < n && (cmp = cw_str_cmp(*(const cw_str *)((const char *)base + i * size), key)) < 0)
+        i++;
+    *found = i < n && cmp == 0;
+    return i;
 }
 
-static bool entry_remove(const char *ns, cw_str key, uint64_t *deleted) {
-    if (!cw_map_has(ns, key)) return false;
-    cw_map_remove(ns, key);
-    (*deleted)++;
-    return true;
+/* Open (insert) or close (delete) a gap at `at`. */
+static void shift(void *base, size_t n, size_t size, size_t at, bool insert) {
+    char *p = (char *)base + at * size;
+    if (insert)
+        memmove(p + size, p, (n - at) * size);
+    else
+        memmove(p, p + size, (n - at - 1) * size);
 }
 
-/* Every key of a one-part map, in order (held array). */
-static cw_str *map_keys(const char *ns, size_t *n) {
-    cw_str *keys = NULL;
-    size_t cap = 0;
-    *n = 0;
-    cw_range r;
-    cw_map_range_begin(&r, ns, NULL, 0, NULL);
-    cw_str k, v;
-    while (cw_range_next(&r, &k, &v)) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            keys = cw_realloc(keys, cap * sizeof *keys);
-        }
-        cw_buf b = {0};
-        cw_buf_put_str(&b, k);
-        keys[(*n)++] = or_hold_buf(&b);
-    }
-    cw_range_end(&r);
-    return or_hold(keys);
+size_t or_feeder_find(const or_config *cfg, cw_str addr, bool *found) {
+    return sorted_find(cfg->feeders, cfg->n_feeders, sizeof *cfg->feeders, addr, found);
 }
 
-/* --- Assets --------------------------------------------------------------------------------- */
+size_t or_asset_find(const or_config *cfg, cw_str denom, bool *found) {
+    return sorted_find(cfg->assets, cfg->n_assets, sizeof *cfg->assets, denom, found);
+}
 
-bool or_asset_find(cw_str denom, or_asset *a) {
+void or_feeder_insert(or_config *cfg, size_t at, cw_str addr) {
+    shift(cfg->feeders, cfg->n_feeders++, sizeof *cfg->feeders, at, true);
+    cfg->feeders[at] = addr;
+}
+
+void or_feeder_delete(or_config *cfg, size_t at) {
+    shift(cfg->feeders, cfg->n_feeders--, sizeof *cfg->feeders, at, false);
+}
+
+void or_asset_insert(or_config *cfg, size_t at, cw_str denom, uint8_t source) {
+    shift(cfg->assets, cfg->n_assets++, sizeof *cfg->assets, at, true);
+    cfg->assets[at] = (or_listing){denom, source};
+}
+
+void or_asset_delete(or_config *cfg, size_t at) {
+    shift(cfg->assets, cfg->n_assets--, sizeof *cfg->assets, at, false);
+}
+
+/* --- Asset records -------------------------------------------------------------------------- */
+
+cw_error *or_asset_load(const or_config *cfg, cw_str denom, or_asset *a) {
+    bool listed;
+    size_t at = or_asset_find(cfg, denom, &listed);
+    if (!listed) return cw_errorf("unknown asset: %S", denom);
+    *a = (or_asset){.source = cfg->assets[at].source};
     cw_str v;
-    if (!cw_map_load(NS_ASSET, denom, &v)) return false;
-    or_hold((void *)v.ptr);
-    cw_json o = parse_stored(v);
-    cw_str src = get_str(o, "source");
-    a->source = cw_str_eq_c(src, "chain") ? OR_SRC_CHAIN : OR_SRC_FEEDERS;
-    a->live = get_quote(o, "live");
-    a->pending = get_quote(o, "pending");
-    a->pending_by = a->pending.set ? get_str(cw_json_get(o, "pending"), "by") : (cw_str){0};
-    a->current = get_quote(o, "current");
-    a->next = get_quote(o, "next");
-    a->poked_at = get_time(o, "poked_at");
-    return true;
-}
-
-cw_error *or_asset_load(cw_str denom, or_asset *a) {
-    if (!or_asset_find(denom, a)) return cw_errorf("unknown asset: %S", denom);
+    reader r;
+    size_t n = 0;
+    if (open_value(cw_map_load(NS_ASSET, denom, &v), v, &r)) {
+        a->live = get_quote(&r);
+        a->pending = get_quote(&r);
+        a->pending_by = get_str(&r);
+        a->current = get_quote(&r);
+        a->next = get_quote(&r);
+        a->poked_at = get_u64(&r);
+        n = get_u32(&r);
+    }
+    a->subs = or_hold(cw_alloc(sizeof *a->subs * (n + 1)));
+    for (size_t i = 0; i < n; i++) {
+        a->subs[i].feeder = get_str(&r);
+        a->subs[i].quote = get_quote(&r);
+    }
+    a->n_subs = a->n_subs_stored = n;
     return NULL;
 }
 
-void or_asset_save(cw_str denom, const or_asset *a) {
+void or_asset_save(cw_str denom, or_asset *a) {
     cw_buf b = {0};
-    cw_jw w;
-    cw_jw_init(&w, &b);
-    cw_jw_obj_begin(&w);
-    cw_jw_key(&w, "source");
-    cw_jw_cstr(&w, or_source_name(a->source));
-    put_quote(&w, "live", &a->live, NULL);
-    put_quote(&w, "pending", &a->pending, &a->pending_by);
-    put_quote(&w, "current", &a->current, NULL);
-    put_quote(&w, "next", &a->next, NULL);
-    put_time(&w, "poked_at", a->poked_at);
-    cw_jw_obj_end(&w);
-    entry_save(NS_ASSET, denom, cw_buf_view(&b), &or_entries.created.assets);
-    cw_buf_free(&b);
-}
-
-void or_asset_remove(cw_str denom) {
-    entry_remove(NS_ASSET, denom, &or_entries.deleted.assets);
-}
-
-cw_str *or_asset_denoms(size_t *n) {
-    return map_keys(NS_ASSET, n);
-}
-
-/* --- Feeders -------------------------------------------------------------------------------- */
-
-bool or_is_feeder(cw_str addr) {
-    return cw_map_has(NS_FEEDER, addr);
-}
-
-void or_feeder_add(cw_str addr) {
-    entry_save(NS_FEEDER, addr, CW_LIT("{}"), &or_entries.created.feeders);
-}
-
-void or_feeder_remove(cw_str addr) {
-    entry_remove(NS_FEEDER, addr, &or_entries.deleted.feeders);
-}
-
-cw_str *or_feeder_list(size_t *n) {
-    return map_keys(NS_FEEDER, n);
-}
-
-/* --- Submissions: Map "submission" keyed (denom, feeder) ------------------------------------- */
-
-static cw_str submission_key(cw_str denom, cw_str feeder) {
-    cw_buf k = {0};
-    cw_key_map(&k, NS_SUBMISSION);
-    cw_key_push(&k, denom);
-    cw_key_last(&k, feeder);
-    return or_hold_buf(&k);
-}
-
-void or_submission_save(cw_str denom, cw_str feeder, or_quote q) {
-    cw_str key = submission_key(denom, feeder);
-    cw_str old;
-    if (cw_db_read(key, &old))
-        cw_free((void *)old.ptr);
-    else
-        or_entries.created.submissions++;
-    cw_buf b = {0};
-    cw_jw w;
-    cw_jw_init(&w, &b);
-    cw_jw_obj_begin(&w);
-    put_dec(&w, "price", q.price);
-    put_time(&w, "at", q.at);
-    cw_jw_obj_end(&w);
-    cw_db_write(key, cw_buf_view(&b));
-    cw_buf_free(&b);
-}
-
-bool or_submission_remove(cw_str denom, cw_str feeder) {
-    cw_str key = submission_key(denom, feeder), old;
-    if (!cw_db_read(key, &old)) return false;
-    cw_free((void *)old.ptr);
-    cw_db_remove(key);
-    or_entries.deleted.submissions++;
-    return true;
-}
-
-or_submission *or_submissions_load(cw_str denom, size_t *n) {
-    or_submission *subs = NULL;
-    size_t cap = 0;
-    *n = 0;
-    cw_range r;
-    cw_map_range_begin(&r, NS_SUBMISSION, &denom, 1, NULL);
-    cw_str k, v;
-    while (cw_range_next(&r, &k, &v)) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            subs = cw_realloc(subs, cap * sizeof *subs);
-        }
-        cw_buf kb = {0}, vb = {0};
-        cw_buf_put_str(&kb, k);
-        cw_buf_put_str(&vb, v);
-        cw_json o = parse_stored(or_hold_buf(&vb));
-        subs[*n].feeder = or_hold_buf(&kb);
-        subs[*n].quote = (or_quote){true, get_dec(o, "price"), get_time(o, "at")};
-        (*n)++;
+    put_quote(&b, &a->live);
+    put_quote(&b, &a->pending);
+    put_str(&b, a->pending.set ? a->pending_by : (cw_str){0});
+    put_quote(&b, &a->current);
+    put_quote(&b, &a->next);
+    put_u64(&b, a->poked_at);
+    put_u32(&b, (uint32_t)a->n_subs);
+    for (size_t i = 0; i < a->n_subs; i++) {
+        put_str(&b, a->subs[i].feeder);
+        put_quote(&b, &a->subs[i].quote);
     }
-    cw_range_end(&r);
-    return or_hold(subs);
+    save_value(&b, NS_ASSET, denom);
+    or_stored_submissions_delta += (int64_t)a->n_subs - (int64_t)a->n_subs_stored;
+    a->n_subs_stored = a->n_subs;
+}
+
+void or_asset_remove(cw_str denom, const or_asset *a) {
+    cw_map_remove(NS_ASSET, denom);
+    or_stored_submissions_delta -= (int64_t)a->n_subs_stored;
+}
+
+size_t or_submission_find(const or_asset *a, cw_str feeder, bool *found) {
+    return sorted_find(a->subs, a->n_subs, sizeof *a->subs, feeder, found);
+}
+
+void or_submission_delete(or_asset *a, size_t at) {
+    shift(a->subs, a->n_subs--, sizeof *a->subs, at, false);
+}
+
+void or_submission_insert(or_asset *a, size_t at, cw_str feeder) {
+    shift(a->subs, a->n_subs++, sizeof *a->subs, at, true);
+    a->subs[at].feeder = feeder;
 }
