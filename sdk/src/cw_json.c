@@ -72,230 +72,208 @@ static const char *type_name(cw_json_type t) {
 }
 
 /* --- Validation -------------------------------------------------------------------------- */
+/* One pass over the bytes. at() reads past the end as 256, which no check accepts, so the
+ * scanner needs no separate bounds tests. */
 
+/* On an error the scanner stops with `pos` at the offending byte and returns the message;
+ * success is NULL. */
 typedef struct parser {
     const unsigned char *s;
     size_t len;
     size_t pos;
-    const char *err; /* first error, with err_at its byte offset */
-    size_t err_at;
 } parser;
 
-static bool fail(parser *p, size_t at, const char *what) {
-    p->err = what;
-    p->err_at = at;
-    return false;
+#define END_OF_INPUT 256
+
+static int at(const parser *p, size_t i) {
+    return i < p->len ? p->s[i] : END_OF_INPUT;
 }
 
-static void skip_ws_p(parser *p) {
-    while (p->pos < p->len && is_ws(p->s[p->pos])) p->pos++;
+/* Stop at byte `where` with message `what`. */
+static const char *fail(parser *p, size_t where, const char *what) {
+    p->pos = where;
+    return what;
 }
 
-/* Length of the well-formed UTF-8 sequence at s[0..n) (Unicode Table 3-7: no overlong
- * forms, no encoded surrogates, nothing above U+10FFFF), or 0 if it is malformed. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n) {
-    unsigned char c = s[0];
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t len;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        return 0;
+static int skip_ws_p(parser *p) {
+    while (is_ws((unsigned char)at(p, p->pos))) p->pos++;
+    return at(p, p->pos);
+}
+
+/* Four hex digits at i; -1 if any is missing or not a hex digit. */
+static long hex4_at(const parser *p, size_t i) {
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        int c = at(p, i + (size_t)k);
+        int h = c < 256 ? hex_value((unsigned char)c) : -1;
+        if (h < 0) return -1;
+        v = (v << 4) | h;
     }
-    if (n < len) return 0;
-    if (s[1] < lo || s[1] > hi) return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    return v;
+}
+
+/* Length of the well-formed UTF-8 sequence at i, lead byte c >= 0x80 (Unicode Table 3-7: no
+ * overlong forms, no encoded surrogates, nothing above U+10FFFF), or 0 if it is malformed. */
+static size_t utf8_seq_len(const parser *p, size_t i, int c) {
+    int lo = 0x80, hi = 0xBF;
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (c < 0xC2 || c > 0xF4) return 0;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    for (size_t k = 1; k < len; k++, lo = 0x80, hi = 0xBF) {
+        int b = at(p, i + k);
+        if (b < lo || b > hi) return 0;
+    }
     return len;
 }
 
 /* A string starting at the opening quote; leaves pos after the closing quote. */
-static bool parse_string(parser *p) {
-    const unsigned char *s = p->s;
-    size_t n = p->len, i = p->pos + 1;
+static const char *parse_string(parser *p) {
+    size_t i = p->pos + 1;
     for (;;) {
-        if (i >= n) return fail(p, i, "unexpected end of input in string");
-        unsigned char c = s[i];
+        int c = at(p, i);
+        if (c == END_OF_INPUT) return fail(p, i, "unexpected end of input in string");
         if (c == '"') break;
         if (c < 0x20) return fail(p, i, "control character in string (must be escaped)");
         if (c == '\\') {
-            if (i + 1 >= n) return fail(p, i + 1, "unexpected end of input in string");
-            unsigned char e = s[i + 1];
+            int e = at(p, i + 1);
+            if (e == END_OF_INPUT) return fail(p, i + 1, "unexpected end of input in string");
+            i += 2;
             if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
-                e == 't') {
-                i += 2;
+                e == 't')
                 continue;
-            }
+            i -= 2;
             if (e != 'u') return fail(p, i, "invalid escape in string");
-            long u = (i + 6 <= n) ? hex4(s + i + 2) : -1;
+            long u = hex4_at(p, i + 2);
             if (u < 0) return fail(p, i, "invalid \\u escape (expected 4 hex digits)");
             if (u >= 0xDC00 && u <= 0xDFFF)
                 return fail(p, i, "lone trailing surrogate in \\u escape");
             if (u >= 0xD800 && u <= 0xDBFF) {
-                long u2 =
-                    (i + 12 <= n && s[i + 6] == '\\' && s[i + 7] == 'u') ? hex4(s + i + 8) : -1;
+                long u2 = at(p, i + 6) == '\\' && at(p, i + 7) == 'u' ? hex4_at(p, i + 8) : -1;
                 if (u2 < 0xDC00 || u2 > 0xDFFF)
                     return fail(p, i, "lone leading surrogate in \\u escape");
-                i += 12;
-            } else {
                 i += 6;
             }
+            i += 6;
             continue;
         }
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k = utf8_seq_len(s + i, n - i);
+        size_t k = c < 0x80 ? 1 : utf8_seq_len(p, i, c);
         if (k == 0) return fail(p, i, "invalid UTF-8 in string");
         i += k;
     }
     p->pos = i + 1;
-    return true;
+    return NULL;
+}
+
+/* One or more digits at i; returns the index after them, or 0 (never a valid end) if none. */
+static size_t digits_at(const parser *p, size_t i) {
+    if (!is_digit((unsigned char)at(p, i))) return 0;
+    while (is_digit((unsigned char)at(p, i))) i++;
+    return i;
 }
 
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static bool parse_number(parser *p) {
-    const unsigned char *s = p->s;
-    size_t n = p->len, i = p->pos;
-    if (s[i] == '-') i++;
-    if (i >= n || !is_digit(s[i])) return fail(p, i, "invalid number: expected a digit");
-    if (s[i] == '0') {
-        i++;
-        if (i < n && is_digit(s[i])) return fail(p, i, "invalid number: leading zero");
-    } else {
-        while (i < n && is_digit(s[i])) i++;
-    }
-    if (i < n && s[i] == '.') {
-        i++;
-        if (i >= n || !is_digit(s[i]))
+static const char *parse_number(parser *p) {
+    size_t i = p->pos, j;
+    if (at(p, i) == '-') i++;
+    if (at(p, i) == '0' && is_digit((unsigned char)at(p, i + 1)))
+        return fail(p, i + 1, "invalid number: leading zero");
+    if (!(j = digits_at(p, i))) return fail(p, i, "invalid number: expected a digit");
+    i = j;
+    if (at(p, i) == '.') {
+        if (!(j = digits_at(p, ++i)))
             return fail(p, i, "invalid number: expected a digit after '.'");
-        while (i < n && is_digit(s[i])) i++;
+        i = j;
     }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    if ((at(p, i) | 0x20) == 'e') {
         i++;
-        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
-        if (i >= n || !is_digit(s[i]))
+        if (at(p, i) == '+' || at(p, i) == '-') i++;
+        if (!(j = digits_at(p, i)))
             return fail(p, i, "invalid number: expected a digit in the exponent");
-        while (i < n && is_digit(s[i])) i++;
+        i = j;
     }
     p->pos = i;
-    return true;
-}
-
-static bool parse_literal(parser *p, const char *word, size_t wlen) {
-    if (p->len - p->pos < wlen || memcmp(p->s + p->pos, word, wlen) != 0)
-        return fail(p, p->pos, "invalid literal (expected true, false or null)");
-    p->pos += wlen;
-    return true;
+    return NULL;
 }
 
 /* The whole document, iteratively: `open` records each open container (1 = object). */
-static bool parse_document(parser *p) {
+static const char *parse_document(parser *p) {
     uint8_t open[CW_JSON_MAX_DEPTH];
     size_t depth = 0;
-    unsigned char c;
+    int c;
+    const char *err;
 
 value:
-    skip_ws_p(p);
-    if (p->pos >= p->len) return fail(p, p->pos, "unexpected end of input, expected a value");
-    c = p->s[p->pos];
-    switch (c) {
-    case '{':
-    case '[':
-        if (depth == CW_JSON_MAX_DEPTH) return fail(p, p->pos, "nesting deeper than 64 levels");
+    c = skip_ws_p(p);
+    if (c == END_OF_INPUT) return "unexpected end of input, expected a value";
+    if (c == '{' || c == '[') {
+        if (depth == CW_JSON_MAX_DEPTH) return "nesting deeper than 64 levels";
         open[depth++] = (c == '{');
         p->pos++;
-        skip_ws_p(p);
-        if (p->pos < p->len && p->s[p->pos] == (c == '{' ? '}' : ']')) {
+        if (skip_ws_p(p) == c + 2) { /* '{' + 2 == '}', '[' + 2 == ']' */
             p->pos++;
             depth--;
             goto after_value;
         }
         if (c == '{') goto key;
         goto value;
-    case '"':
-        if (!parse_string(p)) return false;
-        goto after_value;
-    case 't':
-        if (!parse_literal(p, "true", 4)) return false;
-        goto after_value;
-    case 'f':
-        if (!parse_literal(p, "false", 5)) return false;
-        goto after_value;
-    case 'n':
-        if (!parse_literal(p, "null", 4)) return false;
-        goto after_value;
-    default:
-        if (c == '-' || is_digit(c)) {
-            if (!parse_number(p)) return false;
-            goto after_value;
-        }
-        return fail(p, p->pos, "expected a value");
     }
+    if (c == '"') {
+        if ((err = parse_string(p))) return err;
+        goto after_value;
+    }
+    if (c == 't' || c == 'f' || c == 'n') {
+        const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+        size_t i = 0;
+        for (; word[i]; i++)
+            if (at(p, p->pos + i) != word[i])
+                return "invalid literal (expected true, false or null)";
+        p->pos += i;
+        goto after_value;
+    }
+    if (c == '-' || is_digit((unsigned char)c)) {
+        if ((err = parse_number(p))) return err;
+        goto after_value;
+    }
+    return "expected a value";
 
 key: /* after '{' or after ',' in an object */
-    skip_ws_p(p);
-    if (p->pos >= p->len) return fail(p, p->pos, "unexpected end of input, expected an object key");
-    if (p->s[p->pos] != '"') {
-        if (p->s[p->pos] == '}') return fail(p, p->pos, "trailing comma in object");
-        return fail(p, p->pos, "expected a string as object key");
-    }
-    if (!parse_string(p)) return false;
-    skip_ws_p(p);
-    if (p->pos >= p->len || p->s[p->pos] != ':')
-        return fail(p, p->pos, "expected ':' after object key");
+    c = skip_ws_p(p);
+    if (c == END_OF_INPUT) return "unexpected end of input, expected an object key";
+    if (c == '}') return "trailing comma in object";
+    if (c != '"') return "expected a string as object key";
+    if ((err = parse_string(p))) return err;
+    if (skip_ws_p(p) != ':') return "expected ':' after object key";
     p->pos++;
     goto value;
 
 after_value:
-    skip_ws_p(p);
+    c = skip_ws_p(p);
     if (depth == 0) {
-        if (p->pos != p->len) return fail(p, p->pos, "trailing characters after the JSON value");
-        return true;
+        if (c != END_OF_INPUT) return "trailing characters after the JSON value";
+        return NULL;
     }
-    c = p->pos < p->len ? p->s[p->pos] : 0;
-    if (open[depth - 1]) {
-        if (c == ',') {
-            p->pos++;
-            goto key;
-        }
-        if (c == '}') {
-            p->pos++;
-            depth--;
-            goto after_value;
-        }
-        return fail(p, p->pos, "expected ',' or '}' after object member");
-    }
-    if (c == ',') {
-        p->pos++;
-        skip_ws_p(p);
-        if (p->pos < p->len && p->s[p->pos] == ']')
-            return fail(p, p->pos, "trailing comma in array");
-        goto value;
-    }
-    if (c == ']') {
+    if (c == (open[depth - 1] ? '}' : ']')) {
         p->pos++;
         depth--;
         goto after_value;
     }
-    return fail(p, p->pos, "expected ',' or ']' after array element");
+    if (c != ',')
+        return open[depth - 1] ? "expected ',' or '}' after object member"
+                               : "expected ',' or ']' after array element";
+    p->pos++;
+    if (open[depth - 1]) goto key;
+    if (skip_ws_p(p) == ']') return "trailing comma in array";
+    goto value;
 }
 
 cw_error *cw_json_parse(cw_str text, cw_json *root) {
-    parser p = {(const unsigned char *)text.ptr, text.len, 0, NULL, 0};
+    parser p = {(const unsigned char *)text.ptr, text.len, 0};
     *root = (cw_json){CW_JSON_MISSING, {text.ptr, 0}};
-    if (!parse_document(&p))
-        return cw_errorf("invalid JSON at byte %lu: %s", (unsigned long)p.err_at, p.err);
+    const char *err = parse_document(&p);
+    if (err) return cw_errorf("invalid JSON at byte %lu: %s", (unsigned long)p.pos, err);
     size_t start = 0, end = text.len;
     while (is_ws((unsigned char)text.ptr[start])) start++;
     while (is_ws((unsigned char)text.ptr[end - 1])) end--;
