@@ -38,7 +38,7 @@ ve_flow *ve_flow_for(ve_ctx *c, cw_str asset, uint8_t kind) {
 
 static void stable_exec(ve_ctx *c, const char *fmt, cw_str who, cw_u128 amount) {
     cw_buf inner = {0}, msg = {0};
-    cw_buf_printf(&inner, fmt, who, amount);
+    cw_buf_printf(&inner, fmt, who, ve_u(amount));
     cw_msg_wasm_execute(&msg, c->cfg.stable_token, cw_buf_view(&inner), NULL, 0);
     cw_res_message(c->res, cw_buf_view(&msg));
     cw_buf_free(&inner);
@@ -46,23 +46,23 @@ static void stable_exec(ve_ctx *c, const char *fmt, cw_str who, cw_u128 amount) 
 }
 
 void ve_emit_mint(ve_ctx *c, cw_str recipient, cw_u128 amount) {
-    stable_exec(c, "{\"mint\":{\"recipient\":\"%S\",\"amount\":\"%Q\"}}", recipient, amount);
+    stable_exec(c, "{\"mint\":{\"recipient\":\"%S\",\"amount\":\"%s\"}}", recipient, amount);
     c->ledger.minted = cw_u128_add(c->ledger.minted, amount);
 }
 
 void ve_emit_burn(ve_ctx *c, cw_u128 amount) {
-    stable_exec(c, "{\"burn\":{%S\"amount\":\"%Q\"}}", CW_LIT(""), amount);
+    stable_exec(c, "{\"burn\":{%S\"amount\":\"%s\"}}", CW_LIT(""), amount);
     c->ledger.burned = cw_u128_add(c->ledger.burned, amount);
 }
 
 void ve_emit_stable_transfer(ve_ctx *c, cw_str recipient, cw_u128 amount) {
-    stable_exec(c, "{\"transfer\":{\"recipient\":\"%S\",\"amount\":\"%Q\"}}", recipient, amount);
+    stable_exec(c, "{\"transfer\":{\"recipient\":\"%S\",\"amount\":\"%s\"}}", recipient, amount);
 }
 
 /* --- The check ------------------------------------------------------------------------------ */
 
 static cw_error *violated(const char *what, cw_u128 a, cw_u128 b) {
-    return cw_errorf("accounting identity violated: %s (%Q != %Q)", what, a, b);
+    return cw_errorf("accounting identity violated: %s (%s != %s)", what, ve_u(a), ve_u(b));
 }
 
 /* The engine's balance of an asset: bank balance or CW20 {"balance":{"address"}}. */
@@ -105,8 +105,8 @@ static cw_error *check_collateral(ve_ctx *c) {
         cw_u128 balance;
         CW_TRY(balance_of(c, f->asset, f->kind, &balance));
         if (cw_u128_saturating_add(f->held, f->sent) > balance)
-            return cw_errorf("accounting identity violated: %S held %Q + sending %Q > balance %Q",
-                             f->asset, f->held, f->sent, balance);
+            return cw_errorf("accounting identity violated: %S held %s + sending %s > balance %s",
+                             f->asset, ve_u(f->held), ve_u(f->sent), ve_u(balance));
     }
     return NULL;
 }

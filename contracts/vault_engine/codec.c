@@ -132,3 +132,11 @@ const char *ve_dstr(cw_decimal d) {
     cw_decimal_to_str(d, s);
     return s;
 }
+
+/* A Uint128's decimal text (held). Formatting through %s sidesteps a wasm32 varargs hazard: a
+ * cw_u128 passed after a 4- or 8-byte argument is read from the wrong offset by %Q. */
+const char *ve_u(cw_u128 v) {
+    char *s = ve_hold(cw_alloc(40));
+    s[cw_u128_to_dec(v, s)] = '\0';
+    return s;
+}

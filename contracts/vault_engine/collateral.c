@@ -70,8 +70,8 @@ cw_error *ve_send_collateral(ve_ctx *c, ve_position *p, cw_str asset, cw_u128 am
     while (i < p->n && !cw_str_eq(p->coll[i].asset, asset)) i++;
     cw_u128 have = i < p->n ? p->coll[i].amount : 0;
     if (amount > have)
-        return cw_errorf("insufficient collateral: position %llu holds %Q %S, requested %Q",
-                         (unsigned long long)p->id, have, asset, amount);
+        return cw_errorf("insufficient collateral: position %llu holds %s %S, requested %s",
+                         (unsigned long long)p->id, ve_u(have), asset, ve_u(amount));
     ve_collateral *col;
     CW_TRY(ve_coll(c, asset, &col));
     p->coll[i].amount -= amount;
@@ -88,7 +88,7 @@ cw_error *ve_send_collateral(ve_ctx *c, ve_position *p, cw_str asset, cw_u128 am
         cw_buf inner = {0};
         cw_buf_puts(&inner, "{\"transfer\":{\"recipient\":\"");
         cw_buf_put_str(&inner, to);
-        cw_buf_printf(&inner, "\",\"amount\":\"%Q\"}}", amount);
+        cw_buf_printf(&inner, "\",\"amount\":\"%s\"}}", ve_u(amount));
         cw_msg_wasm_execute(&msg, asset, cw_buf_view(&inner), NULL, 0);
         cw_buf_free(&inner);
     }

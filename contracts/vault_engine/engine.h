@@ -51,6 +51,8 @@ cw_str ve_key2(const char *ns, cw_str a, cw_str b);
 cw_str ve_key_id(const char *ns, uint64_t id);
 /* A Decimal's text form (held), for error messages. */
 const char *ve_dstr(cw_decimal d);
+/* A Uint128's decimal text (held); use with %s (see codec.c). */
+const char *ve_u(cw_u128 v);
 
 /* --- Message parsing (msg.c) ----------------------------------------------------------------- */
 

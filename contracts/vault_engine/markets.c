@@ -118,9 +118,10 @@ static cw_error *check_risk(const ve_collateral *col) {
 static cw_error *check_ceiling(const char *what, cw_u128 value, cw_u128 current, bool force,
                                cw_str market) {
     if (value < current && !force)
-        return cw_errorf("invalid parameters: %s %Q < current %s %Q (market %S); set force to "
+        return cw_errorf("invalid parameters: %s %s < current %s %s (market %S); set force to "
                          "override",
-                         what, value, what[0] == 'd' ? "debt" : "total", current, market);
+                         what, ve_u(value), what[0] == 'd' ? "debt" : "total", ve_u(current),
+                         market);
     return NULL;
 }
 
