@@ -265,6 +265,33 @@ Test(instantiate, duplicate_initial_balances, .init = fresh) {
                     "Duplicate initial balance addresses");
 }
 
+/* Many rows in scrambled order: the sort must find a duplicate anywhere, and none when all
+ * addresses differ. */
+static char *many_rows_msg(size_t n, size_t dup_of) {
+    size_t cap = 200 + n * 48, len = 0;
+    char *msg = malloc(cap);
+    len += (size_t)snprintf(msg + len, cap - len,
+                            "{\"name\":\"Cash\",\"symbol\":\"CASH\",\"decimals\":6,"
+                            "\"initial_balances\":[");
+    for (size_t i = 0; i < n; i++) {
+        size_t id = (i * 7919) % n; /* a permutation of 0..n-1 (n not a multiple of 7919) */
+        if (i == n - 1 && dup_of < n) id = dup_of;
+        len += (size_t)snprintf(msg + len, cap - len,
+                                "%s{\"address\":\"addr%04zu\",\"amount\":\"1\"}", i ? "," : "", id);
+    }
+    snprintf(msg + len, cap - len, "]}");
+    return msg;
+}
+
+Test(instantiate, duplicate_among_many_rows, .init = fresh) {
+    char *msg = many_rows_msg(1000, 0);
+    expect_init_err(msg, "Duplicate initial balance addresses");
+    free(msg);
+    msg = many_rows_msg(1000, 1000);
+    instantiate(msg);
+    free(msg);
+}
+
 Test(instantiate, initial_supply_over_cap, .init = fresh) {
     expect_init_err("{\"name\":\"Cash\",\"symbol\":\"CASH\",\"decimals\":6,\"initial_balances\":["
                     "{\"address\":\"alice\",\"amount\":\"11223344\"}],\"mint\":{\"minter\":"

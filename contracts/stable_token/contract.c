@@ -62,26 +62,20 @@ static bool valid_symbol(cw_str s) {
     return true;
 }
 
-/* In-place heapsort of address strings (instantiate may carry thousands of rows). */
-static void sift_down(cw_str *a, size_t root, size_t n) {
-    for (size_t child; (child = 2 * root + 1) < n; root = child) {
-        if (child + 1 < n && cw_str_cmp(a[child], a[child + 1]) < 0) child++;
-        if (cw_str_cmp(a[root], a[child]) >= 0) return;
-        cw_str t = a[root];
-        a[root] = a[child];
-        a[child] = t;
-    }
-}
-
+/* Shell sort of the address strings (Ciura's gaps extended by ×9/4: O(n^1.3) comparisons in
+ * practice, so thousands of initial balances stay cheap), then one pass for equal neighbours. */
 static bool has_duplicate(const initial_balance *rows, size_t n) {
     cw_str *a = cw_alloc(sizeof *a * (n + 1));
     for (size_t i = 0; i < n; i++) a[i] = rows[i].address;
-    for (size_t i = n / 2; i-- > 0;) sift_down(a, i, n);
-    for (size_t end = n; end > 1; end--) {
-        cw_str t = a[0];
-        a[0] = a[end - 1];
-        a[end - 1] = t;
-        sift_down(a, 0, end - 1);
+    size_t gap = 1;
+    while (gap < n / 2) gap = gap * 9 / 4 + 1;
+    for (; gap; gap = gap == 1 ? 0 : gap * 4 / 9) {
+        for (size_t i = gap; i < n; i++) {
+            cw_str t = a[i];
+            size_t j = i;
+            for (; j >= gap && cw_str_cmp(a[j - gap], t) > 0; j -= gap) a[j] = a[j - gap];
+            a[j] = t;
+        }
     }
     bool dup = false;
     for (size_t i = 1; i < n && !dup; i++) dup = cw_str_eq(a[i - 1], a[i]);
