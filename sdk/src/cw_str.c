@@ -127,18 +127,6 @@ size_t cw_u128_to_dec(cw_u128 v, char *out) {
 
 /* --- Formatting ----------------------------------------------------------------------------- */
 
-static void put_signed(cw_buf *b, long long v) {
-    char tmp[24];
-    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    if (v < 0) cw_buf_putc(b, '-');
-    cw_buf_put(b, tmp, cw_u64_to_dec(mag, tmp));
-}
-
-static void put_unsigned(cw_buf *b, unsigned long long v) {
-    char tmp[24];
-    cw_buf_put(b, tmp, cw_u64_to_dec((uint64_t)v, tmp));
-}
-
 static void buf_vprintf(cw_buf *b, const char *fmt, va_list ap) {
     for (const char *p = fmt; *p; p++) {
         if (*p != '%') {
@@ -149,6 +137,11 @@ static void buf_vprintf(cw_buf *b, const char *fmt, va_list ap) {
             continue;
         }
         const char *start = p++;
+        int longs = 0; /* 'l' modifiers: 0 int, 1 long, 2 long long */
+        while (*p == 'l' && longs < 2) longs++, p++;
+        char tmp[48];
+        uint64_t mag;
+        if (longs && *p != 'd' && *p != 'u') goto unknown;
         switch (*p) {
         case 's': {
             const char *s = va_arg(ap, const char *);
@@ -161,55 +154,39 @@ static void buf_vprintf(cw_buf *b, const char *fmt, va_list ap) {
         case 'c':
             cw_buf_putc(b, (char)va_arg(ap, int));
             break;
-        case 'd':
-            put_signed(b, va_arg(ap, int));
-            break;
-        case 'u':
-            put_unsigned(b, va_arg(ap, unsigned int));
-            break;
-        case 'Q': {
-            char tmp[48];
+        case 'Q':
             cw_buf_put(b, tmp, cw_u128_to_dec(va_arg(ap, cw_u128), tmp));
             break;
-        }
         case '%':
             cw_buf_putc(b, '%');
             break;
-        case 'l':
-            if (p[1] == 'd') {
-                p++;
-                put_signed(b, va_arg(ap, long));
-                break;
+        case 'd': {
+            long long v = longs == 2 ? va_arg(ap, long long)
+                          : longs    ? va_arg(ap, long)
+                                     : va_arg(ap, int);
+            mag = (uint64_t)v;
+            if (v < 0) {
+                cw_buf_putc(b, '-');
+                mag = 0 - mag;
             }
-            if (p[1] == 'u') {
-                p++;
-                put_unsigned(b, va_arg(ap, unsigned long));
-                break;
-            }
-            if (p[1] == 'l' && p[2] == 'd') {
-                p += 2;
-                put_signed(b, va_arg(ap, long long));
-                break;
-            }
-            if (p[1] == 'l' && p[2] == 'u') {
-                p += 2;
-                put_unsigned(b, va_arg(ap, unsigned long long));
-                break;
-            }
-            goto unknown;
+            cw_buf_put(b, tmp, cw_u64_to_dec(mag, tmp));
+            break;
+        }
+        case 'u':
+            mag = longs == 2 ? va_arg(ap, unsigned long long)
+                  : longs    ? va_arg(ap, unsigned long)
+                             : va_arg(ap, unsigned int);
+            cw_buf_put(b, tmp, cw_u64_to_dec(mag, tmp));
+            break;
         default:
         unknown : {
-            /* Name the directive: "cw_buf_printf: unknown directive %x in \"...\"". */
-            static char msg[96];
-            size_t n = 0;
-            const char *head = "cw_buf_printf: unknown directive ";
-            while (*head) msg[n++] = *head++;
-            for (const char *q = start; q <= p && *q && n < 60; q++) msg[n++] = *q;
-            msg[n] = 0;
-            cw_abort(msg);
+            /* Name the directive: "cw_buf_printf: unknown directive %x". */
+            cw_buf msg = {0};
+            cw_buf_puts(&msg, "cw_buf_printf: unknown directive ");
+            cw_buf_put(&msg, start, (size_t)(p - start) + (*p != 0));
+            cw_abort_str(cw_buf_view(&msg));
         }
         }
-        if (!*p) break;
     }
 }
 
