@@ -10,10 +10,10 @@ cw_error *or_exec_poke(or_ctx *c, const or_msg *m) {
     CW_TRY(or_asset_load(&c->cfg, m->denom, &a));
     if (c->cfg.delay == 0) return cw_errorf("nothing to poke: delay is 0");
     uint64_t now = c->env->time_ns;
-    cw_u128 due = (cw_u128)a.poked_at + (cw_u128)c->cfg.delay * NS_PER_SECOND;
+    uint64_t due = a.poked_at + c->cfg.delay * NS_PER_SECOND; /* delay ≤ OR_MAX_SECONDS */
     if (a.poked_at != 0 && now < due)
-        return cw_errorf("poke too early for %S: next poke at %Q (in %llus)", m->denom, due,
-                         (unsigned long long)or_age_seconds((uint64_t)due, now));
+        return cw_errorf("poke too early for %S: next poke at %llu (in %llus)", m->denom,
+                         (unsigned long long)due, (unsigned long long)or_age_seconds(due, now));
     or_quote live;
     cw_error *err = or_live_price(m->denom, &a, &c->cfg, now, &live);
     if (err) {

@@ -68,8 +68,8 @@ static cw_error *stale_error(cw_str denom, uint64_t age, uint64_t max_age) {
 
 static cw_error *feeders_live(cw_str denom, const or_asset *a, const or_config *cfg, uint64_t now,
                               or_quote *out) {
-    size_t fresh = or_count_fresh(a, cfg, now);
     if (!a->live.set) {
+        size_t fresh = or_count_fresh(a, cfg, now);
         if (fresh < cfg->quorum) return quorum_error(denom, fresh, cfg);
         return no_price(denom, CW_LIT("no price yet"));
     }
@@ -81,7 +81,6 @@ static cw_error *feeders_live(cw_str denom, const or_asset *a, const or_config *
                          or_dec_str(cfg->max_move));
     uint64_t age = or_age_seconds(now, a->live.at);
     if (age > cfg->max_age) return stale_error(denom, age, cfg->max_age);
-    if (fresh < cfg->quorum) return quorum_error(denom, fresh, cfg);
     *out = a->live;
     return NULL;
 }
