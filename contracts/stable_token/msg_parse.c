@@ -47,16 +47,22 @@ static cw_error *invalid_type(cw_json v, const char *expected) {
     return e;
 }
 
-/* "`a`", "`a` or `b`", "one of `a`, `b`, `c`" (serde's OneOf). */
-static void put_one_of(cw_buf *b, const char *const *names, size_t n) {
-    if (n == 1) {
-        cw_buf_printf(b, "`%s`", names[0]);
-    } else if (n == 2) {
-        cw_buf_printf(b, "`%s` or `%s`", names[0], names[1]);
-    } else {
-        cw_buf_puts(b, "one of ");
-        for (size_t i = 0; i < n; i++) cw_buf_printf(b, "%s`%s`", i ? ", " : "", names[i]);
+/* serde's unknown_variant / unknown_field: "unknown <kind> `x`, expected `a`" (`a` or `b`; one
+ * of `a`, `b`, `c`; "there are no <kind>s"). names[i] is the first member of an element of
+ * `stride` bytes, so both a string list and an st_field table serve. */
+static cw_error *unknown_name(const char *kind, cw_str name, const void *names, size_t stride,
+                              size_t n) {
+    cw_buf b = {0};
+    cw_buf_printf(&b, "unknown %s `%S`, ", kind, name);
+    if (n == 0) cw_buf_printf(&b, "there are no %ss", kind);
+    if (n > 0) cw_buf_puts(&b, n > 2 ? "expected one of " : "expected ");
+    for (size_t i = 0; i < n; i++) {
+        const char *each = *(const char *const *)(const void *)((const char *)names + i * stride);
+        cw_buf_printf(&b, "%s`%s`", i == 0 ? "" : n == 2 ? " or " : ", ", each);
     }
+    cw_error *e = cw_error_str(cw_buf_view(&b));
+    cw_buf_free(&b);
+    return e;
 }
 
 cw_error *st_parse_error(const char *type_name, cw_error *err) {
@@ -170,17 +176,7 @@ cw_error *st_parse_enum(cw_json v, const char *what, const char *const *variants
             return NULL;
         }
     }
-    cw_buf b = {0};
-    cw_buf_printf(&b, "unknown variant `%S`, ", name);
-    if (n == 0) {
-        cw_buf_puts(&b, "there are no variants");
-    } else {
-        cw_buf_puts(&b, "expected ");
-        put_one_of(&b, variants, n);
-    }
-    cw_error *e = cw_error_str(cw_buf_view(&b));
-    cw_buf_free(&b);
-    return e;
+    return unknown_name("variant", name, variants, sizeof *variants, n);
 }
 
 static cw_error *parse_field(const st_field *f, cw_json v, char *base) {
@@ -244,21 +240,7 @@ cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields,
         cw_str name = member_name(raw);
         size_t i = 0;
         while (i < n && !cw_str_eq_c(name, fields[i].name)) i++;
-        if (i == n) {
-            cw_buf b = {0};
-            cw_buf_printf(&b, "unknown field `%S`, ", name);
-            if (n == 0) {
-                cw_buf_puts(&b, "there are no fields");
-            } else {
-                const char *names[ST_MAX_FIELDS];
-                for (size_t k = 0; k < n; k++) names[k] = fields[k].name;
-                cw_buf_puts(&b, "expected ");
-                put_one_of(&b, names, n);
-            }
-            cw_error *e = cw_error_str(cw_buf_view(&b));
-            cw_buf_free(&b);
-            return e;
-        }
+        if (i == n) return unknown_name("field", name, fields, sizeof *fields, n);
         if (seen[i]) return cw_errorf("duplicate field `%s`", fields[i].name);
         seen[i] = true;
         if (fields[i].optional && v.type == CW_JSON_NULL) continue;
