@@ -7,21 +7,18 @@ static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
 
 void cw_base64_encode(cw_buf *out, cw_str bytes) {
     const unsigned char *s = (const unsigned char *)bytes.ptr;
-    size_t n = bytes.len, i = 0;
+    size_t n = bytes.len;
     cw_buf_reserve(out, (n + 2) / 3 * 4);
-    for (; i + 3 <= n; i += 3) {
-        uint32_t v = ((uint32_t)s[i] << 16) | ((uint32_t)s[i + 1] << 8) | s[i + 2];
-        char q[4] = {alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63],
-                     alphabet[v & 63]};
-        cw_buf_put(out, q, 4);
-    }
-    if (n - i == 1) {
+    /* Three bytes (missing ones as zero) become four characters; '=' replaces the characters
+     * that only carry missing bytes. */
+    for (size_t i = 0; i < n; i += 3) {
         uint32_t v = (uint32_t)s[i] << 16;
-        char q[4] = {alphabet[v >> 18], alphabet[(v >> 12) & 63], '=', '='};
-        cw_buf_put(out, q, 4);
-    } else if (n - i == 2) {
-        uint32_t v = ((uint32_t)s[i] << 16) | ((uint32_t)s[i + 1] << 8);
-        char q[4] = {alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63], '='};
+        if (i + 1 < n) v |= (uint32_t)s[i + 1] << 8;
+        if (i + 2 < n) v |= s[i + 2];
+        char q[4];
+        for (int k = 0; k < 4; k++) q[k] = alphabet[(v >> (18 - 6 * k)) & 63];
+        if (i + 1 >= n) q[2] = '=';
+        if (i + 2 >= n) q[3] = '=';
         cw_buf_put(out, q, 4);
     }
 }
