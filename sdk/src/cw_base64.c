@@ -78,16 +78,18 @@ cw_error *cw_base64_decode(cw_str text, cw_buf *out) {
         return cw_errorf("invalid base64 at byte %lu: non-zero trailing bits in %s",
                          (unsigned long)(n - 2), describe_byte(s[n - 2], desc));
 
+    /* Six bits per character into an accumulator, a byte out whenever eight are there; the
+     * trailing bits left over are zero (checked above). */
     cw_buf_reserve(out, n / 4 * 3);
-    for (size_t i = 0; i < n; i += 4) {
-        uint32_t v = 0;
-        for (size_t k = 0; k < 4; k++) {
-            int x = s[i + k] == '=' ? 0 : sextet(s[i + k]);
-            v = (v << 6) | (uint32_t)x;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n - pad; i++) {
+        acc = acc << 6 | (uint32_t)sextet(s[i]);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            cw_buf_putc(out, (char)(acc >> bits));
         }
-        char b[3] = {(char)(v >> 16), (char)(v >> 8), (char)v};
-        size_t keep = (i + 4 == n) ? 3 - pad : 3;
-        cw_buf_put(out, b, keep);
     }
     return NULL;
 }
