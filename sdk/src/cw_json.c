@@ -635,12 +635,12 @@ void cw_jw_init(cw_jw *w, cw_buf *out) {
 static void jw_before_value(cw_jw *w) {
     uint8_t *f = &w->need_comma[w->depth];
     if (*f & JW_IN_OBJECT) {
-        if (!w->after_key) cw_abort("cw_jw: value inside an object without a key");
+        if (!w->after_key) cw_abort("cw_jw: value without key");
         w->after_key = 0;
         return;
     }
     if (*f & JW_HAS_ITEMS) {
-        if (w->depth == 0) cw_abort("cw_jw: more than one top-level value");
+        if (w->depth == 0) cw_abort("cw_jw: two top-level values");
         cw_buf_putc(w->out, ',');
     }
     *f |= JW_HAS_ITEMS;
@@ -648,17 +648,16 @@ static void jw_before_value(cw_jw *w) {
 
 static void jw_begin(cw_jw *w, uint8_t kind, char open) {
     jw_before_value(w);
-    if (w->depth >= CW_JSON_MAX_DEPTH) cw_abort("cw_jw: nesting deeper than 64 levels");
+    if (w->depth >= CW_JSON_MAX_DEPTH) cw_abort("cw_jw: too deep");
     w->depth++;
     w->need_comma[w->depth] = kind;
     cw_buf_putc(w->out, open);
 }
 
 static void jw_end(cw_jw *w, uint8_t kind, char close) {
-    if (w->depth == 0) cw_abort("cw_jw: end without a matching begin");
-    if ((w->need_comma[w->depth] & JW_IN_OBJECT) != kind)
-        cw_abort("cw_jw: end does not match the open container");
-    if (w->after_key) cw_abort("cw_jw: object key without a value");
+    if (w->depth == 0) cw_abort("cw_jw: end without begin");
+    if ((w->need_comma[w->depth] & JW_IN_OBJECT) != kind) cw_abort("cw_jw: mismatched end");
+    if (w->after_key) cw_abort("cw_jw: key without value");
     w->depth--;
     cw_buf_putc(w->out, close);
 }
@@ -681,8 +680,8 @@ void cw_jw_arr_end(cw_jw *w) {
 
 void cw_jw_key_str(cw_jw *w, cw_str key) {
     uint8_t *f = &w->need_comma[w->depth];
-    if (!(*f & JW_IN_OBJECT)) cw_abort("cw_jw: key outside an object");
-    if (w->after_key) cw_abort("cw_jw: two keys in a row");
+    if (!(*f & JW_IN_OBJECT)) cw_abort("cw_jw: key outside object");
+    if (w->after_key) cw_abort("cw_jw: two keys");
     if (*f & JW_HAS_ITEMS) cw_buf_putc(w->out, ',');
     *f |= JW_HAS_ITEMS;
     cw_buf_putc(w->out, '"');
