@@ -94,16 +94,14 @@ static char msg_buf[112];
 /* Abort with "<op><middle>0x<hex address of p><after>". */
 _Noreturn static void alloc_abort_ptr(const char *op, const char *middle, const void *p,
                                       const char *after) {
-    size_t n = 0;
-    for (const char *s = op; *s; s++) msg_buf[n++] = *s;
-    for (const char *s = middle; *s; s++) msg_buf[n++] = *s;
-    msg_buf[n++] = '0';
-    msg_buf[n++] = 'x';
-    uintptr_t v = (uintptr_t)p;
-    int digits = 1;
-    while (digits < (int)(2 * sizeof v) && (v >> (4 * digits)) != 0) digits++;
-    for (int i = digits - 1; i >= 0; i--) msg_buf[n++] = "0123456789abcdef"[(v >> (4 * i)) & 15];
-    for (const char *s = after; *s; s++) msg_buf[n++] = *s;
+    char hex[2 * sizeof(uintptr_t) + 1];
+    size_t i = sizeof hex - 1, n = 0;
+    hex[i] = 0;
+    for (uintptr_t v = (uintptr_t)p; i == sizeof hex - 1 || v; v >>= 4)
+        hex[--i] = "0123456789abcdef"[v & 15];
+    const char *parts[] = {op, middle, "0x", hex + i, after};
+    for (size_t k = 0; k < 5; k++)
+        for (const char *s = parts[k]; *s; s++) msg_buf[n++] = *s;
     msg_buf[n] = 0;
     cw_abort(msg_buf);
 }
