@@ -127,7 +127,22 @@ size_t cw_u128_to_dec(cw_u128 v, char *out) {
 
 /* --- Formatting ----------------------------------------------------------------------------- */
 
+/* Read a cw_u128 variadic argument. clang 14 on wasm32 stores an i128 vararg at 8-byte
+ * alignment but its va_arg reads it at 16-byte alignment, so after an odd number of 4-byte
+ * arguments the two disagree; reading two 8-byte halves matches what the caller wrote. */
+static cw_u128 va_arg_u128(va_list *ap) {
+#ifdef __wasm__
+    uint64_t lo = va_arg(*ap, uint64_t);
+    uint64_t hi = va_arg(*ap, uint64_t);
+    return ((cw_u128)hi << 64) | lo;
+#else
+    return va_arg(*ap, cw_u128);
+#endif
+}
+
 static void buf_vprintf(cw_buf *b, const char *fmt, va_list ap) {
+    va_list args; /* a local copy: a va_list parameter may be an array type */
+    va_copy(args, ap);
     for (const char *p = fmt; *p; p++) {
         if (*p != '%') {
             const char *q = p;
@@ -144,26 +159,26 @@ static void buf_vprintf(cw_buf *b, const char *fmt, va_list ap) {
         if (longs && *p != 'd' && *p != 'u') goto unknown;
         switch (*p) {
         case 's': {
-            const char *s = va_arg(ap, const char *);
+            const char *s = va_arg(args, const char *);
             cw_buf_puts(b, s ? s : "(null)");
             break;
         }
         case 'S':
-            cw_buf_put_str(b, va_arg(ap, cw_str));
+            cw_buf_put_str(b, va_arg(args, cw_str));
             break;
         case 'c':
-            cw_buf_putc(b, (char)va_arg(ap, int));
+            cw_buf_putc(b, (char)va_arg(args, int));
             break;
         case 'Q':
-            cw_buf_put(b, tmp, cw_u128_to_dec(va_arg(ap, cw_u128), tmp));
+            cw_buf_put(b, tmp, cw_u128_to_dec(va_arg_u128(&args), tmp));
             break;
         case '%':
             cw_buf_putc(b, '%');
             break;
         case 'd': {
-            long long v = longs == 2 ? va_arg(ap, long long)
-                          : longs    ? va_arg(ap, long)
-                                     : va_arg(ap, int);
+            long long v = longs == 2 ? va_arg(args, long long)
+                          : longs    ? va_arg(args, long)
+                                     : va_arg(args, int);
             mag = (uint64_t)v;
             if (v < 0) {
                 cw_buf_putc(b, '-');
@@ -173,9 +188,9 @@ static void buf_vprintf(cw_buf *b, const char *fmt, va_list ap) {
             break;
         }
         case 'u':
-            mag = longs == 2 ? va_arg(ap, unsigned long long)
-                  : longs    ? va_arg(ap, unsigned long)
-                             : va_arg(ap, unsigned int);
+            mag = longs == 2 ? va_arg(args, unsigned long long)
+                  : longs    ? va_arg(args, unsigned long)
+                             : va_arg(args, unsigned int);
             cw_buf_put(b, tmp, cw_u64_to_dec(mag, tmp));
             break;
         default:
@@ -188,6 +203,7 @@ static void buf_vprintf(cw_buf *b, const char *fmt, va_list ap) {
         }
         }
     }
+    va_end(args);
 }
 
 void cw_buf_printf(cw_buf *b, const char *fmt, ...) {
