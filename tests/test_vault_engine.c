@@ -266,7 +266,7 @@ static void teardown(void) {
     C = NULL;
 }
 
-TestSuite(vault_engine, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(vault_engine, .init = setup, .fini = teardown);
 
 /* Open a position in `market` for `owner` with optional native funds; returns its id. */
 static int open_pos(const char *owner, const char *market, const char *denom, const char *amt) {
@@ -1113,4 +1113,54 @@ Test(vault_engine, accounting_query_reports_markets_and_assets) {
     /* the donation does not disturb later operations */
     ok(ex(ALICE, ENGINE,
           "{\"withdraw\":{\"position_id\":%d,\"asset\":\"uatom\",\"amount\":\"100\"}}", id));
+}
+
+/* --- Receive hook and listing edge cases ------------------------------------------------------ */
+
+Test(vault_engine, receive_hook_refusals) {
+    int id = open_pos(ALICE, "atom", "uatom", "1000");
+    ok(borrow(ALICE, id, "1000"));
+    /* the hook's msg must be base64 of a JSON enum */
+    hs_result r = ex(ALICE, TOKEN,
+                     "{\"send\":{\"contract\":\"%s\",\"amount\":\"5\",\"msg\":\"bm90IGpzb24=\"}}",
+                     ENGINE); /* "not json" */
+    fails(r, "invalid JSON");
+    fails(send_cw20(TOKEN, ALICE, "5", "{\"repay\":{\"position_id\":1,\"x\":2}}"),
+          "unknown field `x`, expected `position_id`");
+    fails(send_cw20(TOKEN, ALICE, "5", "{\"repay\":{}}"), "missing field `position_id`");
+    /* a direct call of receive by an account is just another CW20 */
+    fails(ex(ALICE, ENGINE,
+             "{\"receive\":{\"sender\":\"%s\",\"amount\":\"5\",\"msg\":"
+             "\"eyJkZXBvc2l0Ijp7InBvc2l0aW9uX2lkIjoxfX0=\"}}",
+             ALICE),
+          "is not a collateral of market atom");
+    /* a native collateral whose denom equals the CW20 address cannot arrive as CW20 */
+    ok(add_coll("osmo", CW20, "native", "ucw", "0.5", "0.6", "0.1", "1000"));
+    int osmo = open_pos(ALICE, "osmo", NULL, NULL);
+    char inner[64], want[256];
+    snprintf(inner, sizeof inner, "{\"deposit\":{\"position_id\":%d}}", osmo);
+    snprintf(want, sizeof want, "asset %s is a native collateral of market osmo, not cw20", CW20);
+    fails(send_cw20(CW20, ALICE, "1", inner), want);
+    /* the stablecoin is never collateral */
+    fails(add_coll("osmo", TOKEN, "cw20", "ucw", "0.5", "0.6", "0.1", "1000"),
+          "invalid parameters: the stablecoin cannot be collateral");
+    /* zero-amount CW20 sends (cw20 1.1 accepts them; the engine does not) */
+    fails(repay(ALICE, "0", id), "zero amount");
+    identity_holds();
+}
+
+Test(vault_engine, gas_per_borrow_and_repay_reported) {
+    int id = open_pos(ALICE, "atom", "uatom", "1000");
+    hs_result r = borrow(ALICE, id, "1000");
+    cr_assert(r.ok, "%s", r.error);
+    uint64_t borrow_gas = r.sdk_gas_used;
+    hs_result_free(&r);
+    r = repay(ALICE, "500", id);
+    cr_assert(r.ok, "%s", r.error);
+    uint64_t repay_gas = r.sdk_gas_used;
+    hs_result_free(&r);
+    cr_log_info("vault_engine gas (SDK units): borrow %llu, repay via CW20 send %llu",
+                (unsigned long long)borrow_gas, (unsigned long long)repay_gas);
+    cr_assert_gt(borrow_gas, 0);
+    cr_assert_gt(repay_gas, 0);
 }

@@ -213,6 +213,8 @@ cw_error *ve_exec_add_collateral(ve_ctx *c, const ve_msg *m) {
     *col = (ve_collateral){0};
     col->market = m->market;
     col->asset = m->asset;
+    if (cw_str_eq(m->asset, c->cfg.stable_token))
+        return cw_errorf("invalid parameters: the stablecoin cannot be collateral");
     if (cw_str_eq_c(m->kind, "cw20")) {
         col->kind = VE_CW20;
         CW_TRY(cw_addr_validate(m->asset));
