@@ -1007,6 +1007,7 @@ Test(vault_engine, one_year_at_five_percent_exact) {
     snprintf(acc_text, sizeof acc_text, "%s", jtext(j, "accumulator"));
     d27_from_str(want, acc_text);
     cr_assert_eq(mpz_cmp(want, acc), 0, "accumulator %s vs %s", acc_text, acc_s);
+    cr_log_info("5 %%/yr: rate_per_second %s, accumulator after one year %s", rate_s, acc_text);
     /* |A − 1.05| / 1.05 < 1e-12 */
     mpz_sub(p, acc, f);
     mpz_abs(p, p);
