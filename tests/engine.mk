@@ -34,3 +34,12 @@ test-engine-asan: $(ENGINE_TESTS:%=$(BUILD)/tests-asan/%) $(ENGINE_FIXTURES)
 HOST_TEST_TARGETS += test-engine
 HOST_ASAN_TARGETS += test-engine-asan
 .PHONY: test-engine test-engine-asan
+
+# Compile and run times on cw20-base (node_modules from the npm lock): make bench-engine.
+$(BUILD)/tests/bench_engine: tests/bench_engine.c $(ENGINE_OBJS) $(ENGINE_HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(ENGINE_TEST_DEFS) -o $@ tests/bench_engine.c $(ENGINE_OBJS) \
+		-ltcc -ldl -lpthread -lm
+bench-engine: $(BUILD)/tests/bench_engine
+	$<
+.PHONY: bench-engine

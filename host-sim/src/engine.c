@@ -1584,6 +1584,7 @@ static hs_engine_result job_run(tier2_job *job, char *err, size_t errlen) {
         pthread_cond_broadcast(&mod->bg_cond);
         pthread_mutex_unlock(&mod->bg_lock);
     }
+    pthread_mutex_unlock(&job->lock);
     return rc;
 }
 
