@@ -293,11 +293,14 @@ int main(int argc, char **argv) {
     printf("%s: %zu bytes, metered %zu bytes (gas injection %.1f ms)\n", path, len, mlen,
            t_inject * 1e3);
 
+    /* A fresh cache each run (so both tiers are measured), or HS_BENCH_CACHE to reuse one. */
     char cache[] = "/tmp/hs-bench-cache-XXXXXX";
-    if (!mkdtemp(cache)) return 1;
+    const char *keep = getenv("HS_BENCH_CACHE");
+    if (!keep && !mkdtemp(cache)) return 1;
     hs_engine_config cfg;
     hs_engine_config_default(&cfg);
-    cfg.cache_dir = cache;
+    cfg.cache_dir = keep ? keep : cache;
+    if (getenv("HS_BENCH_OPT")) cfg.cc_opt = getenv("HS_BENCH_OPT"); /* e.g. -O1 */
     hs_engine *eng;
     if (hs_engine_new(&cfg, &eng, err, sizeof err)) return 1;
     hs_module *mod;
@@ -332,7 +335,7 @@ int main(int argc, char **argv) {
     hs_engine_free(eng);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", cache);
-    if (system(cmd) != 0) return 1;
+    if (!keep && system(cmd) != 0) return 1;
     free(metered);
     free(wasm);
     return 0;

@@ -182,7 +182,8 @@ Test(gas_inject, rewritten_module_shape) {
     cr_assert_eq(b.num_imports, a.num_imports);
     cr_assert_eq(b.num_defined_funcs, a.num_defined_funcs + 1);
     cr_assert_eq(b.num_globals, a.num_globals + 2);
-    cr_assert_eq(b.num_exports, a.num_exports + 2);
+    cr_assert_eq(b.num_exports, a.num_exports + 3);
+    cr_assert_not_null(hs_wasm_find_export(&b, HS_GAS_EXPORT_CHARGE));
     cr_assert_not_null(hs_wasm_find_export(&b, HS_GAS_EXPORT_LEFT));
     cr_assert_not_null(hs_wasm_find_export(&b, HS_GAS_EXPORT_EXHAUSTED));
     /* Every body still decodes. */
@@ -224,7 +225,7 @@ Test(gas_inject, module_without_globals_exports_or_types) {
     cr_assert_eq(hs_wasm_parse(out, out_len, &m, err, sizeof err), HS_WASM_OK, "%s", err);
     cr_assert_eq(m.num_types, 2);
     cr_assert_eq(m.num_globals, 2);
-    cr_assert_eq(m.num_exports, 2);
+    cr_assert_eq(m.num_exports, 3);
     cr_assert_eq(m.num_defined_funcs, 2);
     hs_wasm_module_free(&m);
     free(out);

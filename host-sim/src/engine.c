@@ -1816,6 +1816,56 @@ static const struct {
      "    hs_glue_dirty_range(&(m), o, s); load_data(&(m.data[o]), i, s); \\"},
 };
 
+/* The injected charge function (gas_inject.h) as wasm2c writes it, and the inline body that
+ * replaces it: same semantics (check, then subtract; on failure left = 0, exhausted = 1, trap
+ * "unreachable"), but no call, no call-depth accounting, inlined by gcc at every block. */
+static const char charge_head[] =
+    "static void w2c_hs_gas_charge(Z_m_instance_t* instance, u64 w2c_p0) {\n";
+static const char charge_inline[] =
+    "static inline __attribute__((always_inline)) void w2c_hs_gas_charge(Z_m_instance_t* instance,"
+    " u64 cost) {\n"
+    "  if (UNLIKELY(instance->w2c_hs_gas_left < cost)) {\n"
+    "    instance->w2c_hs_gas_left = 0;\n"
+    "    instance->w2c_hs_gas_exhausted = 1;\n"
+    "    TRAP(UNREACHABLE);\n"
+    "  }\n"
+    "  instance->w2c_hs_gas_left -= cost;\n"
+    "}\n";
+
+/* Replace the body of w2c_hs_gas_charge in `t` (from `from` on) with charge_inline. A name
+ * section could give that name to another function of the same type: it would then charge gas,
+ * which only the module itself can observe. */
+static bool patch_charge(text *t, size_t from, char *err, size_t errlen) {
+    char *head = strstr(t->data + from, charge_head);
+    if (!head) return true; /* metered without the exported charge function: left as is */
+    char *end = strstr(head, "\n}\n");
+    if (!end || strstr(head + 1, charge_head)) {
+        set_err(err, errlen, "unexpected wasm2c output for the gas charge function");
+        return false;
+    }
+    end += 3; /* "\n}\n" */
+    size_t new_len = sizeof charge_inline - 1, old_len = (size_t)(end - head);
+    size_t at = (size_t)(head - t->data);
+    if (new_len > old_len) {
+        char pad[256] = {0};
+        size_t extra = new_len - old_len;
+        while (extra) {
+            size_t n = extra < sizeof pad ? extra : sizeof pad;
+            text_put(t, pad, n);
+            extra -= n;
+        }
+        if (t->failed) return false;
+        memmove(t->data + at + new_len, t->data + at + old_len,
+                t->len - (new_len - old_len) - at - old_len);
+    } else {
+        memmove(t->data + at + new_len, t->data + at + old_len, t->len - at - old_len);
+        t->len -= old_len - new_len;
+        t->data[t->len] = '\0';
+    }
+    memcpy(t->data + at, charge_inline, new_len);
+    return true;
+}
+
 /* Append `c` to `out` with w2c_patches applied; false if a pattern is missing or repeated. */
 static bool patch_wasm2c_output(const char *c, text *out, char *err, size_t errlen) {
     const size_t n = sizeof w2c_patches / sizeof w2c_patches[0];
@@ -1886,9 +1936,11 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
     text_puts(source, glue_prelude_head);
     text_puts(source, glue_types_text);
     text_puts(source, glue_prelude_tail);
+    size_t body_at = source->len;
     bool patched = patch_wasm2c_output(c, source, err, errlen);
     free(c);
-    if (!patched) return HS_ENGINE_ERR_TRANSLATE;
+    if (patched && mod->metered) patched = patch_charge(source, body_at, err, errlen);
+    if (!patched) return source->failed ? HS_ENGINE_ERR_NOMEM : HS_ENGINE_ERR_TRANSLATE;
     gen_epilogue(source, m, mod->metered);
     if (source->failed) return HS_ENGINE_ERR_NOMEM;
     if (!write_file(full_path, source->data, source->len)) {

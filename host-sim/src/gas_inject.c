@@ -255,9 +255,11 @@ hs_gas_result hs_gas_inject(const uint8_t *wasm, size_t size, uint8_t **out, siz
     hs_gas_result rc = HS_GAS_OK;
 
     if (hs_wasm_find_export(&m, HS_GAS_EXPORT_LEFT) ||
-        hs_wasm_find_export(&m, HS_GAS_EXPORT_EXHAUSTED)) {
-        rc = fail(&in, HS_GAS_ERR_RESERVED, "export name %s or %s is reserved for gas metering",
-                  HS_GAS_EXPORT_LEFT, HS_GAS_EXPORT_EXHAUSTED);
+        hs_wasm_find_export(&m, HS_GAS_EXPORT_EXHAUSTED) ||
+        hs_wasm_find_export(&m, HS_GAS_EXPORT_CHARGE)) {
+        rc = fail(&in, HS_GAS_ERR_RESERVED,
+                  "export names %s, %s and %s are reserved for gas metering", HS_GAS_EXPORT_LEFT,
+                  HS_GAS_EXPORT_EXHAUSTED, HS_GAS_EXPORT_CHARGE);
         goto done;
     }
     if (hs_wasm_num_funcs(&m) >= UINT32_MAX - 1 || hs_wasm_num_globals(&m) >= UINT32_MAX - 2 ||
@@ -296,14 +298,17 @@ hs_gas_result hs_gas_inject(const uint8_t *wasm, size_t size, uint8_t **out, siz
     const uint8_t globals[] = {HS_WASM_I64, 1, OP_I64_CONST, 0, OP_END,
                                HS_WASM_I32, 1, OP_I32_CONST, 0, OP_END};
     hs_wbuf_bytes(&rep[R_GLOBAL].content, globals, sizeof globals);
-    /* Export section: both globals. */
-    ok = ok && copy_vector(&in, &rep[R_EXPORT].content, HS_WASM_SEC_EXPORT, 2);
+    /* Export section: both globals and the charge function. */
+    ok = ok && copy_vector(&in, &rep[R_EXPORT].content, HS_WASM_SEC_EXPORT, 3);
     hs_wbuf_name(&rep[R_EXPORT].content, HS_GAS_EXPORT_LEFT, strlen(HS_GAS_EXPORT_LEFT));
     hs_wbuf_byte(&rep[R_EXPORT].content, HS_WASM_EXTERN_GLOBAL);
     hs_wbuf_u32(&rep[R_EXPORT].content, in.gas_global);
     hs_wbuf_name(&rep[R_EXPORT].content, HS_GAS_EXPORT_EXHAUSTED, strlen(HS_GAS_EXPORT_EXHAUSTED));
     hs_wbuf_byte(&rep[R_EXPORT].content, HS_WASM_EXTERN_GLOBAL);
     hs_wbuf_u32(&rep[R_EXPORT].content, in.exhausted_global);
+    hs_wbuf_name(&rep[R_EXPORT].content, HS_GAS_EXPORT_CHARGE, strlen(HS_GAS_EXPORT_CHARGE));
+    hs_wbuf_byte(&rep[R_EXPORT].content, HS_WASM_EXTERN_FUNC);
+    hs_wbuf_u32(&rep[R_EXPORT].content, in.charge_func);
     if (!ok) {
         rc = fail(&in, HS_GAS_ERR_PARSE, "malformed section count");
         goto done;

@@ -15,7 +15,8 @@
  *   - global `hs_gas_left` (mut i64, exported under HS_GAS_EXPORT_LEFT): remaining gas;
  *   - global `hs_gas_exhausted` (mut i32, exported under HS_GAS_EXPORT_EXHAUSTED): set to 1 when
  *     a check fails (wasmer's "points exhausted" flag);
- *   - one function $charge (param $cost i64) appended after all others:
+ *   - one function $charge (param $cost i64) appended after all others, exported under
+ *     HS_GAS_EXPORT_CHARGE:
  *       if (left < cost) { left = 0; exhausted = 1; unreachable }  left -= cost
  * Before each accounting operator with accumulated cost c it inserts
  *     i64.const c  call $charge
@@ -36,9 +37,11 @@
 #define HS_GAS_PER_OPERATION 115u
 #define HS_GAS_ACCOUNTING_MULTIPLIER 14u
 
-/* Export names of the injected globals. */
+/* Export names of the injected globals and of the charge function (exported so that wasm2c
+ * names it predictably, w2c_hs_gas_charge: the engine replaces its C body with an inline one). */
 #define HS_GAS_EXPORT_LEFT "hs_gas_left"
 #define HS_GAS_EXPORT_EXHAUSTED "hs_gas_exhausted"
+#define HS_GAS_EXPORT_CHARGE "hs_gas_charge"
 
 typedef enum hs_gas_result {
     HS_GAS_OK = 0,
