@@ -799,6 +799,15 @@ Test(mock, buf_printf_directives) {
                      "18446744073709551615|340282366920938463463374607431768211455|0|%|(null)");
 }
 
+/* %J: a cw_str as a JSON string (escaped as cw_json_escape does), or null for a NULL ptr. */
+Test(mock, buf_printf_json_string) {
+    cw_buf b = {0};
+    cw_buf_printf(&b, "{\"a\":%J,\"b\":%J,\"c\":%J,\"n\":\"%Q\"}", CW_LIT("q\"\\\n\x01\xc3\xa9/"),
+                  (cw_str){NULL, 0}, CW_LIT(""), (cw_u128)7);
+    cr_assert_str_eq(cw_buf_take(&b, NULL),
+                     "{\"a\":\"q\\\"\\\\\\n\\u0001\xc3\xa9/\",\"b\":null,\"c\":\"\",\"n\":\"7\"}");
+}
+
 static void bad_directive(void *ctx) {
     cw_buf *b = ctx;
     cw_buf_printf(b, "value %x", 5);

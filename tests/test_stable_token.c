@@ -426,7 +426,7 @@ Test(execute, testFail_unknown_variant, .init = setup) {
                     PARSE_EXEC "unknown variant `approve`, expected one of `transfer`, `burn`, "
                                "`send`, `increase_allowance`, `decrease_allowance`, "
                                "`transfer_from`, `send_from`, `burn_from`, `mint`, "
-                               "`update_minter`, `update_marketing`, `upload_logo`");
+                               "`update_minter`");
 }
 
 /* The variant's Rust name in serde's type error is derived from the wire name. */
@@ -904,8 +904,7 @@ Test(all_accounts, testFail_strict_parsing, .init = setup) {
     expect_query_err("{\"accounts\":{}}",
                      PARSE_QUERY "unknown variant `accounts`, expected one of `balance`, "
                                  "`token_info`, `minter`, `allowance`, `all_allowances`, "
-                                 "`all_spender_allowances`, `all_accounts`, `marketing_info`, "
-                                 "`download_logo`");
+                                 "`all_spender_allowances`, `all_accounts`, `marketing_info`");
     expect_query_err("{\"token_info\":{\"x\":1}}",
                      PARSE_QUERY "unknown field `x`, there are no fields");
 }
@@ -969,88 +968,75 @@ Test(all_spender_allowances, pages_by_spender, .init = many_allowances) {
     expect_query_err("{\"all_spender_allowances\":{}}", PARSE_QUERY "missing field `spender`");
 }
 
-/* --- Marketing --------------------------------------------------------------------------- */
-
-#define SVG_B64                                                                                    \
-    "PD94bWwgdmVyc2lvbj0iMS4wIj8+PHN2Zz48L3N2Zz4=" /* <?xml version="1.0"?><svg></svg> */
-#define PNG_B64 "iVBORw0KGgoAAQ=="                 /* PNG signature + 00 01 */
+/* --- Marketing: stored at instantiate, the extension omitted ----------------------------- */
 
 static void marketing_setup(void) {
     cw_mock_reset();
-    instantiate("{\"name\":\"Ballast USD\",\"symbol\":\"BUSD\",\"decimals\":6,"
-                "\"initial_balances\":[],\"marketing\":{\"project\":\"https://ballast.example\","
-                "\"description\":\"A stable token\",\"marketing\":\"marketer\",\"logo\":{\"url\":"
-                "\"https://ballast.example/logo.png\"}}}");
+    instantiate(
+        "{\"name\":\"Ballast USD\",\"symbol\":\"BUSD\",\"decimals\":6,"
+        "\"initial_balances\":[],\"marketing\":{\"project\":\"https://ballast.example\","
+        "\"description\":\"A \\\"stable\\\" token\",\"marketing\":\"marketer\",\"logo\":{\"url\":"
+        "\"https://ballast.example/logo.png\"}}}");
 }
 
-Test(marketing, instantiate_stores_info_and_logo, .init = marketing_setup) {
-    const char *info = "{\"project\":\"https://ballast.example\",\"description\":\"A stable "
-                       "token\",\"logo\":{\"url\":\"https://ballast.example/logo.png\"},"
-                       "\"marketing\":\"marketer\"}";
+Test(marketing, instantiate_stores_info_and_url_logo, .init = marketing_setup) {
+    const char *info =
+        "{\"project\":\"https://ballast.example\",\"description\":\"A "
+        "\\\"stable\\\" token\",\"logo\":{\"url\":\"https://ballast.example/logo.png\"},"
+        "\"marketing\":\"marketer\"}";
     expect_stored(KEY("marketing_info"), info);
     expect_stored(KEY("logo"), "{\"url\":\"https://ballast.example/logo.png\"}");
     expect_query("{\"marketing_info\":{}}", info);
-    expect_query_err("{\"download_logo\":{}}", "logo not found");
 }
 
-Test(marketing, update_and_clear_fields, .init = marketing_setup) {
-    expect_exec("marketer",
-                "{\"update_marketing\":{\"project\":\" \",\"description\":\"New\",\"marketing\":"
-                "null}}",
-                RESP("", ATTR("action", "update_marketing")));
+/* The record is saved even when every field is null (cw20-base does the same). */
+Test(marketing, instantiate_all_null_record, .init = fresh) {
+    instantiate("{\"name\":\"Cash\",\"symbol\":\"CASH\",\"decimals\":6,\"initial_balances\":[],"
+                "\"marketing\":{\"project\":null,\"logo\":null}}");
+    const char *info = "{\"project\":null,\"description\":null,\"logo\":null,\"marketing\":null}";
+    expect_stored(KEY("marketing_info"), info);
+    expect_absent(KEY("logo"));
+    expect_query("{\"marketing_info\":{}}", info);
+}
+
+Test(marketing, testFail_extension_variants_refused, .init = marketing_setup) {
+    expect_exec_err("marketer", "{\"update_marketing\":{\"project\":\"x\"}}",
+                    "update_marketing is not supported by stable_token (marketing extension "
+                    "omitted)");
+    expect_exec_err("marketer", "{\"upload_logo\":{\"url\":\"x\"}}",
+                    "upload_logo is not supported by stable_token (marketing extension omitted)");
+    expect_exec_err("alice", "{\"upload_logo\":{\"embedded\":{\"png\":\"iVBORw0KGgo=\"}}}",
+                    "upload_logo is not supported by stable_token (marketing extension omitted)");
+    expect_query_err("{\"download_logo\":{}}",
+                     "download_logo is not supported by stable_token (marketing extension "
+                     "omitted)");
+}
+
+Test(marketing, testFail_extension_variants_refused_without_marketing, .init = setup) {
+    expect_exec_err("alice", "{\"update_marketing\":{}}",
+                    "update_marketing is not supported by stable_token (marketing extension "
+                    "omitted)");
+    expect_query_err("{\"download_logo\":{}}",
+                     "download_logo is not supported by stable_token (marketing extension "
+                     "omitted)");
     expect_query("{\"marketing_info\":{}}",
-                 "{\"project\":null,\"description\":\"New\",\"logo\":{\"url\":\"https://"
-                 "ballast.example/logo.png\"},\"marketing\":\"marketer\"}");
-    expect_exec_err("alice", "{\"update_marketing\":{}}", "Unauthorized");
-    expect_exec_err("marketer", "{\"update_marketing\":{\"marketing\":\"Bad\"}}", NOT_NORMALIZED);
-    expect_exec("marketer", "{\"update_marketing\":{\"marketing\":\"\"}}",
-                RESP("", ATTR("action", "update_marketing")));
-    expect_exec_err("marketer", "{\"update_marketing\":{}}", "Unauthorized");
+                 "{\"project\":null,\"description\":null,\"logo\":null,\"marketing\":null}");
 }
 
-Test(marketing, upload_and_download_logos, .init = marketing_setup) {
-    expect_exec("marketer", "{\"upload_logo\":{\"embedded\":{\"svg\":\"" SVG_B64 "\"}}}",
-                RESP("", ATTR("action", "upload_logo")));
-    expect_query("{\"download_logo\":{}}",
-                 "{\"mime_type\":\"image/svg+xml\",\"data\":\"" SVG_B64 "\"}");
-    expect_query("{\"marketing_info\":{}}",
-                 "{\"project\":\"https://ballast.example\",\"description\":\"A stable token\","
-                 "\"logo\":\"embedded\",\"marketing\":\"marketer\"}");
-    expect_exec("marketer", "{\"upload_logo\":{\"embedded\":{\"png\":\"" PNG_B64 "\"}}}",
-                RESP("", ATTR("action", "upload_logo")));
-    expect_query("{\"download_logo\":{}}",
-                 "{\"mime_type\":\"image/png\",\"data\":\"" PNG_B64 "\"}");
-    expect_stored(KEY("logo"), "{\"embedded\":{\"png\":\"" PNG_B64 "\"}}");
-}
-
-Test(marketing, testFail_logo_checks, .init = marketing_setup) {
-    expect_exec_err("marketer", "{\"upload_logo\":{\"embedded\":{\"png\":\"" SVG_B64 "\"}}}",
-                    "Invalid png header");
-    expect_exec_err("marketer", "{\"upload_logo\":{\"embedded\":{\"svg\":\"" PNG_B64 "\"}}}",
-                    "Invalid xml preamble for SVG");
-    expect_exec_err("marketer", "{\"upload_logo\":{\"embedded\":{\"svg\":\"\"}}}",
-                    "Invalid xml preamble for SVG");
-    expect_exec_err("alice", "{\"upload_logo\":{\"url\":\"x\"}}", "Unauthorized");
-    expect_exec_err("marketer", "{\"upload_logo\":{\"gif\":\"x\"}}",
-                    PARSE_EXEC "unknown variant `gif`, expected `url` or `embedded`");
-    /* 5121 bytes of PNG: too big (size is checked before the header). */
-    static char msg[8000];
-    size_t n = (size_t)snprintf(msg, sizeof msg, "{\"upload_logo\":{\"embedded\":{\"png\":\"");
-    for (int i = 0; i < 5121 / 3 + 1; i++) n += (size_t)snprintf(msg + n, sizeof msg - n, "AAAA");
-    snprintf(msg + n, sizeof msg - n, "\"}}}");
-    expect_exec_err("marketer", msg, "Logo binary data exceeds 5KB limit");
-}
-
-Test(marketing, testFail_without_marketing, .init = setup) {
-    expect_exec_err("alice", "{\"update_marketing\":{\"project\":\"x\"}}", "Unauthorized");
-    expect_exec_err("alice", "{\"upload_logo\":{\"url\":\"x\"}}", "Unauthorized");
-    expect_query_err("{\"download_logo\":{}}", "cw20::logo::Logo not found");
-}
-
-Test(marketing, testFail_instantiate_bad_logo, .init = fresh) {
+Test(marketing, testFail_instantiate_refusals, .init = fresh) {
     expect_init_err("{\"name\":\"Cash\",\"symbol\":\"CASH\",\"decimals\":6,\"initial_balances\":[],"
-                    "\"marketing\":{\"logo\":{\"embedded\":{\"png\":\"" SVG_B64 "\"}}}}",
-                    "Invalid png header");
+                    "\"marketing\":{\"logo\":{\"embedded\":{\"svg\":\"PHN2Zz48L3N2Zz4=\"}}}}",
+                    "embedded logos are not supported by stable_token; use a url");
+    expect_init_err("{\"name\":\"Cash\",\"symbol\":\"CASH\",\"decimals\":6,\"initial_balances\":[],"
+                    "\"marketing\":{\"logo\":{\"embedded\":{\"png\":\"iVBORw0KGgo=\"}},"
+                    "\"marketing\":\"marketer\"}}",
+                    "embedded logos are not supported by stable_token; use a url");
+    expect_init_err("{\"name\":\"Cash\",\"symbol\":\"CASH\",\"decimals\":6,\"initial_balances\":[],"
+                    "\"marketing\":{\"logo\":{\"gif\":\"x\"}}}",
+                    PARSE_INIT "unknown variant `gif`, expected `url` or `embedded`");
+    expect_init_err("{\"name\":\"Cash\",\"symbol\":\"CASH\",\"decimals\":6,\"initial_balances\":[],"
+                    "\"marketing\":{\"logo\":{\"url\":7}}}",
+                    PARSE_INIT "invalid type: integer `7`, expected a string");
     expect_init_err("{\"name\":\"Cash\",\"symbol\":\"CASH\",\"decimals\":6,\"initial_balances\":[],"
                     "\"marketing\":{\"marketing\":\"Bad\"}}",
                     NOT_NORMALIZED);

@@ -138,11 +138,6 @@ static const st_field SEND_FROM[] = {M_REQ("owner", ST_STRING, who),
 static const st_field BURN_FROM[] = {M_REQ("owner", ST_STRING, who), AMOUNT};
 static const st_field MINT[] = {M_REQ("recipient", ST_STRING, who), AMOUNT};
 static const st_field UPDATE_MINTER[] = {ST_OPT(st_msg, "new_minter", ST_STRING, who, has_who)};
-static const st_field UPDATE_MARKETING[] = {
-    ST_OPT(st_msg, "project", ST_STRING, text, has_text),
-    ST_OPT(st_msg, "description", ST_STRING, to, has_to),
-    ST_OPT(st_msg, "marketing", ST_STRING, mkt, has_mkt),
-};
 
 typedef struct exec_variant {
     const st_field *fields;
@@ -150,12 +145,23 @@ typedef struct exec_variant {
     st_exec_fn run;
 } exec_variant;
 
-/* cw20::msg::Cw20ExecuteMsg in declaration order (serde lists variants in this order);
- * upload_logo (a newtype variant around Logo) is handled apart. */
-static const char *const VARIANTS[] = {
-    "transfer",  "burn",      "send", "increase_allowance", "decrease_allowance", "transfer_from",
-    "send_from", "burn_from", "mint", "update_minter",      "update_marketing",   "upload_logo",
-    NULL};
+/* cw20::msg::Cw20ExecuteMsg in declaration order (serde lists variants in this order), then
+ * the marketing extension's variants, which are refused (ST_OMITTED). */
+#define N_EXECS 10
+static const char *const VARIANTS[] = {"transfer",
+                                       "burn",
+                                       "send",
+                                       "increase_allowance",
+                                       "decrease_allowance",
+                                       "transfer_from",
+                                       "send_from",
+                                       "burn_from",
+                                       "mint",
+                                       "update_minter",
+                                       NULL,
+                                       "update_marketing",
+                                       "upload_logo",
+                                       NULL};
 static const exec_variant EXECS[] = {
     {TRANSFER, 2, st_exec_transfer},
     {BURN, 1, st_exec_burn},
@@ -167,7 +173,6 @@ static const exec_variant EXECS[] = {
     {BURN_FROM, 2, st_exec_burn_from},
     {MINT, 2, st_exec_mint},
     {UPDATE_MINTER, 1, st_exec_update_minter},
-    {UPDATE_MARKETING, 3, st_exec_update_marketing},
 };
 
 static cw_error *dispatch(st_ctx *c, cw_json msg) {
@@ -175,16 +180,12 @@ static cw_error *dispatch(st_ctx *c, cw_json msg) {
     cw_json body;
     CW_TRY(st_parse_error(EXEC_MSG,
                           st_parse_enum(msg, "enum Cw20ExecuteMsg", VARIANTS, &which, &body)));
-    if (which == 11) {
-        CW_TRY(st_exec_upload_logo(c, body));
-    } else {
-        st_msg m = {0};
-        const exec_variant *v = &EXECS[which];
-        CW_TRY(st_parse_error(
-            EXEC_MSG, st_parse_variant(body, "struct variant Cw20ExecuteMsg::", VARIANTS[which],
-                                       v->fields, v->n_fields, &m)));
-        CW_TRY(v->run(c, &m));
-    }
+    if (which > N_EXECS) return cw_errorf(ST_OMITTED, VARIANTS[which]);
+    st_msg m = {0};
+    const exec_variant *v = &EXECS[which];
+    CW_TRY(st_parse_error(EXEC_MSG, st_parse_variant(body, "struct variant Cw20ExecuteMsg::",
+                                                     VARIANTS[which], v->fields, v->n_fields, &m)));
+    CW_TRY(v->run(c, &m));
     return st_ledger_check(&c->ledger);
 }
 

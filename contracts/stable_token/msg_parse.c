@@ -167,10 +167,13 @@ cw_error *st_parse_enum(cw_json v, const char *what, const char *const *variants
     } else {
         return invalid_type(v, what);
     }
-    size_t n = 0;
-    for (; variants[n]; n++) {
-        if (cw_str_eq_c(name, variants[n])) {
-            *index = n;
+    size_t n = 0; /* the variants before the first NULL; the ones after it are omitted */
+    for (size_t i = 0;; i++) {
+        if (!variants[i]) {
+            if (n) break;
+            n = i;
+        } else if (cw_str_eq_c(name, variants[i])) {
+            *index = i;
             if (body->type == CW_JSON_MISSING)
                 return cw_errorf("invalid type: unit variant, expected struct variant");
             return NULL;

@@ -1,6 +1,7 @@
 /* stable_token's queries: balance, token info, minter, allowances (single, by owner, by
- * spender), accounts, and the marketing ones. cw20-base contract.rs/enumerable.rs semantics
- * (SPEC.md §5): pagination default 10, at most 30, start_after exclusive on raw key bytes. */
+ * spender), accounts, and marketing_info (download_logo is refused). cw20-base
+ * contract.rs/enumerable.rs semantics (SPEC.md §5): pagination default 10, at most 30, start_after
+ * exclusive on raw key bytes. */
 #include "token.h"
 
 #define DEFAULT_LIMIT 10
@@ -136,11 +137,6 @@ static cw_error *query_marketing_info(const query_msg *q, cw_jw *w) {
     return st_query_marketing_info(w->out);
 }
 
-static cw_error *query_download_logo(const query_msg *q, cw_jw *w) {
-    (void)q;
-    return st_query_download_logo(w->out);
-}
-
 /* --- Dispatch -------------------------------------------------------------------------------- */
 
 #define Q_REQ(name, member) ST_REQ(query_msg, name, ST_STRING, member)
@@ -161,11 +157,19 @@ typedef struct query_variant {
 } query_variant;
 
 /* cw20_base::msg::QueryMsg, in declaration order (serde lists variants in this order). */
-static const char *const VARIANTS[] = {"balance",        "token_info",
-                                       "minter",         "allowance",
-                                       "all_allowances", "all_spender_allowances",
-                                       "all_accounts",   "marketing_info",
-                                       "download_logo",  NULL};
+/* download_logo (the marketing extension) is recognised and refused (ST_OMITTED). */
+#define N_QUERIES 8
+static const char *const VARIANTS[] = {"balance",
+                                       "token_info",
+                                       "minter",
+                                       "allowance",
+                                       "all_allowances",
+                                       "all_spender_allowances",
+                                       "all_accounts",
+                                       "marketing_info",
+                                       NULL,
+                                       "download_logo",
+                                       NULL};
 static const query_variant QUERIES[] = {
     {BALANCE_FIELDS, 1, query_balance},
     {NULL, 0, query_token_info},
@@ -175,7 +179,6 @@ static const query_variant QUERIES[] = {
     {SPENDER_PAGE_FIELDS, 3, query_all_spender_allowances},
     {ACCOUNTS_FIELDS, 2, query_all_accounts},
     {NULL, 0, query_marketing_info},
-    {NULL, 0, query_download_logo},
 };
 
 cw_error *st_query(const cw_env *env, cw_json msg, cw_buf *answer) {
@@ -184,6 +187,7 @@ cw_error *st_query(const cw_env *env, cw_json msg, cw_buf *answer) {
     cw_json body;
     query_msg q = {0};
     cw_error *err = st_parse_enum(msg, "enum QueryMsg", VARIANTS, &which, &body);
+    if (!err && which > N_QUERIES) return cw_errorf(ST_OMITTED, VARIANTS[which]);
     if (!err)
         err = st_parse_variant(body, "struct variant QueryMsg::", VARIANTS[which],
                                QUERIES[which].fields, QUERIES[which].n_fields, &q);

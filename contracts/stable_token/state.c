@@ -37,7 +37,7 @@ void st_write_expiration(cw_jw *w, const st_expiration *e) {
 }
 
 cw_error *st_parse_expiration(cw_json v, st_expiration *e) {
-    static const char *const variants[] = {"at_height", "at_time", "never", NULL};
+    static const char *const variants[] = {"at_height", "at_time", "never", NULL, NULL};
     size_t which;
     cw_json body;
     CW_TRY(st_parse_enum(v, "enum Expiration", variants, &which, &body));

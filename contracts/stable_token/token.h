@@ -65,8 +65,11 @@ cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields,
 cw_error *st_parse_variant(cw_json body, const char *enum_path, const char *variant,
                            const st_field *fields, size_t n, void *base);
 
-/* An externally tagged enum value: {"variant": body}. Sets *index to the position of the
- * variant in `variants` (NULL-terminated) or fails with serde's unknown-variant text. */
+/* An externally tagged enum value: {"variant": body}. `variants` lists the accepted names,
+ * a NULL, then names that are recognised but omitted from this contract, and a second NULL.
+ * Sets *index to the position of the name in `variants` (past the first NULL for an omitted
+ * one, which the caller refuses with ST_OMITTED) or fails with serde's unknown-variant text,
+ * which lists the accepted names only. */
 cw_error *st_parse_enum(cw_json v, const char *what, const char *const *variants, size_t *index,
                         cw_json *body);
 
@@ -159,11 +162,9 @@ cw_error *st_ledger_check(const st_ledger *l);
 /* Every execute message's fields, parsed by the dispatcher from the variant's field table
  * (contract.c) before its handler runs. Which members a variant uses is listed there. */
 typedef struct st_msg {
-    cw_str who;  /* recipient / contract / spender / owner (of *_from) / new_minter */
-    cw_str to;   /* recipient / contract of *_from; description (update_marketing) */
-    cw_str text; /* project (update_marketing) */
-    cw_str mkt;  /* marketing (update_marketing) */
-    bool has_who, has_to, has_text, has_mkt;
+    cw_str who; /* recipient / contract / spender / owner (of *_from) / new_minter */
+    cw_str to;  /* recipient / contract of *_from */
+    bool has_who;
     cw_u128 amount;
     cw_str binary; /* the `msg` of send / send_from, decoded */
     st_expiration expires;
@@ -202,20 +203,21 @@ cw_error *st_exec_mint(st_ctx *c, const st_msg *m);
 cw_error *st_exec_update_minter(st_ctx *c, const st_msg *m);
 
 /* marketing.c */
-cw_error *st_exec_update_marketing(st_ctx *c, const st_msg *m);
-/* upload_logo's body is the Logo enum itself, not a struct: parsed by the handler. */
-cw_error *st_exec_upload_logo(st_ctx *c, cw_json body);
+/* The refusal of a variant of cw20's marketing extension (update_marketing, upload_logo,
+ * download_logo), a cw_errorf format taking the variant name (%s). */
+#define ST_OMITTED "%s is not supported by stable_token (marketing extension omitted)"
 /* Instantiate's `marketing` field, parsed with the rest of the message, applied after the
- * token info is saved. */
+ * token info is saved. A NULL ptr is None. */
 typedef struct st_marketing_init {
     cw_str project, description, marketing;
     bool has_project, has_description, has_marketing, has_logo;
+    bool embedded_logo; /* refused by st_marketing_instantiate */
     cw_json logo;
+    cw_str logo_url;
 } st_marketing_init;
 cw_error *st_marketing_parse(cw_json v, st_marketing_init *m);
 cw_error *st_marketing_instantiate(const st_marketing_init *m);
 cw_error *st_query_marketing_info(cw_buf *answer);
-cw_error *st_query_download_logo(cw_buf *answer);
 
 /* queries.c */
 cw_error *st_query(const cw_env *env, cw_json msg, cw_buf *answer);

@@ -68,6 +68,9 @@ char *cw_buf_take(cw_buf *b, size_t *len_out);
  *   %d  int              %u  unsigned int
  *   %ld long / %lu unsigned long    %lld long long / %llu unsigned long long
  *   %Q  cw_u128 (by value), decimal                %%  a percent sign
+ *   %J  cw_str (by value) as a JSON string: quoted and escaped like cw_json_escape, or
+ *       null when its ptr is NULL (an Option<String> that is None). Builds stored records
+ *       and query answers from one format string: "{\"name\":%J,\"supply\":\"%Q\"}".
  * Unknown directives abort (a bug in the caller). */
 void cw_buf_printf(cw_buf *b, const char *fmt, ...);
 

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "cw_base.h"
+#include "cw_json.h" /* cw_json_escape, for %J */
 
 /* --- Slices --------------------------------------------------------------------------------- */
 
@@ -169,6 +170,17 @@ static void buf_vprintf(cw_buf *b, const char *fmt, va_list ap) {
         case 'c':
             cw_buf_putc(b, (char)va_arg(args, int));
             break;
+        case 'J': {
+            cw_str s = va_arg(args, cw_str);
+            if (!s.ptr) {
+                cw_buf_put(b, "null", 4);
+                break;
+            }
+            cw_buf_putc(b, '"');
+            cw_json_escape(b, s);
+            cw_buf_putc(b, '"');
+            break;
+        }
         case 'Q':
             cw_buf_put(b, tmp, cw_u128_to_dec(va_arg_u128(&args), tmp));
             break;
