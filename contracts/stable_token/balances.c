@@ -6,19 +6,10 @@ void st_add_receive_msg(cw_response *res, cw_str contract, cw_str sender, cw_u12
                         cw_str msg) {
     /* {"receive":{"sender":…,"amount":"…","msg":"<base64>"}} (ReceiverExecuteMsg::Receive) */
     cw_buf hook = {0}, cosmos = {0};
-    cw_jw w;
-    cw_jw_init(&w, &hook);
-    cw_jw_obj_begin(&w);
-    cw_jw_key(&w, "receive");
-    cw_jw_obj_begin(&w);
-    cw_jw_key(&w, "sender");
-    cw_jw_str(&w, sender);
-    cw_jw_key(&w, "amount");
-    cw_jw_u128_str(&w, amount);
-    cw_jw_key(&w, "msg");
-    cw_jw_base64(&w, msg);
-    cw_jw_obj_end(&w);
-    cw_jw_obj_end(&w);
+    cw_buf_printf(&hook, "{\"receive\":{\"sender\":%J,\"amount\":\"%Q\",\"msg\":\"", sender,
+                  amount);
+    cw_base64_encode(&hook, msg);
+    cw_buf_puts(&hook, "\"}}");
     cw_msg_wasm_execute(&cosmos, contract, cw_buf_view(&hook), NULL, 0);
     cw_res_message(res, cw_buf_view(&cosmos));
     cw_buf_free(&hook);

@@ -16,125 +16,87 @@ typedef struct query_msg {
     bool has_start_after, has_limit;
 } query_msg;
 
-static cw_error *query_balance(const query_msg *q, cw_jw *w) {
+static cw_error *query_balance(const query_msg *q, cw_buf *b) {
     CW_TRY(cw_addr_validate(q->who));
     cw_u128 balance;
     CW_TRY(st_balance_load(q->who, &balance));
-    cw_jw_obj_begin(w);
-    cw_jw_key(w, "balance");
-    cw_jw_u128_str(w, balance);
-    cw_jw_obj_end(w);
+    cw_buf_printf(b, "{\"balance\":\"%Q\"}", balance);
     return NULL;
 }
 
-static cw_error *query_token_info(const query_msg *q, cw_jw *w) {
+static cw_error *query_token_info(const query_msg *q, cw_buf *b) {
     (void)q;
     st_token_info ti;
     CW_TRY(st_token_info_load(&ti));
-    cw_jw_obj_begin(w);
-    cw_jw_key(w, "name");
-    cw_jw_str(w, ti.name);
-    cw_jw_key(w, "symbol");
-    cw_jw_str(w, ti.symbol);
-    cw_jw_key(w, "decimals");
-    cw_jw_u64(w, ti.decimals);
-    cw_jw_key(w, "total_supply");
-    cw_jw_u128_str(w, ti.total_supply);
-    cw_jw_obj_end(w);
+    st_write_token_info(b, &ti, false);
     return NULL;
 }
 
-static cw_error *query_minter(const query_msg *q, cw_jw *w) {
+static cw_error *query_minter(const query_msg *q, cw_buf *b) {
     (void)q;
     st_token_info ti;
     CW_TRY(st_token_info_load(&ti));
-    if (!ti.has_minter) {
-        cw_jw_null(w);
-        return NULL;
-    }
-    cw_jw_obj_begin(w);
-    cw_jw_key(w, "minter");
-    cw_jw_str(w, ti.minter);
-    cw_jw_key(w, "cap");
-    if (ti.has_cap)
-        cw_jw_u128_str(w, ti.cap);
-    else
-        cw_jw_null(w);
-    cw_jw_obj_end(w);
+    st_write_minter(b, &ti);
     return NULL;
 }
 
-static cw_error *query_allowance(const query_msg *q, cw_jw *w) {
+static cw_error *query_allowance(const query_msg *q, cw_buf *b) {
     CW_TRY(cw_addr_validate(q->who));
     CW_TRY(cw_addr_validate(q->spender));
     st_allowance a;
     bool found;
     CW_TRY(st_allowance_load(q->who, q->spender, &a, &found));
-    cw_jw_obj_begin(w);
-    st_write_allowance_members(w, &a);
-    cw_jw_obj_end(w);
+    st_write_allowance(b, NULL, (cw_str){0}, &a);
     return NULL;
 }
 
-/* One page of a map under `prefix_part` (NULL: the whole map); each item written by `item`. */
-typedef cw_error *(*page_item_fn)(cw_jw *w, cw_str key, cw_str value, const char *name);
-
-static cw_error *page(const query_msg *q, cw_jw *w, const char *list, const char *ns,
-                      const cw_str *prefix_part, page_item_fn item, const char *name) {
+/* One page of a map under `prefix_part` (NULL: the whole map, listing its keys), as
+ * {"<list>":[…]}. With a prefix, each value is an allowance written with its key as `name`. */
+static cw_error *page(const query_msg *q, cw_buf *b, const char *list, const char *ns,
+                      const cw_str *prefix_part, const char *name) {
     uint32_t n = cw_page_limit(q->has_limit, q->limit, DEFAULT_LIMIT, MAX_LIMIT);
     cw_error *err = NULL;
-    cw_jw_obj_begin(w);
-    cw_jw_key(w, list);
-    cw_jw_arr_begin(w);
+    cw_buf_printf(b, "{\"%s\":[", list);
     if (n > 0) {
         cw_range_opts opts = {.min = cw_bound_exclusive(q->start_after), .limit = n};
         cw_range r;
         cw_map_range_begin(&r, ns, prefix_part, prefix_part ? 1 : 0, &opts);
         cw_str key, value;
-        while (!err && cw_range_next(&r, &key, &value)) err = item(w, key, value, name);
+        const char *sep = "";
+        while (!err && cw_range_next(&r, &key, &value)) {
+            cw_buf_puts(b, sep);
+            sep = ",";
+            st_allowance a;
+            if (!prefix_part)
+                cw_buf_printf(b, "%J", key);
+            else if (!(err = st_allowance_parse(value, &a)))
+                st_write_allowance(b, name, key, &a);
+        }
         cw_range_end(&r);
     }
-    cw_jw_arr_end(w);
-    cw_jw_obj_end(w);
+    cw_buf_puts(b, "]}");
     return err;
 }
 
-static cw_error *allowance_item(cw_jw *w, cw_str key, cw_str value, const char *name) {
-    st_allowance a;
-    CW_TRY(st_allowance_parse(value, &a));
-    cw_jw_obj_begin(w);
-    cw_jw_key(w, name);
-    cw_jw_str(w, key);
-    st_write_allowance_members(w, &a);
-    cw_jw_obj_end(w);
-    return NULL;
-}
-
-static cw_error *account_item(cw_jw *w, cw_str key, cw_str value, const char *name) {
-    (void)value, (void)name;
-    cw_jw_str(w, key);
-    return NULL;
-}
-
 /* all_allowances: by owner, listing spenders. */
-static cw_error *query_all_allowances(const query_msg *q, cw_jw *w) {
+static cw_error *query_all_allowances(const query_msg *q, cw_buf *b) {
     CW_TRY(cw_addr_validate(q->who));
-    return page(q, w, "allowances", "allowance", &q->who, allowance_item, "spender");
+    return page(q, b, "allowances", "allowance", &q->who, "spender");
 }
 
 /* all_spender_allowances: by spender, listing owners (the "allowance_spender" mirror). */
-static cw_error *query_all_spender_allowances(const query_msg *q, cw_jw *w) {
+static cw_error *query_all_spender_allowances(const query_msg *q, cw_buf *b) {
     CW_TRY(cw_addr_validate(q->who));
-    return page(q, w, "allowances", "allowance_spender", &q->who, allowance_item, "owner");
+    return page(q, b, "allowances", "allowance_spender", &q->who, "owner");
 }
 
-static cw_error *query_all_accounts(const query_msg *q, cw_jw *w) {
-    return page(q, w, "accounts", "balance", NULL, account_item, NULL);
+static cw_error *query_all_accounts(const query_msg *q, cw_buf *b) {
+    return page(q, b, "accounts", "balance", NULL, NULL);
 }
 
-static cw_error *query_marketing_info(const query_msg *q, cw_jw *w) {
+static cw_error *query_marketing_info(const query_msg *q, cw_buf *b) {
     (void)q;
-    return st_query_marketing_info(w->out);
+    return st_query_marketing_info(b);
 }
 
 /* --- Dispatch -------------------------------------------------------------------------------- */
@@ -153,7 +115,7 @@ static const st_field ACCOUNTS_FIELDS[] = {Q_PAGE};
 typedef struct query_variant {
     const st_field *fields;
     uint8_t n_fields;
-    cw_error *(*run)(const query_msg *q, cw_jw *w);
+    cw_error *(*run)(const query_msg *q, cw_buf *answer);
 } query_variant;
 
 /* cw20_base::msg::QueryMsg, in declaration order (serde lists variants in this order). */
@@ -192,7 +154,5 @@ cw_error *st_query(const cw_env *env, cw_json msg, cw_buf *answer) {
         err = st_parse_variant(body, "struct variant QueryMsg::", VARIANTS[which],
                                QUERIES[which].fields, QUERIES[which].n_fields, &q);
     CW_TRY(st_parse_error("cw20_base::msg::QueryMsg", err));
-    cw_jw w;
-    cw_jw_init(&w, answer);
-    return QUERIES[which].run(&q, &w);
+    return QUERIES[which].run(&q, answer);
 }

@@ -20,20 +20,12 @@ bool st_expired(const st_expiration *e, const cw_env *env) {
     }
 }
 
-void st_write_expiration(cw_jw *w, const st_expiration *e) {
-    cw_jw_obj_begin(w);
-    if (e->kind == ST_EXP_AT_HEIGHT) {
-        cw_jw_key(w, "at_height");
-        cw_jw_u64(w, e->value);
-    } else if (e->kind == ST_EXP_AT_TIME) {
-        cw_jw_key(w, "at_time");
-        cw_jw_u128_str(w, e->value);
-    } else {
-        cw_jw_key(w, "never");
-        cw_jw_obj_begin(w);
-        cw_jw_obj_end(w);
-    }
-    cw_jw_obj_end(w);
+void st_write_expiration(cw_buf *b, const st_expiration *e) {
+    cw_buf_printf(b,
+                  e->kind == ST_EXP_AT_HEIGHT ? "{\"at_height\":%llu}"
+                  : e->kind == ST_EXP_AT_TIME ? "{\"at_time\":\"%llu\"}"
+                                              : "{\"never\":{}}",
+                  (unsigned long long)e->value);
 }
 
 cw_error *st_parse_expiration(cw_json v, st_expiration *e) {
@@ -99,34 +91,31 @@ cw_error *st_token_info_load(st_token_info *ti) {
     return NULL;
 }
 
+void st_write_token_info(cw_buf *b, const st_token_info *ti, bool with_mint) {
+    cw_buf_printf(b, "{\"name\":%J,\"symbol\":%J,\"decimals\":%u,\"total_supply\":\"%Q\"", ti->name,
+                  ti->symbol, (unsigned)ti->decimals, ti->total_supply);
+    if (with_mint) {
+        cw_buf_puts(b, ",\"mint\":");
+        st_write_minter(b, ti);
+    }
+    cw_buf_putc(b, '}');
+}
+
+void st_write_minter(cw_buf *b, const st_token_info *ti) {
+    if (!ti->has_minter) {
+        cw_buf_puts(b, "null");
+        return;
+    }
+    cw_buf_printf(b, "{\"minter\":%J,\"cap\":", ti->minter);
+    if (ti->has_cap)
+        cw_buf_printf(b, "\"%Q\"}", ti->cap);
+    else
+        cw_buf_puts(b, "null}");
+}
+
 void st_token_info_save(const st_token_info *ti) {
     cw_buf out = {0};
-    cw_jw w;
-    cw_jw_init(&w, &out);
-    cw_jw_obj_begin(&w);
-    cw_jw_key(&w, "name");
-    cw_jw_str(&w, ti->name);
-    cw_jw_key(&w, "symbol");
-    cw_jw_str(&w, ti->symbol);
-    cw_jw_key(&w, "decimals");
-    cw_jw_u64(&w, ti->decimals);
-    cw_jw_key(&w, "total_supply");
-    cw_jw_u128_str(&w, ti->total_supply);
-    cw_jw_key(&w, "mint");
-    if (ti->has_minter) {
-        cw_jw_obj_begin(&w);
-        cw_jw_key(&w, "minter");
-        cw_jw_str(&w, ti->minter);
-        cw_jw_key(&w, "cap");
-        if (ti->has_cap)
-            cw_jw_u128_str(&w, ti->cap);
-        else
-            cw_jw_null(&w);
-        cw_jw_obj_end(&w);
-    } else {
-        cw_jw_null(&w);
-    }
-    cw_jw_obj_end(&w);
+    st_write_token_info(&out, ti, true);
     cw_item_save(NS_TOKEN_INFO, cw_buf_view(&out));
     cw_buf_free(&out);
 }
@@ -172,20 +161,17 @@ cw_error *st_allowance_load(cw_str owner, cw_str spender, st_allowance *a, bool 
     return st_allowance_parse(raw, a);
 }
 
-void st_write_allowance_members(cw_jw *w, const st_allowance *a) {
-    cw_jw_key(w, "allowance");
-    cw_jw_u128_str(w, a->allowance);
-    cw_jw_key(w, "expires");
-    st_write_expiration(w, &a->expires);
+void st_write_allowance(cw_buf *b, const char *key, cw_str name, const st_allowance *a) {
+    cw_buf_putc(b, '{');
+    if (key) cw_buf_printf(b, "\"%s\":%J,", key, name);
+    cw_buf_printf(b, "\"allowance\":\"%Q\",\"expires\":", a->allowance);
+    st_write_expiration(b, &a->expires);
+    cw_buf_putc(b, '}');
 }
 
 void st_allowance_save(cw_str owner, cw_str spender, const st_allowance *a) {
     cw_buf value = {0}, key = {0};
-    cw_jw w;
-    cw_jw_init(&w, &value);
-    cw_jw_obj_begin(&w);
-    st_write_allowance_members(&w, a);
-    cw_jw_obj_end(&w);
+    st_write_allowance(&value, NULL, (cw_str){0}, a);
     pair_key(&key, NS_ALLOWANCE, owner, spender);
     cw_db_write(cw_buf_view(&key), cw_buf_view(&value));
     key.len = 0;

@@ -92,7 +92,7 @@ typedef struct st_expiration {
 /* cw_utils::Expiration::is_expired: height ≥ at_height / time ≥ at_time; never is false. */
 bool st_expired(const st_expiration *e, const cw_env *env);
 /* {"at_height":N} | {"at_time":"N"} | {"never":{}} */
-void st_write_expiration(cw_jw *w, const st_expiration *e);
+void st_write_expiration(cw_buf *b, const st_expiration *e);
 cw_error *st_parse_expiration(cw_json v, st_expiration *e);
 
 /* TokenInfo (Item "token_info"). */
@@ -112,6 +112,11 @@ extern const st_field st_minter_fields[2];
 /* Load; "cw20_base::state::TokenInfo not found" when absent. */
 cw_error *st_token_info_load(st_token_info *ti);
 void st_token_info_save(const st_token_info *ti);
+/* {"name","symbol","decimals","total_supply"} (TokenInfoResponse); with_mint adds "mint" (the
+ * stored TokenInfo). */
+void st_write_token_info(cw_buf *b, const st_token_info *ti, bool with_mint);
+/* {"minter":A,"cap":null|"C"} (MinterData / MinterResponse), or null without a minter. */
+void st_write_minter(cw_buf *b, const st_token_info *ti);
 
 /* Balances (Map "balance", key = address string). Absent reads as 0. */
 cw_error *st_balance_load(cw_str addr, cw_u128 *out);
@@ -130,8 +135,9 @@ void st_allowance_save(cw_str owner, cw_str spender, const st_allowance *a); /* 
 void st_allowance_remove(cw_str owner, cw_str spender);                      /* both maps */
 /* Parse a stored AllowanceResponse value. */
 cw_error *st_allowance_parse(cw_str json, st_allowance *a);
-/* Write "allowance" and "expires" members into an open object. */
-void st_write_allowance_members(cw_jw *w, const st_allowance *a);
+/* {"allowance":"A","expires":E} (AllowanceResponse); with a `key`, {"<key>":name,…} first
+ * (AllowanceInfo / SpenderAllowanceInfo). */
+void st_write_allowance(cw_buf *b, const char *key, cw_str name, const st_allowance *a);
 
 /* Uint128 string (Uint64 when `narrow`; serde's rule and error text) and a Uint128 JSON value. */
 cw_error *st_parse_uint(cw_str s, bool narrow, cw_u128 *out);
