@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "gas_inject.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,7 +286,12 @@ int main(int argc, char **argv) {
     uint8_t *metered;
     size_t mlen;
     char err[256];
-    if (hs_gas_inject(wasm, len, &metered, &mlen, err, sizeof err)) {
+    if (getenv("HS_BENCH_UNMETERED")) { /* to see what metering costs */
+        metered = malloc(len);
+        if (!metered) return 1;
+        memcpy(metered, wasm, len);
+        mlen = len;
+    } else if (hs_gas_inject(wasm, len, &metered, &mlen, err, sizeof err)) {
         fprintf(stderr, "gas_inject: %s\n", err);
         return 1;
     }
@@ -301,6 +307,8 @@ int main(int argc, char **argv) {
     hs_engine_config_default(&cfg);
     cfg.cache_dir = keep ? keep : cache;
     if (getenv("HS_BENCH_OPT")) cfg.cc_opt = getenv("HS_BENCH_OPT"); /* e.g. -O1 */
+    bool tcc_only = getenv("HS_BENCH_TCC_ONLY") != NULL; /* tier 1 without gcc running */
+    if (tcc_only) cfg.tiers = HS_TIERS_TCC_ONLY;
     hs_engine *eng;
     if (hs_engine_new(&cfg, &eng, err, sizeof err)) return 1;
     hs_module *mod;
@@ -313,7 +321,14 @@ int main(int argc, char **argv) {
     hs_module_timings tm;
     hs_module_get_timings(mod, &tm);
     printf("load to tier 1: %.3f s (wasm2c %.3f s, tcc %.3f s)\n", t_load, tm.translate, tm.tier1);
-    bench_tier(mod, "tcc");
+    if (hs_module_tier(mod) == 1) bench_tier(mod, "tcc");
+    if (tcc_only) {
+        hs_module_free(mod);
+        hs_engine_free(eng);
+        free(metered);
+        free(wasm);
+        return 0;
+    }
     t0 = now();
     if (hs_module_wait_tier2(mod, err, sizeof err)) {
         fprintf(stderr, "tier 2: %s\n", err);

@@ -2177,7 +2177,7 @@ hs_engine_result hs_instance_call(hs_instance *inst, const char *name, const uin
         snprintf(inst->err, sizeof inst->err, "no exported function \"%.64s\"", name);
         return HS_ENGINE_ERR_NO_EXPORT;
     }
-    if (nargs != mod->exports[i].num_params) {
+    if (nargs != mod->exports[i].num_params || (nargs && !args)) {
         snprintf(inst->err, sizeof inst->err, "export %.64s takes %u arguments, got %u", name,
                  mod->exports[i].num_params, nargs);
         return HS_ENGINE_ERR_SIGNATURE;

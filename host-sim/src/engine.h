@@ -203,7 +203,9 @@ typedef struct hs_host_imports {
  * and table as the module declares them, on the module's best tier at this moment. `imports`
  * (may be NULL if the module imports nothing; must outlive the instance) and `user` (any
  * pointer, see hs_instance_user) are stored. A trap while initialising (a data segment out of
- * bounds) is returned as its code. Gas starts at 0 on metered modules: set it before calling. */
+ * bounds) is returned as its code. Gas starts at 0 on metered modules: set it before calling
+ * (so a metered module's start function, if it has one, runs out of gas at once; CosmWasm
+ * contracts have none). */
 HS_ENGINE_MUST_USE hs_engine_result hs_instance_new(hs_module *mod, const hs_host_imports *imports,
                                                     void *user, hs_instance **out, char *err,
                                                     size_t errlen);
