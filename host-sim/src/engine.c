@@ -47,7 +47,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1297,23 +1296,31 @@ static void log_summary(const char *log_path, char *out, size_t outlen) {
 
 extern char **environ;
 
-/* Run argv with stdout and stderr into log_path; returns the exit status (-1 if it could not
- * run). `keep_fd` (if >= 0) is inherited by the child (as descriptor 99), e.g. to hold a lock
- * for as long as the child lives. */
-static int run_command(char *const argv[], const char *log_path, int keep_fd) {
+/* Start argv with stdout and stderr into log_path; returns its pid, or -1. */
+static pid_t spawn_command(char *const argv[], const char *log_path) {
     posix_spawn_file_actions_t fa;
     if (posix_spawn_file_actions_init(&fa) != 0) return -1;
     posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    if (keep_fd >= 0) posix_spawn_file_actions_adddup2(&fa, keep_fd, 99);
     pid_t pid;
     int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return -1;
+    return rc == 0 ? pid : -1;
+}
+
+/* Wait for a spawned command; its exit status, or -1. */
+static int wait_command(pid_t pid) {
+    if (pid < 0) return -1;
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Run argv with stdout and stderr into log_path; returns the exit status (-1 if it could not
+ * run). */
+static int run_command(char *const argv[], const char *log_path) {
+    return wait_command(spawn_command(argv, log_path));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1478,14 +1485,10 @@ static void so_path(const hs_module *mod, char *buf, size_t len) {
     snprintf(buf, len, "%s/%s.so", mod->eng->cfg.cache_dir, mod->key);
 }
 
-/* One gcc run at a time in the whole process: the tier-1 code keeps running meanwhile, and the
- * machines this targets have few cores. */
-static pthread_mutex_t gcc_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* A tier-2 compile. It outlives its module if needed: when the module is freed first, the job
- * is "orphaned", finishes the compile for the cache only, and frees itself. The compiler runs
- * under `sh -c` which also renames the output into place, so even a compile still running when
- * the process exits completes the cache entry. */
+ * is "orphaned", finishes for the cache only, and frees itself. Everything on disk is handled
+ * by the compile's shell (tier2_script), which also survives this process: so a compile still
+ * running when the process exits completes the cache entry and removes its directory. */
 typedef struct tier2_job {
     pthread_mutex_t lock;
     bool orphaned; /* module freed; do not touch mod */
@@ -1493,35 +1496,57 @@ typedef struct tier2_job {
     hs_module *mod;
     pthread_t thread;
     bool has_thread;
-    char *tmpdir; /* owned: removed when the job ends */
-    char cc[256], cc_opt[64];
+    char *tmpdir; /* translation directory: the script removes it */
     char so[4096];
+    char log[4200];
+    pid_t child; /* the compile script, started by start_tier2 */
 } tier2_job;
 
+/* The compile, as a shell script run with: dir out final key_lock log cc args...
+ * - <final>.lock (flock) makes it one compile per cache entry across processes: others wait,
+ *   then find <final> and compile nothing;
+ * - <cache>/.gcc.lock runs one gcc at a time per cache directory (tier 1 keeps running
+ *   meanwhile, and these machines have few cores);
+ * - the output appears atomically (mv), the translation directory is always removed and the
+ *   log is kept only on failure. */
+static const char tier2_script[] = "dir=$1; out=$2; final=$3; lock=$4; log=$5; shift 5\n"
+                                   "exec 9>\"$lock\"; flock 9\n"
+                                   "st=0\n"
+                                   "if [ ! -e \"$final\" ]; then\n"
+                                   "  exec 8>\"${final%/*}/.gcc.lock\"; flock 8\n"
+                                   "  \"$@\" >\"$log\" 2>&1 && mv -f \"$out\" \"$final\"; st=$?\n"
+                                   "  rm -f \"$out\"\n"
+                                   "fi\n"
+                                   "rm -rf \"$dir\"\n"
+                                   "[ $st = 0 ] && rm -f \"$log\"\n"
+                                   "exit $st\n";
+
 static void job_free(tier2_job *job) {
-    if (job->tmpdir) {
-        remove_tree(job->tmpdir);
-        free(job->tmpdir);
-    }
+    free(job->tmpdir);
     pthread_mutex_destroy(&job->lock);
     free(job);
 }
 
-/* Compile tmpdir/full.c into job->so (via a temporary name). */
-static hs_engine_result job_compile(tier2_job *job, char *err, size_t errlen) {
-    char src[4200], tmp_so[4200], inc[4200], log[4200];
+/* Start the compile of tmpdir/full.c into job->so (see tier2_script). The script runs on its
+ * own from here: it finishes even if this process exits. */
+static bool job_spawn(tier2_job *job, const hs_engine_config *cfg) {
+    char src[4200], tmp_so[4200], inc[4200], lock[4200];
     snprintf(src, sizeof src, "%s/full.c", job->tmpdir);
     snprintf(tmp_so, sizeof tmp_so, "%s.%ld.tmp", job->so, (long)getpid());
     snprintf(inc, sizeof inc, "-I%s", job->tmpdir);
-    snprintf(log, sizeof log, "%s/gcc.log", job->tmpdir);
+    snprintf(job->log, sizeof job->log, "%s.%ld.log", job->so, (long)getpid());
+    snprintf(lock, sizeof lock, "%s.lock", job->so);
     char *argv[] = {"/bin/sh",
                     "-c",
-                    "out=$1; final=$2; shift 2; \"$@\" && mv -f \"$out\" \"$final\"",
+                    (char *)tier2_script,
                     "sh",
+                    job->tmpdir,
                     tmp_so,
                     job->so,
-                    job->cc,
-                    job->cc_opt,
+                    lock,
+                    job->log,
+                    (char *)cfg->cc,
+                    (char *)cfg->cc_opt,
                     "-std=gnu11",
                     "-w",
                     "-fPIC",
@@ -1534,29 +1559,18 @@ static hs_engine_result job_compile(tier2_job *job, char *err, size_t errlen) {
                     src,
                     "-lm",
                     NULL};
-    /* One compile per cache entry across processes: <so>.lock is flock'ed by whoever compiles
-     * it, and the lock is inherited by the compiler's shell, so it lasts exactly as long as the
-     * compile, even if this process exits first. Others wait for it and use its result. */
-    char lock_path[4200];
-    snprintf(lock_path, sizeof lock_path, "%s.lock", job->so);
-    int lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lock_fd >= 0 && flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        while (flock(lock_fd, LOCK_EX) != 0 && errno == EINTR) {
-        }
-        if (access(job->so, R_OK) == 0) {
-            close(lock_fd);
-            return HS_ENGINE_OK;
-        }
-    }
-    pthread_mutex_lock(&gcc_lock);
-    int status = access(job->so, R_OK) == 0 ? 0 : run_command(argv, log, lock_fd);
-    pthread_mutex_unlock(&gcc_lock);
-    if (lock_fd >= 0) close(lock_fd);
+    job->child = spawn_command(argv, "/dev/null");
+    return job->child > 0;
+}
+
+/* Wait for the compile script; on failure the message comes from its log. */
+static hs_engine_result job_compile(tier2_job *job, char *err, size_t errlen) {
+    int status = wait_command(job->child);
     if (status != 0) {
         char summary[200];
-        log_summary(log, summary, sizeof summary);
-        unlink(tmp_so);
-        set_err(err, errlen, "%s %s failed (status %d): %s", job->cc, job->cc_opt, status, summary);
+        log_summary(job->log, summary, sizeof summary);
+        unlink(job->log);
+        set_err(err, errlen, "tier-2 compile failed (status %d): %s", status, summary);
         return HS_ENGINE_ERR_COMPILE;
     }
     return HS_ENGINE_OK;
@@ -1613,10 +1627,14 @@ static hs_engine_result start_tier2(hs_module *mod, bool background, char *err, 
     pthread_mutex_init(&job->lock, NULL);
     job->mod = mod;
     so_path(mod, job->so, sizeof job->so);
-    snprintf(job->cc, sizeof job->cc, "%s", eng->cfg.cc);
-    snprintf(job->cc_opt, sizeof job->cc_opt, "%s", eng->cfg.cc_opt);
-    job->tmpdir = mod->tmpdir; /* the job removes the translation directory */
+    job->tmpdir = mod->tmpdir; /* from now on the script removes the translation directory */
     mod->tmpdir = NULL;
+    if (!job_spawn(job, &eng->cfg)) {
+        remove_tree(job->tmpdir);
+        job_free(job);
+        set_err(err, errlen, "cannot run /bin/sh for the tier-2 compile");
+        return HS_ENGINE_ERR_IO;
+    }
     if (!background) {
         hs_engine_result rc = job_run(job, err, errlen);
         job->finished = true;
@@ -1626,8 +1644,12 @@ static hs_engine_result start_tier2(hs_module *mod, bool background, char *err, 
     mod->job = job;
     job->has_thread = true;
     if (pthread_create(&job->thread, NULL, job_main, job) != 0) {
+        /* The compile still fills the cache; this process just will not load it. */
+        job->has_thread = false;
         mod->job = NULL;
-        job_free(job);
+        pthread_mutex_destroy(&job->lock);
+        free(job->tmpdir);
+        free(job); /* the child is reaped by nobody: it becomes a zombie until exit */
         set_err(err, errlen, "cannot start the tier-2 thread");
         return HS_ENGINE_ERR_IO;
     }
@@ -1919,7 +1941,7 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
      */
     char *argv[] = {(char *)mod->eng->cfg.wasm2c, wasm_path, "-n", "m", "-o", c_path, NULL};
     double t0 = now_seconds();
-    int status = run_command(argv, log_path, -1);
+    int status = run_command(argv, log_path);
     mod->timings.translate = now_seconds() - t0;
     if (status != 0) {
         char summary[200];
@@ -1947,6 +1969,8 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
         set_err(err, errlen, "write %s: %s", full_path, strerror(errno));
         return HS_ENGINE_ERR_IO;
     }
+    unlink(c_path); /* full.c and m.h are all the compilers need */
+    unlink(wasm_path);
     return HS_ENGINE_OK;
 }
 
@@ -1981,6 +2005,11 @@ static hs_engine_result module_build(hs_module *mod, const uint8_t *wasm, size_t
         mod->timings.tier1 = now_seconds() - t0;
         if (rc != HS_ENGINE_OK) goto done;
         atomic_store(&mod->active, mod->tier1);
+    }
+    if (eng->cfg.tiers == HS_TIERS_TCC_ONLY) { /* the translation is no longer needed */
+        remove_tree(mod->tmpdir);
+        free(mod->tmpdir);
+        mod->tmpdir = NULL;
     }
     if (eng->cfg.tiers == HS_TIERS_GCC_ONLY) {
         rc = start_tier2(mod, false, err, errlen);
