@@ -1,6 +1,7 @@
 /* Tests for the SDK allocator (sdk/src/cw_alloc.c) running natively over its static arena:
- * alignment, reuse and coalescing, realloc, random sequences against a shadow model, and the
- * exact abort messages for double frees, foreign pointers and exhaustion. */
+ * alignment, reuse (best fit, split, top given back; no coalescing), realloc, random sequences
+ * against a shadow model, and the exact abort messages for double frees, foreign pointers and
+ * exhaustion. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,25 +76,47 @@ Test(alloc, freed_block_is_reused) {
     assert_heap_ok();
 }
 
-Test(alloc, neighbours_coalesce_and_heap_does_not_grow) {
+Test(alloc, freed_blocks_are_reused_and_heap_does_not_grow) {
     void *a = cw_alloc(100), *b = cw_alloc(100), *c = cw_alloc(100), *d = cw_alloc(16);
     size_t heap_before;
     cw_mock_alloc_stats(NULL, NULL, &heap_before);
     cw_free(a);
     cw_free(c);
-    cw_free(b); /* merges with both neighbours */
+    cw_free(b);
     assert_heap_ok();
-    void *big = cw_alloc(3 * 128 - 16); /* exactly the merged block (3 x 128 bytes) */
-    cr_assert_eq(big, a);
+    void *x = cw_alloc(100), *y = cw_alloc(90), *z = cw_alloc(81);
+    cr_assert((x == a || x == b || x == c) && (y == a || y == b || y == c) &&
+              (z == a || z == b || z == c) && x != y && y != z && x != z);
     size_t heap_after;
     cw_mock_alloc_stats(NULL, NULL, &heap_after);
     cr_assert_eq(heap_after, heap_before);
-    cw_free(big);
+    cw_free(x);
+    cw_free(y);
+    cw_free(z);
     cw_free(d);
     assert_heap_ok();
     size_t live;
     cw_mock_alloc_stats(&live, NULL, NULL);
     cr_assert_eq(live, 0);
+}
+
+/* Layout: neighbours are not merged (the allocator stays small); a block freed at the top
+ * gives its bytes back to the top instead. */
+Test(alloc, no_coalescing_but_top_is_given_back) {
+    void *a = cw_alloc(100), *b = cw_alloc(100), *guard = cw_alloc(16);
+    size_t heap_before, heap_now;
+    cw_mock_alloc_stats(NULL, NULL, &heap_before);
+    cw_free(a);
+    cw_free(b);
+    void *big = cw_alloc(2 * 128 - 16); /* would fit a merged a+b; comes from the top */
+    cr_assert_eq((char *)big, (char *)guard + 32);
+    cw_mock_alloc_stats(NULL, NULL, &heap_now);
+    cr_assert_eq(heap_now, heap_before + 2 * 128);
+    cw_free(big); /* at the top: the heap shrinks back */
+    cw_mock_alloc_stats(NULL, NULL, &heap_now);
+    cr_assert_eq(heap_now, heap_before);
+    cw_free(guard);
+    assert_heap_ok();
 }
 
 Test(alloc, live_stats_count_requested_bytes) {
@@ -134,19 +157,21 @@ Test(alloc, realloc_preserves_contents) {
     assert_heap_ok();
 }
 
-Test(alloc, realloc_grows_in_place_at_top_and_into_free_neighbour) {
+Test(alloc, realloc_grows_in_place_at_top_and_moves_elsewhere) {
     char *top = cw_alloc(32);
     char *grown = cw_realloc(top, 100000);
     cr_assert_eq(grown, top, "the last block grows in place");
     cw_free(grown);
 
-    char *a = cw_alloc(64), *b = cw_alloc(256), *c = cw_alloc(16);
+    char *a = cw_alloc(64), *c = cw_alloc(16);
     memset(a, 'a', 64);
-    cw_free(b);
-    char *a2 = cw_realloc(a, 200); /* absorbs the free neighbour */
-    cr_assert_eq(a2, a);
+    char *a2 = cw_realloc(a, 200); /* not at the top: moves, contents kept */
+    cr_assert_neq(a2, a);
     for (int i = 0; i < 64; i++) cr_assert_eq(a2[i], 'a');
+    char *again = cw_alloc(64); /* the old block is reused */
+    cr_assert_eq(again, a);
     assert_heap_ok();
+    cw_free(again);
     cw_free(a2);
     cw_free(c);
     assert_heap_ok();
@@ -247,10 +272,10 @@ Test(alloc, double_free_aborts_with_message) {
     assert_heap_ok(); /* the failed free changed nothing */
 }
 
-Test(alloc, double_free_after_coalescing_is_detected) {
+Test(alloc, double_free_of_a_listed_block_is_detected) {
     void *a = cw_alloc(40), *b = cw_alloc(40), *guard = cw_alloc(8);
     cw_free(a);
-    cw_free(b); /* b's header now lies inside the merged free block */
+    cw_free(b); /* a and b are on the free list, not at the top */
     char *msg = cw_mock_catch_abort(free_it, b);
     cr_assert_str_eq(msg, expected_msg("cw_free: double free at 0x%lx", b));
     free(msg);
