@@ -82,9 +82,9 @@ typedef enum hs_engine_tiers {
 } hs_engine_tiers;
 
 typedef struct hs_engine_config {
-    /* Directory of the tier-2 cache (<checksum key>.so files); created if missing. NULL: no
-     * disk cache (tier-2 objects are built in a temporary directory and deleted on free).
-     * Default "build/cache". */
+    /* Directory of the tier-2 cache (<key>.so files, <key>.so.lock); created if missing. Shared
+     * safely by concurrent processes: each entry is compiled once, by whoever starts first.
+     * NULL: a private temporary directory, removed by hs_engine_free. Default "build/cache". */
     const char *cache_dir;
     hs_engine_tiers tiers;     /* default HS_TIERS_BOTH */
     const char *wasm2c;        /* translator command, default "wasm2c" */
@@ -117,14 +117,17 @@ void hs_engine_free(hs_engine *eng);
  * Modules are shared by checksum: loading the same bytes twice in one engine returns the same
  * module with its reference count raised; each load needs one hs_module_free().
  * With HS_TIERS_BOTH, returns once tier 1 (tcc) is ready, or at once with tier 2 if
- * <cache_dir>/<key>.so exists; gcc then runs in a background thread and new instances use its
- * code as soon as it is loaded. Errors: HS_ENGINE_ERR_MODULE, _TRANSLATE, _COMPILE, _IO, _NOMEM
- * with a one-line message in err. */
+ * <cache_dir>/<key>.so exists; otherwise gcc then runs in the background (a child process
+ * started before this returns, watched by a thread) and new instances use its code as soon as
+ * it is loaded. <key> is the SHA-256 of the bytes, the glue version and the compiler flags. Errors:
+ * HS_ENGINE_ERR_MODULE, _TRANSLATE, _COMPILE, _IO, _NOMEM with a one-line message in err. */
 HS_ENGINE_MUST_USE hs_engine_result hs_module_load(hs_engine *eng, const uint8_t *wasm, size_t len,
                                                    hs_module **out, char *err, size_t errlen);
 
-/* Drop one reference; the last one waits for (or stops) the background compile and frees the
- * code. Every instance of the module must have been freed. Accepts NULL. */
+/* Drop one reference; the last one frees the code. Every instance of the module must have been
+ * freed. A tier-2 compile still running is not waited for: it completes the cache entry on its
+ * own (also if the process exits), so the next load of the same bytes gets tier 2 at once.
+ * Accepts NULL. */
 void hs_module_free(hs_module *mod);
 
 /* Tier that new instances of the module use now: 1 (tcc) or 2 (gcc). */
