@@ -32,18 +32,13 @@ typedef uintptr_t __attribute__((may_alias)) cw_mem_word;
 #define CW_MEM_ALIGNED(p) (((uintptr_t)(p) & (CW_MEM_WORD - 1)) == 0)
 
 /* Copies forwards when dst is below src and backwards otherwise, so overlapping ranges in
- * either direction are handled. */
+ * either direction are handled. Words are used when both ends of the copy are word aligned
+ * (allocator payloads are 16-byte aligned, so buffer copies usually are); bytes otherwise. */
 CW_MEM_NO_BUILTIN void *CW_MEM_NAME(memmove)(void *dst, const void *src, size_t n) {
     unsigned char *d = dst;
     const unsigned char *s = src;
-    if (d == s || n == 0) return dst;
-    int same_align = (((uintptr_t)d ^ (uintptr_t)s) & (CW_MEM_WORD - 1)) == 0;
     if ((uintptr_t)d < (uintptr_t)s) {
-        if (same_align) {
-            while (n && !CW_MEM_ALIGNED(d)) {
-                *d++ = *s++;
-                n--;
-            }
+        if (CW_MEM_ALIGNED((uintptr_t)d | (uintptr_t)s)) {
             for (; n >= CW_MEM_WORD; n -= CW_MEM_WORD) {
                 *(cw_mem_word *)(void *)d = *(const cw_mem_word *)(const void *)s;
                 d += CW_MEM_WORD;
@@ -51,14 +46,10 @@ CW_MEM_NO_BUILTIN void *CW_MEM_NAME(memmove)(void *dst, const void *src, size_t 
             }
         }
         while (n--) *d++ = *s++;
-    } else {
+    } else if (d != s) {
         d += n;
         s += n;
-        if (same_align) {
-            while (n && !CW_MEM_ALIGNED(d)) {
-                *--d = *--s;
-                n--;
-            }
+        if (CW_MEM_ALIGNED((uintptr_t)d | (uintptr_t)s)) {
             for (; n >= CW_MEM_WORD; n -= CW_MEM_WORD) {
                 d -= CW_MEM_WORD;
                 s -= CW_MEM_WORD;
