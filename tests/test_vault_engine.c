@@ -1165,3 +1165,52 @@ Test(vault_engine, gas_per_borrow_and_repay_reported) {
     cr_assert_gt(borrow_gas, 0);
     cr_assert_gt(repay_gas, 0);
 }
+
+Test(vault_engine, accrual_in_steps_matches_gmp_and_queries_do_not_store) {
+    ok(create_market("fee", "0.05", "100000000000", "0"));
+    ok(add_coll("fee", "uatom", "native", "uatom", "0.5", "0.6", "0.1", "100000000"));
+    int id = open_pos(ALICE, "fee", "uatom", "90000");
+    ok(borrow(ALICE, id, "123457"));
+    json_t *j = qj(ENGINE, "{\"market\":{\"id\":\"fee\"}}");
+    mpz_t one, rate, acc, step, debt;
+    mpz_inits(one, rate, acc, step, debt, NULL);
+    mpz_ui_pow_ui(one, 10, 27);
+    d27_from_str(rate, jtext(j, "rate_per_second"));
+    json_decref(j);
+    mpz_set(acc, one);
+    /* three touches: +1,000,000 s, +7 s, +30,000,000 s (each a deposit, which needs no price) */
+    const uint64_t steps[3] = {1000000, 7, 30000000};
+    for (int i = 0; i < 3; i++) {
+        hs_block_advance(C, 1, steps[i]);
+        ok(exf(ALICE, ENGINE, "uatom", "1", "{\"deposit\":{\"position_id\":%d}}", id));
+        pow_round(step, rate, steps[i], one, true);
+        mul_round(acc, acc, step, one, true);
+    }
+    mpz_set_ui(debt, 123457);
+    mpz_mul(debt, debt, acc);
+    mpz_cdiv_q(debt, debt, one);
+    char *want = mpz_get_str(NULL, 10, debt);
+    j = qj(ENGINE, "{\"accounting\":{}}");
+    expect_eq(j, "markets.1.id", "fee");
+    expect_eq(j, "markets.1.debt", want);
+    expect_eq(j, "total_debt", want);
+    expect_eq(j, "identity_holds", "true");
+    json_decref(j);
+    /* a query a day later shows the accrued debt but stores nothing */
+    hs_block_advance(C, 1, 86400);
+    pow_round(step, rate, 86400, one, true);
+    mul_round(acc, acc, step, one, true);
+    mpz_set_ui(debt, 123457);
+    mpz_mul(debt, debt, acc);
+    mpz_cdiv_q(debt, debt, one);
+    char *later = mpz_get_str(NULL, 10, debt);
+    j = position(id);
+    expect_eq(j, "debt", later);
+    json_decref(j);
+    j = qj(ENGINE, "{\"totals\":{}}");
+    expect_eq(j, "total_debt", want);
+    json_decref(j);
+    free(want);
+    free(later);
+    mpz_clears(one, rate, acc, step, debt, NULL);
+}
