@@ -122,8 +122,15 @@ void st_token_info_save(const st_token_info *ti) {
 
 /* --- Balances -------------------------------------------------------------------------------- */
 
+/* The stored value is a Uint128 JSON string, read with the message parser's rule and texts. */
 cw_error *st_balance_load(cw_str addr, cw_u128 *out) {
-    return cw_map_load_u128(NS_BALANCE, addr, out);
+    cw_str raw;
+    cw_json v;
+    *out = 0;
+    if (!cw_map_load(NS_BALANCE, addr, &raw)) return NULL;
+    st_hold((void *)raw.ptr);
+    CW_TRY(cw_json_parse(raw, &v));
+    return st_parse_u128_value(v, out);
 }
 
 void st_balance_save(cw_str addr, cw_u128 v) {
