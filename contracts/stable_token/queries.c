@@ -51,29 +51,41 @@ static cw_error *query_allowance(const query_msg *q, cw_buf *b) {
 }
 
 /* One page of a map under `prefix_part` (NULL: the whole map, listing its keys), as
- * {"<list>":[…]}. With a prefix, each value is an allowance written with its key as `name`. */
+ * {"<list>":[…]}. With a prefix, each value is an allowance written with its key as `name`.
+ * The scan is [prefix ‖ start_after ‖ 0x00, prefix with its last byte + 1): keys start with a
+ * namespace or an address, so that last byte is never 0xFF. */
 static cw_error *page(const query_msg *q, cw_buf *b, const char *list, const char *ns,
                       const cw_str *prefix_part, const char *name) {
     uint32_t n = cw_page_limit(q->has_limit, q->limit, DEFAULT_LIMIT, MAX_LIMIT);
     cw_error *err = NULL;
+    cw_buf start = {0}, end = {0};
+    cw_key_map(&start, ns);
+    if (prefix_part) cw_key_push(&start, *prefix_part);
+    size_t prefix_len = start.len;
+    cw_buf_put_str(&end, cw_buf_view(&start));
+    end.ptr[prefix_len - 1]++;
+    if (q->has_start_after) {
+        cw_buf_put_str(&start, q->start_after);
+        cw_buf_putc(&start, 0);
+    }
     cw_buf_printf(b, "{\"%s\":[", list);
     if (n > 0) {
-        cw_range_opts opts = {.min = cw_bound_exclusive(q->start_after), .limit = n};
-        cw_range r;
-        cw_map_range_begin(&r, ns, prefix_part, prefix_part ? 1 : 0, &opts);
-        cw_str key, value;
-        const char *sep = "";
-        while (!err && cw_range_next(&r, &key, &value)) {
-            cw_buf_puts(b, sep);
-            sep = ",";
+        cw_str s = cw_buf_view(&start), e = cw_buf_view(&end), key, value;
+        cw_iter it = cw_db_scan(&s, &e, CW_ORDER_ASC);
+        for (uint32_t i = 0; !err && i < n && cw_db_next(it, &key, &value); i++) {
+            st_hold((void *)key.ptr);
+            st_hold((void *)value.ptr);
+            key = (cw_str){key.ptr + prefix_len, key.len - prefix_len};
             st_allowance a;
+            if (i) cw_buf_putc(b, ',');
             if (!prefix_part)
                 cw_buf_printf(b, "%J", key);
             else if (!(err = st_allowance_parse(value, &a)))
                 st_write_allowance(b, name, key, &a);
         }
-        cw_range_end(&r);
     }
+    cw_buf_free(&start);
+    cw_buf_free(&end);
     cw_buf_puts(b, "]}");
     return err;
 }
