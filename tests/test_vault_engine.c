@@ -1214,3 +1214,28 @@ Test(vault_engine, accrual_in_steps_matches_gmp_and_queries_do_not_store) {
     free(later);
     mpz_clears(one, rate, acc, step, debt, NULL);
 }
+
+Test(vault_engine, oracle_denom_change_and_open_refusals) {
+    int id = open_pos(ALICE, "atom", "uatom", "1000");
+    hs_result r = ex(GOV, ENGINE,
+                     "{\"update_collateral\":{\"market\":\"atom\",\"asset\":\"uatom\","
+                     "\"oracle_denom\":\"uosmo\"}}");
+    cr_assert(r.ok, "%s", r.error);
+    cr_assert(strstr(r.events, "{\"key\":\"old_oracle_denom\",\"value\":\"uatom\"},{\"key\":"
+                               "\"new_oracle_denom\",\"value\":\"uosmo\"}"),
+              "%s", r.events);
+    hs_result_free(&r);
+    /* uatom now priced as uosmo (2): limit 1000 * 2 * 0.5 = 1000 */
+    fails(borrow(ALICE, id, "1001"),
+          "borrow limit exceeded: debt 1001 > limit 1000 (market atom, position 1)");
+    ok(borrow(ALICE, id, "1000"));
+    fails(exf(ALICE, ENGINE, "ufoo", "0", "{\"open_position\":{\"market\":\"atom\"}}"), "");
+    mint(ALICE, "ufoo", "5");
+    fails(exf(ALICE, ENGINE, "ufoo", "5", "{\"open_position\":{\"market\":\"atom\"}}"),
+          "asset ufoo is not a collateral of market atom");
+    fails(ex(ALICE, ENGINE, "\"open_position\""),
+          "invalid message: expected an object with exactly one key");
+    json_t *j = qj(ENGINE, "{\"config\":{}}");
+    expect_eq(j, "next_position_id", "2"); /* refused opens used no id */
+    json_decref(j);
+}
