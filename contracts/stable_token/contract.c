@@ -204,4 +204,5 @@ static cw_error *st_query_entry(const cw_env *env, cw_json msg, cw_buf *answer) 
     return err;
 }
 
-CW_CONTRACT(st_instantiate, st_execute, st_query_entry)
+/* cw20-base never reads info.funds (tokens sent along stay with the contract). */
+CW_CONTRACT_IGNORING_FUNDS(st_instantiate, st_execute, st_query_entry)

@@ -56,11 +56,20 @@ typedef struct cw_contract_entries {
     cw_query_fn query;
 } cw_contract_entries;
 
+/* CW_CONTRACT(instantiate, execute, query) exports the three handlers.
+ * CW_CONTRACT_IGNORING_FUNDS(...) is the same for a contract that never reads info->funds (a
+ * cw20 token: funds sent along are simply kept, as cw20-base does): in wasm builds the funds
+ * array is only checked to be an array, info->funds stays NULL and n_funds 0, and the funds
+ * parser is not linked (~0.5 KB). Natively it is CW_CONTRACT (funds parsed as usual). */
 #ifdef __wasm__
 uint32_t cw_entry_wasm_instantiate(cw_instantiate_fn fn, uint32_t env, uint32_t info, uint32_t msg);
 uint32_t cw_entry_wasm_execute(cw_execute_fn fn, uint32_t env, uint32_t info, uint32_t msg);
 uint32_t cw_entry_wasm_query(cw_query_fn fn, uint32_t env, uint32_t msg);
 uint32_t cw_entry_wasm_env_msg(cw_env_msg_fn fn, uint32_t env, uint32_t msg);
+uint32_t cw_entry_wasm_instantiate_ignoring_funds(cw_instantiate_fn fn, uint32_t env, uint32_t info,
+                                                  uint32_t msg);
+uint32_t cw_entry_wasm_execute_ignoring_funds(cw_execute_fn fn, uint32_t env, uint32_t info,
+                                              uint32_t msg);
 
 #define CW_CONTRACT(instantiate_fn, execute_fn, query_fn)                                          \
     __attribute__((export_name("instantiate"))) uint32_t cw_export_instantiate(                    \
@@ -71,6 +80,21 @@ uint32_t cw_entry_wasm_env_msg(cw_env_msg_fn fn, uint32_t env, uint32_t msg);
     __attribute__((export_name("execute"))) uint32_t cw_export_execute(                            \
         uint32_t cw_env_region_, uint32_t cw_info_region_, uint32_t cw_msg_region_) {              \
         return cw_entry_wasm_execute(execute_fn, cw_env_region_, cw_info_region_, cw_msg_region_); \
+    }                                                                                              \
+    __attribute__((export_name("query"))) uint32_t cw_export_query(uint32_t cw_env_region_,        \
+                                                                   uint32_t cw_msg_region_) {      \
+        return cw_entry_wasm_query(query_fn, cw_env_region_, cw_msg_region_);                      \
+    }
+#define CW_CONTRACT_IGNORING_FUNDS(instantiate_fn, execute_fn, query_fn)                           \
+    __attribute__((export_name("instantiate"))) uint32_t cw_export_instantiate(                    \
+        uint32_t cw_env_region_, uint32_t cw_info_region_, uint32_t cw_msg_region_) {              \
+        return cw_entry_wasm_instantiate_ignoring_funds(instantiate_fn, cw_env_region_,            \
+                                                        cw_info_region_, cw_msg_region_);          \
+    }                                                                                              \
+    __attribute__((export_name("execute"))) uint32_t cw_export_execute(                            \
+        uint32_t cw_env_region_, uint32_t cw_info_region_, uint32_t cw_msg_region_) {              \
+        return cw_entry_wasm_execute_ignoring_funds(execute_fn, cw_env_region_, cw_info_region_,   \
+                                                    cw_msg_region_);                               \
     }                                                                                              \
     __attribute__((export_name("query"))) uint32_t cw_export_query(uint32_t cw_env_region_,        \
                                                                    uint32_t cw_msg_region_) {      \
@@ -87,6 +111,8 @@ uint32_t cw_entry_wasm_env_msg(cw_env_msg_fn fn, uint32_t env, uint32_t msg);
 #else
 #define CW_CONTRACT(instantiate_fn, execute_fn, query_fn)                                          \
     const cw_contract_entries cw_native_entries = {instantiate_fn, execute_fn, query_fn};
+#define CW_CONTRACT_IGNORING_FUNDS(instantiate_fn, execute_fn, query_fn)                           \
+    CW_CONTRACT(instantiate_fn, execute_fn, query_fn)
 #define CW_CONTRACT_MIGRATE(fn) const cw_env_msg_fn cw_native_migrate = fn;
 #define CW_CONTRACT_SUDO(fn) const cw_env_msg_fn cw_native_sudo = fn;
 #define CW_CONTRACT_REPLY(fn) const cw_env_msg_fn cw_native_reply = fn;

@@ -71,7 +71,9 @@ cw_error *cw_env_parse(cw_str json, cw_env *env) {
     return NULL;
 }
 
-cw_error *cw_info_parse(cw_str json, cw_info *info) {
+/* MessageInfo; without `with_funds` the funds array is only checked to be an array (for
+ * contracts declared with CW_CONTRACT_IGNORING_FUNDS). */
+static cw_error *info_parse(cw_str json, cw_info *info, bool with_funds) {
     info->funds = NULL;
     info->n_funds = 0;
     cw_json root;
@@ -80,7 +82,7 @@ cw_error *cw_info_parse(cw_str json, cw_info *info) {
     CW_TRY(plain_string(root, "sender", "info", &info->sender));
     cw_json funds = cw_json_get(root, "funds");
     if (funds.type != CW_JSON_ARRAY) return cw_errorf("info: missing or non-array `funds`");
-    size_t n = cw_json_len(funds);
+    size_t n = with_funds ? cw_json_len(funds) : 0;
     if (n == 0) return NULL;
     cw_coin *coins = cw_alloc(n * sizeof *coins);
     cw_json_iter it = cw_json_iter_begin(funds);
@@ -107,15 +109,21 @@ cw_error *cw_info_parse(cw_str json, cw_info *info) {
     return NULL;
 }
 
+cw_error *cw_info_parse(cw_str json, cw_info *info) {
+    return info_parse(json, info, true);
+}
+
 /* --- One runner for every entry point -------------------------------------------------------- */
 
 /* What an entry point takes and answers: MessageInfo or not, a Response or query bytes. */
 typedef enum entry_kind { ENTRY_INSTANTIATE, ENTRY_EXECUTE, ENTRY_QUERY, ENTRY_ENV_MSG } entry_kind;
 
 /* Parse the inputs, call the handler and encode {"ok":<Response>}, {"ok":"<base64 answer>"} or
- * {"error":"…"}. `info` is only read for instantiate and execute. Kept out of line: the wasm
- * exports and the mock all share this one copy. */
-static __attribute__((noinline)) char *entry_run(entry_kind kind, const char *name,
+ * {"error":"…"}. `info` is only read for instantiate and execute, its funds only `with_funds`
+ * (entry points without MessageInfo pass false, so that in a contract declared with
+ * CW_CONTRACT_IGNORING_FUNDS every caller passes false and LTO drops the funds parser). Kept
+ * out of line: the wasm exports and the mock all share this one copy. */
+static __attribute__((noinline)) char *entry_run(entry_kind kind, bool with_funds, const char *name,
                                                  void (*fn)(void), cw_str env, cw_str info,
                                                  cw_str msg, size_t *len_out) {
     cw_env e;
@@ -125,7 +133,7 @@ static __attribute__((noinline)) char *entry_run(entry_kind kind, const char *na
     cw_buf answer = {0}, out = {0};
     cw_error *err = fn ? NULL : cw_errorf("contract has no %s entry point", name);
     if (!err) err = cw_env_parse(env, &e);
-    if (!err && kind <= ENTRY_EXECUTE) err = cw_info_parse(info, &i);
+    if (!err && kind <= ENTRY_EXECUTE) err = info_parse(info, &i, with_funds);
     if (!err) err = cw_json_parse(msg, &m);
     if (!err) {
         if (kind <= ENTRY_EXECUTE)
@@ -157,19 +165,20 @@ static __attribute__((noinline)) char *entry_run(entry_kind kind, const char *na
 
 char *cw_entry_run_instantiate(cw_instantiate_fn fn, cw_str env, cw_str info, cw_str msg,
                                size_t *len_out) {
-    return entry_run(ENTRY_INSTANTIATE, "instantiate", (void (*)(void))fn, env, info, msg, len_out);
+    return entry_run(ENTRY_INSTANTIATE, true, "instantiate", (void (*)(void))fn, env, info, msg,
+                     len_out);
 }
 
 char *cw_entry_run_execute(cw_execute_fn fn, cw_str env, cw_str info, cw_str msg, size_t *len_out) {
-    return entry_run(ENTRY_EXECUTE, "execute", (void (*)(void))fn, env, info, msg, len_out);
+    return entry_run(ENTRY_EXECUTE, true, "execute", (void (*)(void))fn, env, info, msg, len_out);
 }
 
 char *cw_entry_run_query(cw_query_fn fn, cw_str env, cw_str msg, size_t *len_out) {
-    return entry_run(ENTRY_QUERY, "query", (void (*)(void))fn, env, msg, msg, len_out);
+    return entry_run(ENTRY_QUERY, false, "query", (void (*)(void))fn, env, msg, msg, len_out);
 }
 
 char *cw_entry_run_env_msg(cw_env_msg_fn fn, cw_str env, cw_str msg, size_t *len_out) {
-    return entry_run(ENTRY_ENV_MSG, "migrate/sudo/reply", (void (*)(void))fn, env, msg, msg,
+    return entry_run(ENTRY_ENV_MSG, false, "migrate/sudo/reply", (void (*)(void))fn, env, msg, msg,
                      len_out);
 }
 
@@ -180,13 +189,13 @@ char *cw_entry_run_env_msg(cw_env_msg_fn fn, cw_str env, cw_str msg, size_t *len
  * them (after the handler: parsed values point into them). The result goes back in a new
  * region that the host may release with `deallocate`. `info` is 0 for entry points without
  * MessageInfo. */
-static __attribute__((noinline)) uint32_t entry_wasm(entry_kind kind, const char *name,
-                                                     void (*fn)(void), uint32_t env, uint32_t info,
-                                                     uint32_t msg) {
+static __attribute__((noinline)) uint32_t entry_wasm(entry_kind kind, bool with_funds,
+                                                     const char *name, void (*fn)(void),
+                                                     uint32_t env, uint32_t info, uint32_t msg) {
     cw_str e = cw_region_consume(env), i = info ? cw_region_consume(info) : (cw_str){NULL, 0},
            m = cw_region_consume(msg);
     size_t len;
-    char *out = entry_run(kind, name, fn, e, i, m, &len);
+    char *out = entry_run(kind, with_funds, name, fn, e, i, m, &len);
     cw_free((void *)e.ptr);
     cw_free((void *)i.ptr);
     cw_free((void *)m.ptr);
@@ -195,19 +204,29 @@ static __attribute__((noinline)) uint32_t entry_wasm(entry_kind kind, const char
 
 uint32_t cw_entry_wasm_instantiate(cw_instantiate_fn fn, uint32_t env, uint32_t info,
                                    uint32_t msg) {
-    return entry_wasm(ENTRY_INSTANTIATE, "instantiate", (void (*)(void))fn, env, info, msg);
+    return entry_wasm(ENTRY_INSTANTIATE, true, "instantiate", (void (*)(void))fn, env, info, msg);
+}
+
+uint32_t cw_entry_wasm_instantiate_ignoring_funds(cw_instantiate_fn fn, uint32_t env, uint32_t info,
+                                                  uint32_t msg) {
+    return entry_wasm(ENTRY_INSTANTIATE, false, "instantiate", (void (*)(void))fn, env, info, msg);
 }
 
 uint32_t cw_entry_wasm_execute(cw_execute_fn fn, uint32_t env, uint32_t info, uint32_t msg) {
-    return entry_wasm(ENTRY_EXECUTE, "execute", (void (*)(void))fn, env, info, msg);
+    return entry_wasm(ENTRY_EXECUTE, true, "execute", (void (*)(void))fn, env, info, msg);
+}
+
+uint32_t cw_entry_wasm_execute_ignoring_funds(cw_execute_fn fn, uint32_t env, uint32_t info,
+                                              uint32_t msg) {
+    return entry_wasm(ENTRY_EXECUTE, false, "execute", (void (*)(void))fn, env, info, msg);
 }
 
 uint32_t cw_entry_wasm_query(cw_query_fn fn, uint32_t env, uint32_t msg) {
-    return entry_wasm(ENTRY_QUERY, "query", (void (*)(void))fn, env, 0, msg);
+    return entry_wasm(ENTRY_QUERY, false, "query", (void (*)(void))fn, env, 0, msg);
 }
 
 uint32_t cw_entry_wasm_env_msg(cw_env_msg_fn fn, uint32_t env, uint32_t msg) {
-    return entry_wasm(ENTRY_ENV_MSG, "migrate/sudo/reply", (void (*)(void))fn, env, 0, msg);
+    return entry_wasm(ENTRY_ENV_MSG, false, "migrate/sudo/reply", (void (*)(void))fn, env, 0, msg);
 }
 
 #endif
