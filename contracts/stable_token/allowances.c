@@ -3,57 +3,45 @@
  * both the owner-keyed map and its spender-keyed mirror. */
 #include "token.h"
 
-static cw_error *check_spender(st_ctx *c, cw_str spender) {
-    CW_TRY(cw_addr_validate(spender));
-    if (cw_str_eq(spender, c->info->sender)) return cw_errorf("Cannot set to own account");
-    return NULL;
-}
-
-static void change_attributes(st_ctx *c, const char *action, const st_msg *m) {
-    cw_res_attr_c(c->res, "action", action);
+/* increase_allowance / decrease_allowance {spender, amount, expires?}. Increase: add to the
+ * allowance (missing = 0, never expiring). Decrease: the entry must exist; an amount below it
+ * is subtracted, anything else deletes the entry (without the expiry check). A new `expires`,
+ * when given, must not be expired already. */
+static cw_error *change_allowance(st_ctx *c, const st_msg *m, bool increase) {
+    CW_TRY(cw_addr_validate(m->who));
+    if (cw_str_eq(m->who, c->info->sender)) return cw_errorf("Cannot set to own account");
+    st_allowance a;
+    bool found;
+    CW_TRY(st_allowance_load(c->info->sender, m->who, &a, &found));
+    if (!increase && !found) return cw_errorf("cw20::query::AllowanceResponse not found");
+    if (!increase && m->amount >= a.allowance) {
+        st_allowance_remove(c->info->sender, m->who);
+    } else {
+        if (m->has_expires) {
+            if (st_expired(&m->expires, c->env)) return cw_errorf("Invalid expiration value");
+            a.expires = m->expires;
+        }
+        if (!increase)
+            a.allowance -= m->amount;
+        else if (a.allowance + m->amount < a.allowance)
+            cw_abort("attempt to add with overflow (allowance)");
+        else
+            a.allowance += m->amount;
+        st_allowance_save(c->info->sender, m->who, &a);
+    }
+    cw_res_attr_c(c->res, "action", increase ? "increase_allowance" : "decrease_allowance");
     cw_res_attr(c->res, "owner", c->info->sender);
     cw_res_attr(c->res, "spender", m->who);
     cw_res_attr_u128(c->res, "amount", m->amount);
-}
-
-/* A new `expires`, when given, must not be expired already. */
-static cw_error *apply_expires(st_ctx *c, const st_msg *m, st_allowance *a) {
-    if (!m->has_expires) return NULL;
-    if (st_expired(&m->expires, c->env)) return cw_errorf("Invalid expiration value");
-    a->expires = m->expires;
     return NULL;
 }
 
-/* {spender, amount, expires?} */
 cw_error *st_exec_increase_allowance(st_ctx *c, const st_msg *m) {
-    CW_TRY(check_spender(c, m->who));
-    st_allowance a;
-    bool found;
-    CW_TRY(st_allowance_load(c->info->sender, m->who, &a, &found));
-    CW_TRY(apply_expires(c, m, &a));
-    if (a.allowance + m->amount < a.allowance) cw_abort("attempt to add with overflow (allowance)");
-    a.allowance += m->amount;
-    st_allowance_save(c->info->sender, m->who, &a);
-    change_attributes(c, "increase_allowance", m);
-    return NULL;
+    return change_allowance(c, m, true);
 }
 
-/* {spender, amount, expires?} */
 cw_error *st_exec_decrease_allowance(st_ctx *c, const st_msg *m) {
-    CW_TRY(check_spender(c, m->who));
-    st_allowance a;
-    bool found;
-    CW_TRY(st_allowance_load(c->info->sender, m->who, &a, &found));
-    if (!found) return cw_errorf("cw20::query::AllowanceResponse not found");
-    if (m->amount < a.allowance) {
-        a.allowance -= m->amount;
-        CW_TRY(apply_expires(c, m, &a));
-        st_allowance_save(c->info->sender, m->who, &a);
-    } else {
-        st_allowance_remove(c->info->sender, m->who);
-    }
-    change_attributes(c, "decrease_allowance", m);
-    return NULL;
+    return change_allowance(c, m, false);
 }
 
 /* cw20-base's deduct_allowance: the sender spends `amount` of owner's allowance. */
