@@ -364,32 +364,22 @@ size_t cw_json_len(cw_json container) {
 
 /* --- Unescaping -------------------------------------------------------------------------- */
 
-/* Encode a code point as UTF-8 into out[0..4); returns the length. */
+/* Encode a code point as UTF-8 into out[0..4); returns the length. The lead byte of an n-byte
+ * sequence is the low byte of 0xF00 >> n (0xC0, 0xE0, 0xF0) with the remaining high bits. */
 static size_t utf8_encode(uint32_t cp, unsigned char *out) {
     if (cp < 0x80) {
         out[0] = (unsigned char)cp;
         return 1;
     }
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xC0 | (cp >> 6));
-        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xE0 | (cp >> 12));
-        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0 | (cp >> 18));
-    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
+    size_t n = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (size_t k = n; --k > 0; cp >>= 6) out[k] = (unsigned char)(0x80 | (cp & 0x3F));
+    out[0] = (unsigned char)((0xF00u >> n) | cp);
+    return n;
 }
 
 /* Decode one escape at raw[*i] == '\\' (validated) into out; advances *i past it. */
 static size_t decode_escape(cw_str raw, size_t *i, unsigned char *out) {
+    static const char pairs[] = "b\bf\fn\nr\rt\t"; /* escape letter, byte */
     const unsigned char *s = (const unsigned char *)raw.ptr;
     size_t n = raw.len, j = *i;
     if (j + 1 >= n) {
@@ -398,27 +388,11 @@ static size_t decode_escape(cw_str raw, size_t *i, unsigned char *out) {
     }
     unsigned char e = s[j + 1];
     *i = j + 2;
-    switch (e) {
-    case 'b':
-        out[0] = '\b';
+    if (e != 'u') {
+        out[0] = e; /* " \ / */
+        for (const char *p = pairs; *p; p += 2)
+            if ((unsigned char)*p == e) out[0] = (unsigned char)p[1];
         return 1;
-    case 'f':
-        out[0] = '\f';
-        return 1;
-    case 'n':
-        out[0] = '\n';
-        return 1;
-    case 'r':
-        out[0] = '\r';
-        return 1;
-    case 't':
-        out[0] = '\t';
-        return 1;
-    case 'u':
-        break;
-    default:
-        out[0] = e;
-        return 1; /* " \ / */
     }
     long u = (j + 6 <= n) ? hex4(s + j + 2) : -1;
     if (u < 0) {
