@@ -5,6 +5,13 @@
 
 /* --- Error texts ----------------------------------------------------------------------------- */
 
+/* A JSON number with a fraction or an exponent (serde reads it as a float). */
+static bool fractional(cw_str num) {
+    for (size_t i = 0; i < num.len; i++)
+        if (num.ptr[i] == '.' || num.ptr[i] == 'e' || num.ptr[i] == 'E') return true;
+    return false;
+}
+
 /* serde's Unexpected description of a JSON value. */
 static void put_unexpected(cw_buf *b, cw_json v) {
     switch (v.type) {
@@ -17,14 +24,9 @@ static void put_unexpected(cw_buf *b, cw_json v) {
     case CW_JSON_FALSE:
         cw_buf_puts(b, "boolean `false`");
         break;
-    case CW_JSON_NUMBER: {
-        bool fractional = false;
-        for (size_t i = 0; i < v.text.len; i++)
-            if (v.text.ptr[i] == '.' || v.text.ptr[i] == 'e' || v.text.ptr[i] == 'E')
-                fractional = true;
-        cw_buf_printf(b, "%s `%S`", fractional ? "floating point" : "integer", v.text);
+    case CW_JSON_NUMBER:
+        cw_buf_printf(b, "%s `%S`", fractional(v.text) ? "floating point" : "integer", v.text);
         break;
-    }
     case CW_JSON_STRING:
         cw_buf_printf(b, "string %S", v.text);
         break;
@@ -103,17 +105,12 @@ cw_error *st_parse_u128_value(cw_json v, cw_u128 *out) {
 
 /* A JSON integer within [0, max]; serde's invalid value / invalid type otherwise. */
 static cw_error *parse_small_uint(cw_json v, const char *type_name, uint64_t max, uint32_t *out) {
-    uint64_t n;
-    if (v.type != CW_JSON_NUMBER || cw_json_u64(v, &n)) {
-        bool negative_int = v.type == CW_JSON_NUMBER && v.text.ptr[0] == '-';
-        for (size_t i = 0; negative_int && i < v.text.len; i++)
-            if (v.text.ptr[i] == '.' || v.text.ptr[i] == 'e' || v.text.ptr[i] == 'E')
-                negative_int = false;
-        if (negative_int)
-            return cw_errorf("invalid value: integer `%S`, expected %s", v.text, type_name);
+    uint64_t n = 0;
+    bool negative_int = v.type == CW_JSON_NUMBER && v.text.ptr[0] == '-' && !fractional(v.text);
+    if (!negative_int && (v.type != CW_JSON_NUMBER || cw_json_u64(v, &n)))
         return invalid_type(v, type_name);
-    }
-    if (n > max) return cw_errorf("invalid value: integer `%S`, expected %s", v.text, type_name);
+    if (negative_int || n > max)
+        return cw_errorf("invalid value: integer `%S`, expected %s", v.text, type_name);
     *out = (uint32_t)n;
     return NULL;
 }
