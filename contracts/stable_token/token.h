@@ -44,13 +44,16 @@ typedef struct st_field {
     const char *name;
     uint8_t kind; /* st_kind */
     uint8_t optional;
-    uint16_t offset;
-    uint16_t present;
+    uint8_t offset; /* records are laid out so that every field is in the first 256 bytes */
+    uint8_t present;
 } st_field;
+/* offsetof(type, member), or a compile error (negative array size) when it exceeds 255. */
+#define ST_OFFSET(type, member)                                                                    \
+    (offsetof(type, member) + 0 * sizeof(char[offsetof(type, member) < 256 ? 1 : -1]))
 #define ST_REQ(type, name, kind, member)                                                           \
-    { name, kind, 0, offsetof(type, member), 0 }
+    { name, kind, 0, ST_OFFSET(type, member), 0 }
 #define ST_OPT(type, name, kind, member, flag)                                                     \
-    { name, kind, 1, offsetof(type, member), offsetof(type, flag) }
+    { name, kind, 1, ST_OFFSET(type, member), ST_OFFSET(type, flag) }
 
 /* Parse `obj` into the record at `base` as a struct with `deny_unknown_fields`: members in
  * document order (unknown or duplicate field errors), then the first missing required field
