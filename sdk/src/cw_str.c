@@ -187,22 +187,19 @@ static void buf_vprintf(cw_buf *b, const char *fmt, va_list ap) {
         case '%':
             cw_buf_putc(b, '%');
             break;
-        case 'd': {
-            long long v = longs == 2 ? va_arg(args, long long)
-                          : longs    ? va_arg(args, long)
-                                     : va_arg(args, int);
-            mag = (uint64_t)v;
-            if (v < 0) {
-                cw_buf_putc(b, '-');
-                mag = 0 - mag;
-            }
-            cw_buf_put(b, tmp, cw_u64_to_dec(mag, tmp));
-            break;
-        }
+        case 'd':
         case 'u':
+            /* Read as unsigned of the argument's width, then sign-extend for %d. */
             mag = longs == 2 ? va_arg(args, unsigned long long)
                   : longs    ? va_arg(args, unsigned long)
                              : va_arg(args, unsigned int);
+            if (*p == 'd') {
+                int64_t v = longs == 2 ? (int64_t)mag : longs ? (int64_t)(long)mag : (int)mag;
+                if (v < 0) {
+                    cw_buf_putc(b, '-');
+                    mag = 0 - (uint64_t)v;
+                }
+            }
             cw_buf_put(b, tmp, cw_u64_to_dec(mag, tmp));
             break;
         default:
