@@ -722,42 +722,20 @@ void cw_jw_base64(cw_jw *w, cw_str bytes) {
 
 void cw_json_escape(cw_buf *out, cw_str s) {
     static const char hex[] = "0123456789abcdef";
+    static const char pairs[] = "\"\"\\\\\bb\ff\nn\rr\tt"; /* byte, escape letter */
     size_t run = 0;
     for (size_t i = 0; i < s.len; i++) {
         unsigned char c = (unsigned char)s.ptr[i];
         if (c >= 0x20 && c != '"' && c != '\\') continue;
         cw_buf_put(out, s.ptr + run, i - run);
         run = i + 1;
-        char esc[6] = {'\\', 0, '0', '0', 0, 0};
-        size_t k = 2;
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            esc[1] = 'u';
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            k = 6;
-        }
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        size_t k = 6;
+        for (const char *p = pairs; *p; p += 2)
+            if ((unsigned char)*p == c) {
+                esc[1] = p[1];
+                k = 2;
+            }
         cw_buf_put(out, esc, k);
     }
     cw_buf_put(out, s.ptr + run, s.len - run);
