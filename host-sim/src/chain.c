@@ -165,8 +165,15 @@ static void block_load(hs_chain *c) {
 /* --- Addresses and coins -------------------------------------------------------------------------
  */
 
-int hs_resolve(hs_chain *c, const char *name, uint8_t *out, size_t *len) {
-    if (!name || !*name) return hs_fail(c, "sdk", HS_SDK_ERR_INVALID_ADDRESS, "empty address");
+/* FNV-1a, picking a memo slot. */
+static size_t memo_slot(const void *data, size_t n) {
+    const uint8_t *p = data;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
+    return (h ^ h >> 16) % HS_ADDR_MEMO_SLOTS;
+}
+
+static int resolve_uncached(hs_chain *c, const char *name, uint8_t *out, size_t *len) {
     if (hs_addr_validate(c->prefix, name) == HS_ADDR_OK &&
         hs_addr_canonicalize(c->prefix, name, out, 64, len) == HS_ADDR_OK)
         return 0;
@@ -177,8 +184,47 @@ int hs_resolve(hs_chain *c, const char *name, uint8_t *out, size_t *len) {
     return 0;
 }
 
+/* Resolution (bech32 decode or SHA-256 of an alias) is memoised per name: every transaction
+ * resolves its sender and contract. */
+int hs_resolve(hs_chain *c, const char *name, uint8_t *out, size_t *len) {
+    if (!name || !*name) return hs_fail(c, "sdk", HS_SDK_ERR_INVALID_ADDRESS, "empty address");
+    size_t n = strlen(name);
+    hs_addr_memo *m = NULL;
+    if (n < sizeof m->text) {
+        m = &c->resolve_memo[memo_slot(name, n)];
+        if (!strcmp(m->text, name)) {
+            memcpy(out, m->canon, m->len);
+            *len = m->len;
+            return 0;
+        }
+    }
+    if (resolve_uncached(c, name, out, len)) return -1;
+    if (m && *len <= sizeof m->canon) {
+        memcpy(m->text, name, n + 1);
+        memcpy(m->canon, out, *len);
+        m->len = (uint8_t)*len;
+    }
+    return 0;
+}
+
 void hs_human(hs_chain *c, const uint8_t *canon, size_t len, char *out) {
-    if (hs_addr_humanize(c->prefix, canon, len, out, HS_ADDR_HUMAN_CAP) != HS_ADDR_OK) out[0] = 0;
+    hs_addr_memo *m = NULL;
+    if (len >= 1 && len <= HS_ADDR_MEMO_CANON) {
+        m = &c->human_memo[memo_slot(canon, len)];
+        if (m->text[0] && m->len == len && !memcmp(m->canon, canon, len)) {
+            memcpy(out, m->text, strlen(m->text) + 1);
+            return;
+        }
+    }
+    if (hs_addr_humanize(c->prefix, canon, len, out, HS_ADDR_HUMAN_CAP) != HS_ADDR_OK) {
+        out[0] = 0;
+        return;
+    }
+    if (m) {
+        memcpy(m->text, out, strlen(out) + 1);
+        memcpy(m->canon, canon, len);
+        m->len = (uint8_t)len;
+    }
 }
 
 void hs_address(hs_chain *chain, const char *name, char *out, size_t out_len) {

@@ -74,6 +74,26 @@ typedef struct hs_code_module {
     hs_module *mod;
 } hs_code_module;
 
+/* Memo of an address conversion, both ways pure functions of the chain's fixed prefix:
+ * hs_resolve (name → canonical) and hs_human (canonical → bech32). Direct-mapped, small. */
+#define HS_ADDR_MEMO_SLOTS 64
+#define HS_ADDR_MEMO_CANON 32 /* longest canonical address memoised (contracts) */
+typedef struct hs_addr_memo {
+    char text[HS_ADDR_HUMAN_CAP]; /* the name (resolve) or the bech32 (human); "" when unused */
+    uint8_t canon[HS_ADDR_MEMO_CANON];
+    uint8_t len;
+} hs_addr_memo;
+
+/* Memo of a parsed code info or contract info value: the result is a function of the stored
+ * bytes alone, so a value equal to `val` needs no JSON parse (chain_wasm.c). */
+#define HS_INFO_MEMO_SLOTS 8
+typedef struct hs_info_memo {
+    uint8_t *val; /* copy of the stored value (malloc'd), NULL when unused */
+    size_t len;
+    uint64_t code_id; /* contract info: its code_id */
+    hs_module *mod;   /* code info: the loaded module of its checksum */
+} hs_info_memo;
+
 /* A snapshot: a copy of the whole state keyspace. */
 typedef struct hs_snap {
     uint64_t id;
@@ -93,6 +113,10 @@ struct hs_chain {
 
     hs_code_module *mods;
     size_t n_mods, cap_mods;
+
+    hs_info_memo contract_memo[HS_INFO_MEMO_SLOTS], code_memo[HS_INFO_MEMO_SLOTS];
+    unsigned contract_memo_next, code_memo_next; /* round-robin replacement */
+    hs_addr_memo resolve_memo[HS_ADDR_MEMO_SLOTS], human_memo[HS_ADDR_MEMO_SLOTS];
 
     hs_snap *snaps;
     size_t n_snaps, cap_snaps;

@@ -82,16 +82,128 @@ static char *hex(const uint8_t *b, size_t n) {
     return s;
 }
 
-static json_t *attr(const char *k, const char *v) {
-    return json_pack("{s:s,s:s}", "key", k, "value", v);
+/* --- JSON text -------------------------------------------------------------------------------
+ * Events, MessageInfo and Reply are written as text directly, byte for byte what json_dumps
+ * (JSON_COMPACT) gives for the same values: building and dumping jansson trees was most of the
+ * chain's cost per transaction. */
+
+typedef struct jtext {
+    char *s;
+    size_t len, cap;
+    bool failed; /* out of memory: the text is incomplete */
+} jtext;
+
+static void jt_putn(jtext *t, const char *s, size_t n) {
+    if (t->failed) return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 256;
+        while (cap < t->len + n + 1) cap *= 2;
+        char *p = realloc(t->s, cap);
+        if (!p) {
+            t->failed = true;
+            return;
+        }
+        t->s = p;
+        t->cap = cap;
+    }
+    memcpy(t->s + t->len, s, n);
+    t->len += n;
+    t->s[t->len] = 0;
 }
 
-static json_t *event_new(const char *type) {
-    return json_pack("{s:s,s:[]}", "type", type, "attributes");
+static void jt_puts(jtext *t, const char *s) {
+    jt_putn(t, s, strlen(s));
 }
 
-static void event_add(json_t *ev, const char *k, const char *v) {
-    json_array_append_new(json_object_get(ev, "attributes"), attr(k, v));
+/* A JSON string as jansson dumps it (valid UTF-8 in, as every string here is: addresses, coins,
+ * and strings of JSON that jansson parsed): `"` and `\` escaped, \b \f \n \r \t, other
+ * control characters as \u00XX (upper-case hex), everything else as is. */
+static void jt_strn(jtext *t, const char *s, size_t n) {
+    jt_putn(t, "\"", 1);
+    const char *run = s, *end = s + n;
+    for (; s < end; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
+        jt_putn(t, run, (size_t)(s - run));
+        run = s + 1;
+        char esc[8];
+        switch (ch) {
+        case '"':
+            jt_putn(t, "\\\"", 2);
+            break;
+        case '\\':
+            jt_putn(t, "\\\\", 2);
+            break;
+        case '\b':
+            jt_putn(t, "\\b", 2);
+            break;
+        case '\f':
+            jt_putn(t, "\\f", 2);
+            break;
+        case '\n':
+            jt_putn(t, "\\n", 2);
+            break;
+        case '\r':
+            jt_putn(t, "\\r", 2);
+            break;
+        case '\t':
+            jt_putn(t, "\\t", 2);
+            break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04X", ch);
+            jt_putn(t, esc, 6);
+        }
+    }
+    jt_putn(t, run, (size_t)(s - run));
+    jt_putn(t, "\"", 1);
+}
+
+static void jt_str(jtext *t, const char *s) {
+    jt_strn(t, s, strlen(s));
+}
+
+/* The events of a transaction or submessage: the text of a JSON array's elements, wasmd events
+ * {"type":…,"attributes":[{"key":…,"value":…},…]}, written one at a time with ev_open, ev_attr…,
+ * ev_close. A failing call may leave an event open: its list is then discarded (the transaction
+ * or submessage failed). */
+typedef struct ev_list {
+    jtext t;
+    size_t n_attrs; /* attributes of the open event */
+} ev_list;
+
+static void ev_open(ev_list *l, const char *type) {
+    jt_puts(&l->t, l->t.len ? ",{\"type\":" : "{\"type\":");
+    jt_str(&l->t, type);
+    jt_puts(&l->t, ",\"attributes\":[");
+    l->n_attrs = 0;
+}
+
+static void ev_attr_n(ev_list *l, const char *k, size_t kl, const char *v, size_t vl) {
+    jt_puts(&l->t, l->n_attrs++ ? ",{\"key\":" : "{\"key\":");
+    jt_strn(&l->t, k, kl);
+    jt_puts(&l->t, ",\"value\":");
+    jt_strn(&l->t, v, vl);
+    jt_putn(&l->t, "}", 1);
+}
+
+static void ev_attr(ev_list *l, const char *k, const char *v) {
+    ev_attr_n(l, k, strlen(k), v, strlen(v));
+}
+
+static void ev_close(ev_list *l) {
+    jt_putn(&l->t, "]}", 2);
+}
+
+/* Append the events of `from` to `to`. */
+static void ev_append(ev_list *to, const ev_list *from) {
+    if (!from->t.len) return;
+    if (to->t.len) jt_putn(&to->t, ",", 1);
+    jt_putn(&to->t, from->t.s, from->t.len);
+    to->t.failed |= from->t.failed;
+}
+
+static void ev_free(ev_list *l) {
+    free(l->t.s);
 }
 
 /* Skip one JSON value starting at s[i] (no validation beyond nesting and strings). */
@@ -214,8 +326,71 @@ static json_t *contract_info(hs_chain *c, const uint8_t addr[32]) {
     return j;
 }
 
-/* The module of a code (loaded and cached on first use). */
+/* The memo slot holding exactly this stored value, or NULL. */
+static hs_info_memo *memo_find(hs_info_memo *memo, const uint8_t *v, size_t len) {
+    for (size_t i = 0; i < HS_INFO_MEMO_SLOTS; i++)
+        if (memo[i].val && memo[i].len == len && !memcmp(memo[i].val, v, len)) return &memo[i];
+    return NULL;
+}
+
+/* Remember a value (best effort: nothing is remembered when out of memory). */
+static hs_info_memo *memo_put(hs_info_memo *memo, unsigned *next, const uint8_t *v, size_t len) {
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy) return NULL;
+    memcpy(copy, v, len);
+    hs_info_memo *m = &memo[*next % HS_INFO_MEMO_SLOTS];
+    *next += 1;
+    free(m->val);
+    *m = (hs_info_memo){.val = copy, .len = len};
+    return m;
+}
+
+static void memo_clear(hs_info_memo *memo) {
+    for (size_t i = 0; i < HS_INFO_MEMO_SLOTS; i++) {
+        free(memo[i].val);
+        memo[i] = (hs_info_memo){0};
+    }
+}
+
+/* The code_id of a contract, as json_integer_value of its info's "code_id" (the hot path of
+ * every call; contract_info when the whole info is needed). 0, or -1 with "contract: not found"
+ * recorded, as contract_info. */
+static int contract_code_id(hs_chain *c, const uint8_t addr[32], uint64_t *code_id) {
+    uint8_t k[40];
+    size_t klen = contract_key(k, addr), vlen;
+    const uint8_t *v = hs_state_get(c, k, klen, &vlen);
+    hs_info_memo *m = v ? memo_find(c->contract_memo, v, vlen) : NULL;
+    if (m) {
+        *code_id = m->code_id;
+        return 0;
+    }
+    json_t *ci = contract_info(c, addr);
+    if (!ci) return -1;
+    *code_id = (uint64_t)json_integer_value(json_object_get(ci, "code_id"));
+    json_decref(ci);
+    if ((m = memo_put(c->contract_memo, &c->contract_memo_next, v, vlen))) m->code_id = *code_id;
+    return 0;
+}
+
+static int code_module_uncached(hs_chain *c, uint64_t code_id, hs_module **out);
+
+/* The module of a code (loaded and cached on first use; memoised by the code info's bytes). */
 static int code_module(hs_chain *c, uint64_t code_id, hs_module **out) {
+    uint8_t k[16];
+    size_t vlen;
+    const uint8_t *v = hs_state_get(c, k, code_key(k, code_id), &vlen);
+    hs_info_memo *m = v ? memo_find(c->code_memo, v, vlen) : NULL;
+    if (m) {
+        *out = m->mod;
+        return 0;
+    }
+    if (code_module_uncached(c, code_id, out)) return -1;
+    v = hs_state_get(c, k, code_key(k, code_id), &vlen); /* loading may have moved it */
+    if (v && (m = memo_put(c->code_memo, &c->code_memo_next, v, vlen))) m->mod = *out;
+    return 0;
+}
+
+static int code_module_uncached(hs_chain *c, uint64_t code_id, hs_module **out) {
     json_t *ci = code_info(c, code_id);
     if (!ci)
         return hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "no such code: %llu",
@@ -265,6 +440,8 @@ static int code_module(hs_chain *c, uint64_t code_id, hs_module **out) {
 }
 
 void hs_wasm_free_modules(hs_chain *c) {
+    memo_clear(c->contract_memo);
+    memo_clear(c->code_memo);
     for (size_t i = 0; i < c->n_mods; i++) hs_module_free(c->mods[i].mod);
     free(c->mods);
     c->mods = NULL;
@@ -284,11 +461,27 @@ static char *env_json(hs_chain *c, const char *contract_h, bool in_tx) {
     return s;
 }
 
+/* MessageInfo: {"sender":…,"funds":[{"denom":…,"amount":…},…]}. */
 static char *info_json(const char *sender_h, const hs_bank_coin *funds, size_t n) {
-    json_t *j = json_pack("{s:s,s:o}", "sender", sender_h, "funds", hs_coins_to_json(funds, n));
-    char *s = dump(j);
-    json_decref(j);
-    return s;
+    jtext t = {0};
+    jt_puts(&t, "{\"sender\":");
+    jt_str(&t, sender_h);
+    jt_puts(&t, ",\"funds\":[");
+    for (size_t i = 0; i < n; i++) {
+        char amt[HS_U128_DEC_CAP];
+        hs_u128_format(funds[i].amount, amt);
+        jt_puts(&t, i ? ",{\"denom\":" : "{\"denom\":");
+        jt_str(&t, funds[i].denom);
+        jt_puts(&t, ",\"amount\":");
+        jt_str(&t, amt);
+        jt_puts(&t, "}");
+    }
+    jt_puts(&t, "]}");
+    if (t.failed) {
+        free(t.s);
+        return NULL;
+    }
+    return t.s;
 }
 
 /* Run export `name` of the contract with up to three JSON arguments; *out gets the result
@@ -383,7 +576,7 @@ static int contract_result(hs_chain *c, const char *buf, size_t len, uint32_t co
 /* --- Bank transfers with events ------------------------------------------------------------ */
 
 static int bank_send(hs_chain *c, const uint8_t *from, size_t fl, const uint8_t *to, size_t tl,
-                     const hs_bank_coin *coins, size_t n, json_t *events) {
+                     const hs_bank_coin *coins, size_t n, ev_list *events) {
     char *amount = hs_coins_string(coins, n);
     if (!amount) return hs_fail(c, NULL, 0, "out of memory");
     if (!amount[0]) {
@@ -402,19 +595,19 @@ static int bank_send(hs_chain *c, const uint8_t *from, size_t fl, const uint8_t 
     char fh[HS_ADDR_HUMAN_CAP], th[HS_ADDR_HUMAN_CAP];
     hs_human(c, from, fl, fh);
     hs_human(c, to, tl, th);
-    json_t *ev = event_new("coin_spent");
-    event_add(ev, "spender", fh);
-    event_add(ev, "amount", amount);
-    json_array_append_new(events, ev);
-    ev = event_new("coin_received");
-    event_add(ev, "receiver", th);
-    event_add(ev, "amount", amount);
-    json_array_append_new(events, ev);
-    ev = event_new("transfer");
-    event_add(ev, "recipient", th);
-    event_add(ev, "sender", fh);
-    event_add(ev, "amount", amount);
-    json_array_append_new(events, ev);
+    ev_open(events, "coin_spent");
+    ev_attr(events, "spender", fh);
+    ev_attr(events, "amount", amount);
+    ev_close(events);
+    ev_open(events, "coin_received");
+    ev_attr(events, "receiver", th);
+    ev_attr(events, "amount", amount);
+    ev_close(events);
+    ev_open(events, "transfer");
+    ev_attr(events, "recipient", th);
+    ev_attr(events, "sender", fh);
+    ev_attr(events, "amount", amount);
+    ev_close(events);
     free(amount);
     return 0;
 }
@@ -423,17 +616,39 @@ static int bank_send(hs_chain *c, const uint8_t *from, size_t fl, const uint8_t 
 
 static int run_entry(hs_chain *c, entry_kind kind, const uint8_t addr[32], uint64_t code_id,
                      const char *sender_h, const hs_bank_coin *funds, size_t n_funds,
-                     const char *msg, json_t *events, char **data_out, char **raw_out);
+                     const char *msg, ev_list *events, char **data_out, char **raw_out);
+
+static bool is_trim_space(char ch) {
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
 
 static char *trim_dup(const char *s) {
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+    while (is_trim_space(*s)) s++;
     size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+    while (n && is_trim_space(s[n - 1])) n--;
     return strndup(s, n);
 }
 
-/* wasmd contractSDKEventAttributes: trimmed, non-empty keys not starting with '_'. */
-static int add_attributes(hs_chain *c, json_t *ev, json_t *attrs) {
+/* wasmd contractSDKEventAttributes for one attribute: trimmed, non-empty key not starting with
+ * '_'. k and v are kl and vl bytes without NUL. */
+static int add_attribute(hs_chain *c, ev_list *ev, const char *k, size_t kl, const char *v,
+                         size_t vl) {
+    while (kl && is_trim_space(*k)) k++, kl--;
+    while (kl && is_trim_space(k[kl - 1])) kl--;
+    while (vl && is_trim_space(*v)) v++, vl--;
+    while (vl && is_trim_space(v[vl - 1])) vl--;
+    if (!kl)
+        return hs_fail(c, "wasm", HS_WASMD_ERR_EMPTY,
+                       "Empty attribute key. Value: %.*s: attribute key must not be empty", (int)vl,
+                       v);
+    if (k[0] == '_')
+        return hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_EVENT,
+                       "attribute key starts with reserved prefix _: %.*s", (int)kl, k);
+    ev_attr_n(ev, k, kl, v, vl);
+    return 0;
+}
+
+static int add_attributes(hs_chain *c, ev_list *ev, json_t *attrs) {
     size_t i;
     json_t *a;
     json_array_foreach(attrs, i, a) {
@@ -442,38 +657,134 @@ static int add_attributes(hs_chain *c, json_t *ev, json_t *attrs) {
         if (!k || !v)
             return hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_EVENT, "invalid attribute: %s",
                            "key and value must be strings");
-        char *tk = trim_dup(k), *tv = trim_dup(v);
-        int rc = 0;
-        if (!tk || !tv)
-            rc = hs_fail(c, NULL, 0, "out of memory");
-        else if (!tk[0])
-            rc = hs_fail(c, "wasm", HS_WASMD_ERR_EMPTY,
-                         "Empty attribute key. Value: %s: attribute key must not be empty", tv);
-        else if (tk[0] == '_')
-            rc = hs_fail(c, "wasm", HS_WASMD_ERR_INVALID_EVENT,
-                         "attribute key starts with reserved prefix _: %s", tk);
-        else
-            event_add(ev, tk, tv);
-        free(tk);
-        free(tv);
-        if (rc) return rc;
+        if (add_attribute(c, ev, k, strlen(k), v, strlen(v))) return -1;
     }
     return 0;
 }
 
+/* --- Responses without submessages ----------------------------------------------------------
+ * Most calls return {"ok":{"messages":[],"attributes":[{"key":…,"value":…},…],"events":[],
+ * "data":…}} as serde-json-wasm writes it. resp_scan recognises exactly that form (compact, each
+ * member at most once, strings of printable ASCII without escapes, data null or a string) and
+ * hands it over without a JSON tree; anything else — submessages, events, escapes, non-ASCII,
+ * whitespace, errors, invalid JSON — takes the jansson path, which gives the same result for
+ * what resp_scan accepts. */
+
+typedef struct resp_scan {
+    const char *ok;
+    size_t ok_len;                 /* the raw text of the "ok" value */
+    const char *attrs, *attrs_end; /* inside the attributes array's brackets */
+    const char *data;              /* NULL: no data */
+    size_t data_len;
+} resp_scan;
+
+/* A string at *p of printable ASCII without escapes: its bytes and length, *p past it. */
+static bool scan_str(const char **p, const char *end, const char **s, size_t *n) {
+    const char *q = *p;
+    if (q >= end || *q != '"') return false;
+    const char *start = ++q;
+    while (q < end && *q != '"') {
+        unsigned char ch = (unsigned char)*q;
+        if (ch < 0x20 || ch >= 0x7f || ch == '\\') return false;
+        q++;
+    }
+    if (q >= end) return false;
+    *s = start;
+    *n = (size_t)(q - start);
+    *p = q + 1;
+    return true;
+}
+
+static bool scan_lit(const char **p, const char *end, const char *lit) {
+    size_t n = strlen(lit);
+    if ((size_t)(end - *p) < n || memcmp(*p, lit, n)) return false;
+    *p += n;
+    return true;
+}
+
+/* One {"key":…,"value":…} at *p (after a ',' when not first), *p past it; false (and *p
+ * unchanged) for anything else, e.g. the closing bracket. */
+static bool scan_attr(const char **p, const char *end, bool first, const char **k, size_t *kl,
+                      const char **v, size_t *vl) {
+    const char *q = *p;
+    if ((first || scan_lit(&q, end, ",")) && scan_lit(&q, end, "{\"key\":") &&
+        scan_str(&q, end, k, kl) && scan_lit(&q, end, ",\"value\":") && scan_str(&q, end, v, vl) &&
+        scan_lit(&q, end, "}")) {
+        *p = q;
+        return true;
+    }
+    return false;
+}
+
+static bool resp_scan_parse(const char *buf, size_t len, resp_scan *r) {
+    const char *p = buf, *end = buf + len;
+    memset(r, 0, sizeof *r);
+    if (!scan_lit(&p, end, "{\"ok\":{")) return false;
+    r->ok = p - 1;
+    bool seen[4] = {false, false, false, false};
+    for (bool first = true;; first = false) {
+        if (scan_lit(&p, end, "}")) break;
+        if (!first && !scan_lit(&p, end, ",")) return false;
+        const char *key;
+        size_t kl;
+        if (!scan_str(&p, end, &key, &kl) || !scan_lit(&p, end, ":")) return false;
+        int which = kl == 8 && !memcmp(key, "messages", 8)       ? 0
+                    : kl == 10 && !memcmp(key, "attributes", 10) ? 1
+                    : kl == 6 && !memcmp(key, "events", 6)       ? 2
+                    : kl == 4 && !memcmp(key, "data", 4)         ? 3
+                                                                 : -1;
+        if (which < 0 || seen[which]) return false;
+        seen[which] = true;
+        if (which == 0 || which == 2) {
+            if (!scan_lit(&p, end, "[]")) return false;
+        } else if (which == 1) {
+            if (!scan_lit(&p, end, "[")) return false;
+            r->attrs = p;
+            const char *k, *v;
+            size_t kn, vn;
+            for (bool f = true; scan_attr(&p, end, f, &k, &kn, &v, &vn); f = false) {
+            }
+            r->attrs_end = p;
+            if (!scan_lit(&p, end, "]")) return false;
+        } else if (!scan_lit(&p, end, "null") && !scan_str(&p, end, &r->data, &r->data_len)) {
+            return false;
+        }
+    }
+    r->ok_len = (size_t)(p - r->ok);
+    return scan_lit(&p, end, "}") && p == end;
+}
+
+/* handle_response for a scanned Response: the wasm event and the data (no messages). */
+static int handle_scanned(hs_chain *c, const char *addr_h, const resp_scan *r, ev_list *events,
+                          char **data_out) {
+    if (r->attrs_end > r->attrs) {
+        ev_open(events, "wasm");
+        ev_attr(events, "_contract_address", addr_h);
+        const char *p = r->attrs, *k, *v;
+        size_t kl, vl;
+        for (bool f = true; scan_attr(&p, r->attrs_end, f, &k, &kl, &v, &vl); f = false)
+            if (add_attribute(c, events, k, kl, v, vl)) return -1;
+        ev_close(events);
+    }
+    *data_out = NULL;
+    if (r->data && !(*data_out = strndup(r->data, r->data_len)))
+        return hs_fail(c, NULL, 0, "out of memory");
+    return 0;
+}
+
 static int dispatch_submsg(hs_chain *c, const uint8_t addr[32], const char *addr_h, json_t *sub,
-                           json_t *events, char **data);
+                           ev_list *events, char **data);
 
 /* wasmd handleContractResponse: the wasm / wasm-<type> events, then the messages; the data is
  * the contract's, or the last non-empty reply data. */
 static int handle_response(hs_chain *c, const uint8_t addr[32], const char *addr_h, json_t *resp,
-                           json_t *events, char **data_out) {
+                           ev_list *events, char **data_out) {
     json_t *attrs = json_object_get(resp, "attributes");
     if (json_array_size(attrs)) {
-        json_t *ev = event_new("wasm");
-        event_add(ev, "_contract_address", addr_h);
-        json_array_append_new(events, ev);
-        if (add_attributes(c, ev, attrs)) return -1;
+        ev_open(events, "wasm");
+        ev_attr(events, "_contract_address", addr_h);
+        if (add_attributes(c, events, attrs)) return -1;
+        ev_close(events);
     }
     size_t i;
     json_t *e;
@@ -490,11 +801,11 @@ static int handle_response(hs_chain *c, const uint8_t addr[32], const char *addr
         int n = asprintf(&full, "wasm-%s", tt);
         free(tt);
         if (n < 0) return hs_fail(c, NULL, 0, "out of memory");
-        json_t *ev = event_new(full);
+        ev_open(events, full);
         free(full);
-        event_add(ev, "_contract_address", addr_h);
-        json_array_append_new(events, ev);
-        if (add_attributes(c, ev, json_object_get(e, "attributes"))) return -1;
+        ev_attr(events, "_contract_address", addr_h);
+        if (add_attributes(c, events, json_object_get(e, "attributes"))) return -1;
+        ev_close(events);
     }
     json_t *d = json_object_get(resp, "data");
     *data_out = json_is_string(d) ? strdup(json_string_value(d)) : NULL;
@@ -541,11 +852,11 @@ static void proto_response(const char *address, const char *contract_data_b64, c
 
 static int instantiate_core(hs_chain *c, uint64_t code_id, const uint8_t *sender, size_t sl,
                             const char *msg, const hs_bank_coin *funds, size_t nf,
-                            const char *label, const char *admin_h, json_t *events,
+                            const char *label, const char *admin_h, ev_list *events,
                             uint8_t addr_out[32], char **data, char **raw);
 
 static int dispatch_wasm(hs_chain *c, const uint8_t sender[32], const char *sender_h, json_t *w,
-                         json_t *events, char **data, json_t *responses) {
+                         ev_list *events, char **data, json_t *responses) {
     json_t *m;
     uint8_t target[32];
     if ((m = json_object_get(w, "execute")) || (m = json_object_get(w, "migrate"))) {
@@ -654,10 +965,10 @@ static int dispatch_wasm(hs_chain *c, const uint8_t sender[32], const char *send
                 rc = save_json(c, k, contract_key(k, target), ci);
                 char th[HS_ADDR_HUMAN_CAP];
                 hs_human(c, target, 32, th);
-                json_t *ev = event_new(update ? "update_contract_admin" : "clear_contract_admin");
-                event_add(ev, "_contract_address", th);
-                if (update) event_add(ev, "new_admin_address", na);
-                json_array_append_new(events, ev);
+                ev_open(events, update ? "update_contract_admin" : "clear_contract_admin");
+                ev_attr(events, "_contract_address", th);
+                if (update) ev_attr(events, "new_admin_address", na);
+                ev_close(events);
                 msg_response(responses,
                              update ? "/cosmwasm.wasm.v1.MsgUpdateAdminResponse"
                                     : "/cosmwasm.wasm.v1.MsgClearAdminResponse",
@@ -673,7 +984,7 @@ static int dispatch_wasm(hs_chain *c, const uint8_t sender[32], const char *send
 
 /* One CosmosMsg from contract `sender`. */
 static int dispatch_msg(hs_chain *c, const uint8_t sender[32], const char *sender_h, json_t *msg,
-                        json_t *events, char **data, json_t *responses) {
+                        ev_list *events, char **data, json_t *responses) {
     json_t *b = json_object_get(msg, "bank"), *m;
     if (b && (m = json_object_get(b, "send"))) {
         uint8_t to[64];
@@ -706,14 +1017,14 @@ static int dispatch_msg(hs_chain *c, const uint8_t sender[32], const char *sende
                            "%s", msgbuf[0] ? msgbuf : hs_state_strerror(r));
         }
         if (amount && amount[0]) {
-            json_t *ev = event_new("coin_spent");
-            event_add(ev, "spender", sender_h);
-            event_add(ev, "amount", amount);
-            json_array_append_new(events, ev);
-            ev = event_new("burn");
-            event_add(ev, "burner", sender_h);
-            event_add(ev, "amount", amount);
-            json_array_append_new(events, ev);
+            ev_open(events, "coin_spent");
+            ev_attr(events, "spender", sender_h);
+            ev_attr(events, "amount", amount);
+            ev_close(events);
+            ev_open(events, "burn");
+            ev_attr(events, "burner", sender_h);
+            ev_attr(events, "amount", amount);
+            ev_close(events);
         }
         free(amount);
         msg_response(responses, "/cosmos.bank.v1beta1.MsgBurnResponse", NULL, 0);
@@ -729,7 +1040,7 @@ static int dispatch_msg(hs_chain *c, const uint8_t sender[32], const char *sende
 
 /* wasmd dispatchSubmessages for one SubMsg: its own cache layer, gas limit, reply_on. */
 static int dispatch_submsg(hs_chain *c, const uint8_t addr[32], const char *addr_h, json_t *sub,
-                           json_t *events, char **data) {
+                           ev_list *events, char **data) {
     if (c->dispatch_depth >= HS_MAX_DISPATCH_DEPTH)
         return hs_fail(c, "wasm", HS_WASMD_ERR_LIMIT, "message dispatch depth %d exceeded",
                        HS_MAX_DISPATCH_DEPTH);
@@ -756,10 +1067,11 @@ static int dispatch_submsg(hs_chain *c, const uint8_t addr[32], const char *addr
             limited = true;
         }
     }
-    json_t *sub_events = json_array(), *responses = json_array();
+    ev_list sub_events = {0};
+    json_t *responses = json_array();
     char *sub_data = NULL;
     c->dispatch_depth++;
-    int rc = dispatch_msg(c, addr, addr_h, json_object_get(sub, "msg"), sub_events, &sub_data,
+    int rc = dispatch_msg(c, addr, addr_h, json_object_get(sub, "msg"), &sub_events, &sub_data,
                           responses);
     c->dispatch_depth--;
     if (limited) c->gas_used += hs_gas_frame_pop(c, &frame);
@@ -771,15 +1083,13 @@ static int dispatch_submsg(hs_chain *c, const uint8_t addr[32], const char *addr
             rc = hs_fail(c, NULL, 0, "nested commit failed");
             hs_txc_discard(c->txc);
         } else {
-            size_t i;
-            json_t *e;
-            json_array_foreach(sub_events, i, e) json_array_append(events, e);
+            ev_append(events, &sub_events);
         }
     } else {
         hs_txc_discard(c->txc);
     }
 
-    json_t *reply = NULL;
+    jtext reply = {0}; /* the Reply's "result" when there is a reply */
     int result = 0;
     if (rc != 0) {
         if (!on_error || out_of_gas_outer) {
@@ -791,39 +1101,56 @@ static int dispatch_submsg(hs_chain *c, const uint8_t addr[32], const char *addr
                 fprintf(stderr, "[submsg %llu of %s failed] %s\n", (unsigned long long)id, addr_h,
                         full ? full : "?");
             free(full);
-            reply = json_pack("{s:s}", "error", redacted ? redacted : "");
+            jt_puts(&reply, "{\"error\":");
+            jt_str(&reply, redacted ? redacted : "");
+            jt_puts(&reply, "}");
             free(redacted);
         }
     } else if (on_success) {
-        json_t *ok =
-            json_pack("{s:O,s:o,s:O}", "events", sub_events, "data",
-                      sub_data ? json_string(sub_data) : json_null(), "msg_responses", responses);
-        reply = json_pack("{s:o}", "ok", ok);
+        char *resp_text = dump(responses);
+        jt_puts(&reply, "{\"ok\":{\"events\":[");
+        if (sub_events.t.s) jt_puts(&reply, sub_events.t.s);
+        jt_puts(&reply, "],\"data\":");
+        if (sub_data)
+            jt_str(&reply, sub_data);
+        else
+            jt_puts(&reply, "null");
+        jt_puts(&reply, ",\"msg_responses\":");
+        if (resp_text) jt_puts(&reply, resp_text);
+        reply.failed |= !resp_text || sub_events.t.failed;
+        jt_puts(&reply, "}}");
+        free(resp_text);
     }
-    if (reply && result == 0) {
-        json_t *r = json_object();
-        json_object_set_new(r, "id", json_integer((json_int_t)id));
-        if (payload && payload[0]) json_object_set_new(r, "payload", json_string(payload));
-        json_object_set_new(
-            r, "gas_used",
-            json_integer((json_int_t)((sub_gas + HS_GAS_MULTIPLIER - 1) / HS_GAS_MULTIPLIER)));
-        json_object_set_new(r, "result", reply);
-        reply = NULL;
-        char *rs = dump(r);
-        json_decref(r);
-        json_t *ci = contract_info(c, addr);
+    if (reply.len && result == 0) {
+        /* {"id":…,["payload":…,]"gas_used":…,"result":…}; integers as jansson's json_int_t. */
+        jtext r = {0};
+        char num[32];
+        snprintf(num, sizeof num, "{\"id\":%lld", (long long)id);
+        jt_puts(&r, num);
+        if (payload && payload[0]) {
+            jt_puts(&r, ",\"payload\":");
+            jt_str(&r, payload);
+        }
+        snprintf(num, sizeof num, ",\"gas_used\":%lld",
+                 (long long)((sub_gas + HS_GAS_MULTIPLIER - 1) / HS_GAS_MULTIPLIER));
+        jt_puts(&r, num);
+        jt_puts(&r, ",\"result\":");
+        jt_putn(&r, reply.s, reply.len);
+        jt_puts(&r, "}");
+        char *rs = r.failed || reply.failed ? NULL : r.s;
+        if (!rs) free(r.s);
+        uint64_t code_id = 0;
         char *rdata = NULL;
-        if (!rs || !ci) {
-            result = rs ? -1 : hs_fail(c, NULL, 0, "out of memory");
+        if (!rs) {
+            result = hs_fail(c, NULL, 0, "out of memory");
+        } else if (contract_code_id(c, addr, &code_id)) {
+            result = -1;
         } else {
             c->dispatch_depth++;
-            result = run_entry(c, E_REPLY, addr,
-                               (uint64_t)json_integer_value(json_object_get(ci, "code_id")), NULL,
-                               NULL, 0, rs, events, &rdata, NULL);
+            result = run_entry(c, E_REPLY, addr, code_id, NULL, NULL, 0, rs, events, &rdata, NULL);
             c->dispatch_depth--;
         }
         free(rs);
-        json_decref(ci);
         if (result == 0 && rdata) {
             free(*data);
             *data = rdata;
@@ -831,9 +1158,9 @@ static int dispatch_submsg(hs_chain *c, const uint8_t addr[32], const char *addr
             free(rdata);
         }
     }
-    json_decref(reply);
+    free(reply.s);
     free(sub_data);
-    json_decref(sub_events);
+    ev_free(&sub_events);
     json_decref(responses);
     return result;
 }
@@ -841,7 +1168,7 @@ static int dispatch_submsg(hs_chain *c, const uint8_t addr[32], const char *addr
 /* Call an entry point (with its bank transfer already done) and handle the Response. */
 static int run_entry(hs_chain *c, entry_kind kind, const uint8_t addr[32], uint64_t code_id,
                      const char *sender_h, const hs_bank_coin *funds, size_t n_funds,
-                     const char *msg, json_t *events, char **data_out, char **raw_out) {
+                     const char *msg, ev_list *events, char **data_out, char **raw_out) {
     char addr_h[HS_ADDR_HUMAN_CAP];
     hs_human(c, addr, 32, addr_h);
     *data_out = NULL;
@@ -860,23 +1187,31 @@ static int run_entry(hs_chain *c, entry_kind kind, const uint8_t addr[32], uint6
     free(env);
     free(info);
     json_t *resp = NULL;
-    if (rc == 0) rc = contract_result(c, out, out_len, ENTRY[kind].code, &resp, raw_out);
-    free(out);
+    resp_scan scanned;
+    bool fast = rc == 0 && resp_scan_parse(out, out_len, &scanned);
+    if (fast) {
+        if (raw_out) *raw_out = strndup(scanned.ok, scanned.ok_len);
+    } else if (rc == 0) {
+        rc = contract_result(c, out, out_len, ENTRY[kind].code, &resp, raw_out);
+    }
     if (rc) {
+        free(out);
         if (c->err_codespace && !strcmp(c->err_codespace, "wasm"))
             hs_fail_wrap_suffix(c, ENTRY[kind].fail_suffix);
         return -1;
     }
-    json_t *ev = event_new(ENTRY[kind].event);
-    event_add(ev, "_contract_address", addr_h);
+    ev_open(events, ENTRY[kind].event);
+    ev_attr(events, "_contract_address", addr_h);
     if (kind == E_INSTANTIATE || kind == E_MIGRATE) {
         char id[24];
         snprintf(id, sizeof id, "%llu", (unsigned long long)code_id);
-        event_add(ev, "code_id", id);
+        ev_attr(events, "code_id", id);
     }
-    json_array_append_new(events, ev);
-    rc = handle_response(c, addr, addr_h, resp, events, data_out);
+    ev_close(events);
+    rc = fast ? handle_scanned(c, addr_h, &scanned, events, data_out)
+              : handle_response(c, addr, addr_h, resp, events, data_out);
     json_decref(resp);
+    free(out);
     if (rc) {
         free(*data_out);
         *data_out = NULL;
@@ -890,7 +1225,7 @@ static int run_entry(hs_chain *c, entry_kind kind, const uint8_t addr[32], uint6
 
 static int instantiate_core(hs_chain *c, uint64_t code_id, const uint8_t *sender, size_t sl,
                             const char *msg, const hs_bank_coin *funds, size_t nf,
-                            const char *label, const char *admin_h, json_t *events,
+                            const char *label, const char *admin_h, ev_list *events,
                             uint8_t addr_out[32], char **data, char **raw) {
     json_t *ci = code_info(c, code_id);
     if (!ci)
@@ -925,10 +1260,16 @@ static int instantiate_core(hs_chain *c, uint64_t code_id, const uint8_t *sender
 
 /* --- Public transactions ---------------------------------------------------------------------- */
 
-static void finish(hs_chain *c, hs_result *r, bool ok, json_t *events, char *data, char *raw) {
+static void finish(hs_chain *c, hs_result *r, bool ok, ev_list *events, char *data, char *raw) {
     if (hs_tx_end(c, ok) == 0) {
         r->ok = true;
-        r->events = events ? dump(events) : strdup("[]");
+        r->events = NULL;
+        if (events && events->t.failed)
+            r->events = NULL; /* out of memory */
+        else if (events && asprintf(&r->events, "[%s]", events->t.s ? events->t.s : "") < 0)
+            r->events = NULL;
+        else if (!events)
+            r->events = strdup("[]");
         r->data = data;
         r->response = raw;
     } else {
@@ -940,7 +1281,7 @@ static void finish(hs_chain *c, hs_result *r, bool ok, json_t *events, char *dat
         free(r->address);
         r->address = NULL;
     }
-    json_decref(events);
+    if (events) ev_free(events);
     r->gas_used = c->last_gas;
     r->sdk_gas_used = (c->last_gas + HS_GAS_MULTIPLIER - 1) / HS_GAS_MULTIPLIER;
 }
@@ -1000,17 +1341,16 @@ hs_result hs_store_code(hs_chain *c, const char *sender, const uint8_t *wasm, si
     ok = true;
 out:
     hs_check_report_free(&rep);
-    json_t *events = NULL;
+    ev_list events = {0};
     if (ok) {
-        events = json_array();
-        json_t *ev = event_new("store_code");
-        event_add(ev, "code_checksum", r.checksum);
+        ev_open(&events, "store_code");
+        ev_attr(&events, "code_checksum", r.checksum);
         char id[24];
         snprintf(id, sizeof id, "%llu", (unsigned long long)r.code_id);
-        event_add(ev, "code_id", id);
-        json_array_append_new(events, ev);
+        ev_attr(&events, "code_id", id);
+        ev_close(&events);
     }
-    finish(c, &r, ok, events, NULL, NULL);
+    finish(c, &r, ok, ok ? &events : NULL, NULL, NULL);
     if (!r.ok) {
         free(r.checksum);
         r.checksum = NULL;
@@ -1028,7 +1368,7 @@ hs_result hs_instantiate(hs_chain *c, uint64_t code_id, const char *sender, cons
     size_t sl;
     hs_bank_coin *bf = NULL;
     char *data = NULL, *raw = NULL, admin_h[HS_ADDR_HUMAN_CAP] = "";
-    json_t *events = json_array();
+    ev_list events = {0};
     bool ok = false;
     if (hs_resolve(c, sender, s, &sl) || hs_coins_parse(c, funds, n_funds, &bf)) goto out;
     if (admin && admin[0]) {
@@ -1038,7 +1378,7 @@ hs_result hs_instantiate(hs_chain *c, uint64_t code_id, const char *sender, cons
         hs_human(c, a, al, admin_h);
     }
     if (instantiate_core(c, code_id, s, sl, msg ? msg : "{}", bf, n_funds, label,
-                         admin_h[0] ? admin_h : NULL, events, addr, &data, &raw))
+                         admin_h[0] ? admin_h : NULL, &events, addr, &data, &raw))
         goto out;
     char h[HS_ADDR_HUMAN_CAP];
     hs_human(c, addr, 32, h);
@@ -1046,7 +1386,7 @@ hs_result hs_instantiate(hs_chain *c, uint64_t code_id, const char *sender, cons
     ok = true;
 out:
     free(bf);
-    finish(c, &r, ok, events, data, raw);
+    finish(c, &r, ok, &events, data, raw);
     return r;
 }
 
@@ -1058,25 +1398,25 @@ hs_result hs_execute(hs_chain *c, const char *contract, const char *sender, cons
     size_t sl, al;
     hs_bank_coin *bf = NULL;
     char *data = NULL, *raw = NULL, sender_h[HS_ADDR_HUMAN_CAP];
-    json_t *events = json_array(), *ci = NULL;
+    ev_list events = {0};
+    uint64_t code_id;
     bool ok = false;
     if (hs_resolve(c, sender, s, &sl) || hs_resolve(c, contract, addr, &al) ||
         hs_coins_parse(c, funds, n_funds, &bf))
         goto out;
-    if (al != 32 || !(ci = contract_info(c, addr))) {
+    if (al != 32 || contract_code_id(c, addr, &code_id)) {
         if (al != 32) hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "contract: not found");
         goto out;
     }
     hs_human(c, s, sl, sender_h);
-    if (bank_send(c, s, sl, addr, 32, bf, n_funds, events)) goto out;
-    if (run_entry(c, E_EXECUTE, addr, (uint64_t)json_integer_value(json_object_get(ci, "code_id")),
-                  sender_h, bf, n_funds, msg ? msg : "{}", events, &data, &raw))
+    if (bank_send(c, s, sl, addr, 32, bf, n_funds, &events)) goto out;
+    if (run_entry(c, E_EXECUTE, addr, code_id, sender_h, bf, n_funds, msg ? msg : "{}", &events,
+                  &data, &raw))
         goto out;
     ok = true;
 out:
-    json_decref(ci);
     free(bf);
-    finish(c, &r, ok, events, data, raw);
+    finish(c, &r, ok, &events, data, raw);
     return r;
 }
 
@@ -1087,7 +1427,8 @@ hs_result hs_migrate(hs_chain *c, const char *contract, const char *sender, uint
     uint8_t s[64], addr[64];
     size_t sl, al;
     char *data = NULL, *raw = NULL, sender_h[HS_ADDR_HUMAN_CAP];
-    json_t *events = json_array(), *ci = NULL, *nci = NULL;
+    ev_list events = {0};
+    json_t *ci = NULL, *nci = NULL;
     bool ok = false;
     if (hs_resolve(c, sender, s, &sl) || hs_resolve(c, contract, addr, &al)) goto out;
     if (al != 32 || !(ci = contract_info(c, addr))) {
@@ -1108,14 +1449,14 @@ hs_result hs_migrate(hs_chain *c, const char *contract, const char *sender, uint
     json_object_set_new(ci, "code_id", json_integer((json_int_t)new_code_id));
     uint8_t k[40];
     if (save_json(c, k, contract_key(k, addr), ci)) goto out;
-    if (run_entry(c, E_MIGRATE, addr, new_code_id, NULL, NULL, 0, msg ? msg : "{}", events, &data,
+    if (run_entry(c, E_MIGRATE, addr, new_code_id, NULL, NULL, 0, msg ? msg : "{}", &events, &data,
                   &raw))
         goto out;
     ok = true;
 out:
     json_decref(ci);
     json_decref(nci);
-    finish(c, &r, ok, events, data, raw);
+    finish(c, &r, ok, &events, data, raw);
     return r;
 }
 
@@ -1125,20 +1466,19 @@ hs_result hs_sudo(hs_chain *c, const char *contract, const char *msg) {
     uint8_t addr[64];
     size_t al;
     char *data = NULL, *raw = NULL;
-    json_t *events = json_array(), *ci = NULL;
+    ev_list events = {0};
+    uint64_t code_id;
     bool ok = false;
     if (hs_resolve(c, contract, addr, &al)) goto out;
-    if (al != 32 || !(ci = contract_info(c, addr))) {
+    if (al != 32 || contract_code_id(c, addr, &code_id)) {
         if (al != 32) hs_fail(c, "wasm", HS_WASMD_ERR_NOT_FOUND, "contract: not found");
         goto out;
     }
-    if (run_entry(c, E_SUDO, addr, (uint64_t)json_integer_value(json_object_get(ci, "code_id")),
-                  NULL, NULL, 0, msg ? msg : "{}", events, &data, &raw))
+    if (run_entry(c, E_SUDO, addr, code_id, NULL, NULL, 0, msg ? msg : "{}", &events, &data, &raw))
         goto out;
     ok = true;
 out:
-    json_decref(ci);
-    finish(c, &r, ok, events, data, raw);
+    finish(c, &r, ok, &events, data, raw);
     return r;
 }
 
@@ -1147,10 +1487,8 @@ out:
 /* Smart query: the decoded answer bytes (malloc'd) or -1 with the error recorded. */
 static int query_smart(hs_chain *c, const uint8_t addr[32], const char *msg, size_t msg_len,
                        char **answer, size_t *answer_len) {
-    json_t *ci = contract_info(c, addr);
-    if (!ci) return -1;
-    uint64_t code_id = (uint64_t)json_integer_value(json_object_get(ci, "code_id"));
-    json_decref(ci);
+    uint64_t code_id;
+    if (contract_code_id(c, addr, &code_id)) return -1;
     char addr_h[HS_ADDR_HUMAN_CAP];
     hs_human(c, addr, 32, addr_h);
     char *env = env_json(c, addr_h, false);
