@@ -20,17 +20,6 @@ static int hex_value(unsigned char c) {
     return -1;
 }
 
-/* Four hex digits at s[0..3] (caller checked they exist); -1 if any is not a hex digit. */
-static long hex4(const unsigned char *s) {
-    long v = 0;
-    for (int i = 0; i < 4; i++) {
-        int h = hex_value(s[i]);
-        if (h < 0) return -1;
-        v = (v << 4) | h;
-    }
-    return v;
-}
-
 static cw_json_type type_of(unsigned char c) {
     switch (c) {
     case '{':
@@ -394,7 +383,8 @@ static size_t decode_escape(cw_str raw, size_t *i, unsigned char *out) {
             if ((unsigned char)*p == e) out[0] = (unsigned char)p[1];
         return 1;
     }
-    long u = (j + 6 <= n) ? hex4(s + j + 2) : -1;
+    const parser text = {s, n, 0}; /* for hex4_at's bounds-checked reads */
+    long u = hex4_at(&text, j + 2);
     if (u < 0) {
         *i = n;
         return 0;
@@ -402,7 +392,7 @@ static size_t decode_escape(cw_str raw, size_t *i, unsigned char *out) {
     *i = j + 6;
     uint32_t cp = (uint32_t)u;
     if (u >= 0xD800 && u <= 0xDBFF && j + 12 <= n && s[j + 6] == '\\' && s[j + 7] == 'u') {
-        long lo = hex4(s + j + 8);
+        long lo = hex4_at(&text, j + 8);
         if (lo >= 0xDC00 && lo <= 0xDFFF) {
             cp = 0x10000 + (((uint32_t)u - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
             *i = j + 12;
