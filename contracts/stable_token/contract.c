@@ -87,12 +87,13 @@ static cw_error *instantiate(const instantiate_msg *m) {
     cw_item_save("contract_info",
                  CW_LIT("{\"contract\":\"crates.io:cw20-base\",\"version\":\"1.1.2\"}"));
     st_token_info ti = m->info;
-    if (ti.name.len < 3 || ti.name.len > 50)
-        return cw_errorf("Generic error: Name is not in the expected format (3-50 UTF-8 bytes)");
-    if (!valid_symbol(ti.symbol))
-        return cw_errorf(
-            "Generic error: Ticker symbol is not in expected format [a-zA-Z\\-]{3,12}");
-    if (ti.decimals > 18) return cw_errorf("Generic error: Decimals must not exceed 18");
+    const char *invalid = ti.name.len < 3 || ti.name.len > 50
+                              ? "Name is not in the expected format (3-50 UTF-8 bytes)"
+                          : !valid_symbol(ti.symbol)
+                              ? "Ticker symbol is not in expected format [a-zA-Z\\-]{3,12}"
+                          : ti.decimals > 18 ? "Decimals must not exceed 18"
+                                             : NULL;
+    if (invalid) return cw_errorf("Generic error: %s", invalid);
     if (has_duplicate(m->rows, m->n_rows)) return cw_errorf("Duplicate initial balance addresses");
     cw_u128 supply = 0;
     for (size_t i = 0; i < m->n_rows; i++) {
