@@ -654,6 +654,15 @@ Test(allowance, testFail_increase_errors, .init = setup) {
                     PARSE_EXEC "invalid Uint64 'x' - invalid digit found in string");
     expect_exec_err("alice", INCREASE("spender", "10", ",\"expires\":{\"never\":{\"a\":1}}"),
                     PARSE_EXEC "unknown field `a`, there are no fields");
+    /* Expiration values are typed as serde types them (u64 height, Uint64 string time). */
+    expect_exec_err("alice", INCREASE("spender", "10", ",\"expires\":{\"at_height\":\"5\"}"),
+                    PARSE_EXEC "invalid type: string \"5\", expected u64");
+    expect_exec_err("alice", INCREASE("spender", "10", ",\"expires\":{\"at_height\":-1}"),
+                    PARSE_EXEC "invalid value: integer `-1`, expected u64");
+    expect_exec_err("alice", INCREASE("spender", "10", ",\"expires\":{\"at_height\":1.5}"),
+                    PARSE_EXEC "invalid type: floating point `1.5`, expected u64");
+    expect_exec_err("alice", INCREASE("spender", "10", ",\"expires\":{\"at_time\":5}"),
+                    PARSE_EXEC "invalid type: integer `5`, expected string-encoded integer");
 }
 
 Test(allowance, decrease_partial_and_to_zero, .init = setup) {

@@ -96,21 +96,31 @@ cw_error *st_parse_uint(cw_str s, bool narrow, cw_u128 *out) {
     return NULL;
 }
 
-cw_error *st_parse_u128_value(cw_json v, cw_u128 *out) {
+cw_error *st_parse_uint_value(cw_json v, bool narrow, cw_u128 *out) {
     if (v.type != CW_JSON_STRING) return invalid_type(v, "string-encoded integer");
     cw_str s;
     CW_TRY(st_json_string(v, &s));
-    return st_parse_uint(s, false, out);
+    return st_parse_uint(s, narrow, out);
 }
 
-/* A JSON integer within [0, max]; serde's invalid value / invalid type otherwise. */
-static cw_error *parse_small_uint(cw_json v, const char *type_name, uint64_t max, uint32_t *out) {
-    uint64_t n = 0;
+cw_error *st_parse_u128_value(cw_json v, cw_u128 *out) {
+    return st_parse_uint_value(v, false, out);
+}
+
+cw_error *st_parse_json_uint(cw_json v, const char *type_name, uint64_t max, uint64_t *out) {
     bool negative_int = v.type == CW_JSON_NUMBER && v.text.ptr[0] == '-' && !fractional(v.text);
-    if (!negative_int && (v.type != CW_JSON_NUMBER || cw_json_u64(v, &n)))
+    *out = 0;
+    if (!negative_int && (v.type != CW_JSON_NUMBER || cw_json_u64(v, out)))
         return invalid_type(v, type_name);
-    if (negative_int || n > max)
+    if (negative_int || *out > max)
         return cw_errorf("invalid value: integer `%S`, expected %s", v.text, type_name);
+    return NULL;
+}
+
+/* A u8/u32 field (stored as uint32_t). */
+static cw_error *parse_small_uint(cw_json v, const char *type_name, uint64_t max, uint32_t *out) {
+    uint64_t n;
+    CW_TRY(st_parse_json_uint(v, type_name, max, &n));
     *out = (uint32_t)n;
     return NULL;
 }

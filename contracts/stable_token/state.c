@@ -34,16 +34,11 @@ cw_error *st_parse_expiration(cw_json v, st_expiration *e) {
     cw_json body;
     CW_TRY(st_parse_enum(v, "enum Expiration", variants, &which, &body));
     if (which == 0) {
-        if (body.type != CW_JSON_NUMBER || cw_json_u64(body, &e->value))
-            return cw_errorf("invalid type: %S, expected u64", body.text);
+        CW_TRY(st_parse_json_uint(body, "u64", UINT64_MAX, &e->value));
         e->kind = ST_EXP_AT_HEIGHT;
     } else if (which == 1) {
-        if (body.type != CW_JSON_STRING)
-            return cw_errorf("invalid type: %S, expected string-encoded integer", body.text);
-        cw_str s;
         cw_u128 t;
-        CW_TRY(st_json_string(body, &s));
-        CW_TRY(st_parse_uint(s, true, &t));
+        CW_TRY(st_parse_uint_value(body, true, &t));
         e->kind = ST_EXP_AT_TIME;
         e->value = (uint64_t)t;
     } else {

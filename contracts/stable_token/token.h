@@ -145,6 +145,11 @@ void st_write_allowance(cw_buf *b, const char *key, cw_str name, const st_allowa
 /* Uint128 string (Uint64 when `narrow`; serde's rule and error text) and a Uint128 JSON value. */
 cw_error *st_parse_uint(cw_str s, bool narrow, cw_u128 *out);
 cw_error *st_parse_u128_value(cw_json v, cw_u128 *out);
+/* The same for a Uint64 (`narrow`) or Uint128 string value. */
+cw_error *st_parse_uint_value(cw_json v, bool narrow, cw_u128 *out);
+/* A JSON integer within [0, max] (serde's u8/u32/u64 visitors): "invalid value: integer `-1`,
+ * expected <type_name>" for a negative or too large integer, "invalid type: …" otherwise. */
+cw_error *st_parse_json_uint(cw_json v, const char *type_name, uint64_t max, uint64_t *out);
 
 /* --- Ledger: the O(1) supply identity (ledger.c) ------------------------------------------- */
 
