@@ -27,24 +27,26 @@ void st_ledger_saw_supply(st_ledger *l, cw_u128 supply) {
     l->supply_before = supply;
 }
 
+/* The leading phrase of every violation (passed as %s: one copy of the text). */
+static const char VIOLATED[] = "accounting identity violated: ";
+
 cw_error *st_ledger_check(const st_ledger *l) {
     /* Balances moved by exactly the supply change: credits − debits == minted − burned,
      * rearranged to avoid negative intermediates. */
     if (l->credits + l->burned != l->debits + l->minted)
-        return cw_errorf("accounting identity violated: balances +%Q -%Q but supply +%Q -%Q",
-                         l->credits, l->debits, l->minted, l->burned);
+        return cw_errorf("%sbalances +%Q -%Q but supply +%Q -%Q", VIOLATED, l->credits, l->debits,
+                         l->minted, l->burned);
     if (!l->supply_loaded) {
         if (l->minted || l->burned)
-            return cw_errorf("accounting identity violated: supply changed without being read");
+            return cw_errorf("%ssupply changed without being read", VIOLATED);
         return NULL;
     }
     st_token_info ti;
     CW_TRY(st_token_info_load(&ti));
     if (ti.total_supply + l->burned != l->supply_before + l->minted)
-        return cw_errorf("accounting identity violated: total_supply %Q != %Q + %Q - %Q",
-                         ti.total_supply, l->supply_before, l->minted, l->burned);
+        return cw_errorf("%stotal_supply %Q != %Q + %Q - %Q", VIOLATED, ti.total_supply,
+                         l->supply_before, l->minted, l->burned);
     if (ti.has_minter && ti.has_cap && ti.total_supply > ti.cap)
-        return cw_errorf("accounting identity violated: total_supply %Q exceeds cap %Q",
-                         ti.total_supply, ti.cap);
+        return cw_errorf("%stotal_supply %Q exceeds cap %Q", VIOLATED, ti.total_supply, ti.cap);
     return NULL;
 }
