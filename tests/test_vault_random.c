@@ -22,7 +22,7 @@
 #define CW20_WASM "node_modules/@oraichain/common-contracts-build/data/cw20-base.wasm"
 
 /* Step count of the randomized run; VAULT_RANDOM_STEPS overrides it (e.g. for a longer soak). */
-#define DEFAULT_STEPS 3000
+#define DEFAULT_STEPS 6000
 #define SEED 0xba11a57u
 
 /* --- Chain helpers ---------------------------------------------------------------------------- */
@@ -197,7 +197,7 @@ enum { NU = 4, NH = 5, ENG = 4, NM = 2, ND = 5, MAXP = 2048 };
 static const char *NATIVE[3] = {"uatom", "uosmo", "ujuno"};
 static const char *ODENOM[ND] = {"uatom", "uosmo", "ujuno", "ucwa", "ucwb"}; /* per asset */
 static const char *MARKET[NM] = {"alpha", "beta"};
-static const uint64_t STABLE_INITIAL = 1000000; /* stable_token initial balance (user 3) */
+static const uint64_t STABLE_INITIAL = 4000000000ull; /* stable_token: 10^9 for each user */
 
 static const char *asset_name(int a) {
     return a < 3 ? NATIVE[a] : a == A_CWA ? CWA : a == A_CWB ? CWB : TOKEN;
@@ -235,9 +235,11 @@ static void setup(void) {
                 GOV, FEEDER[0], FEEDER[1], FEEDER[2]);
     instantiate(token, TOKEN,
                 "{\"name\":\"Ballast USD\",\"symbol\":\"BUSD\",\"decimals\":6,"
-                "\"initial_balances\":[{\"address\":\"%s\",\"amount\":\"%llu\"}],"
+                "\"initial_balances\":[{\"address\":\"%s\",\"amount\":\"1000000000\"},"
+                "{\"address\":\"%s\",\"amount\":\"1000000000\"},{\"address\":\"%s\","
+                "\"amount\":\"1000000000\"},{\"address\":\"%s\",\"amount\":\"1000000000\"}],"
                 "\"mint\":{\"minter\":\"%s\"}}",
-                USER[3], (unsigned long long)STABLE_INITIAL, GOV);
+                USER[0], USER[1], USER[2], USER[3], GOV);
     instantiate(engine, ENGINE,
                 "{\"governance\":\"%s\",\"stable_token\":\"%s\",\"oracle\":\"%s\","
                 "\"global_debt_ceiling\":\"7000000000\"}",
@@ -710,10 +712,33 @@ static void refuse(expect *e, const char *why) {
     if (e->n_why < 8) e->why[e->n_why++] = why;
 }
 
+/* What an action prefers to act on (most of the time): any position, one holding collateral,
+ * or one with debt. */
+enum { ANY, WITH_COLLATERAL, WITH_DEBT, WITH_ROOM };
+static int prefer = ANY;
+static const snap *current; /* the snapshot actions are chosen from */
+
+static bool preferred(int i) {
+    if (prefer == WITH_DEBT) return P[i].n > 0;
+    if (prefer == WITH_ROOM) {
+        uint64_t lim;
+        return limit_of(current, P[i].market, P[i].amt, &lim) &&
+               lim > current->pos_debt[i] + M[P[i].market].min_debt;
+    }
+    if (prefer == WITH_COLLATERAL)
+        for (int a = 0; a < STABLE; a++)
+            if (P[i].amt[a]) return true;
+    return prefer == ANY;
+}
+
 static int pick_position(void) {
     int ids[MAXP], n = 0;
+    bool narrow = prefer != ANY && chance(85);
     for (int i = 0; i < MAXP; i++)
-        if (P[i].alive) ids[n++] = i;
+        if (P[i].alive && (!narrow || preferred(i))) ids[n++] = i;
+    if (n == 0 && narrow)
+        for (int i = 0; i < MAXP; i++)
+            if (P[i].alive) ids[n++] = i;
     if (n == 0 || chance(3)) return (int)(next_id + below(3)); /* missing or closed */
     return ids[below((uint64_t)n)];
 }
@@ -785,7 +810,7 @@ static hs_result act_deposit(const snap *s, expect *e, bool cw20) {
     int id = pick_position(), u = pick_user_for(id); /* anyone may deposit */
     int a = cw20 ? A_CWA + (int)below(2) : (int)below(3);
     int m = id < MAXP && P[id].alive ? P[id].market : 0;
-    uint64_t cap = M[m].coll[a].cap, room = cap - market_total(m, a);
+    uint64_t cap = M[m].coll[a].cap, held = market_total(m, a), room = cap > held ? cap - held : 0;
     uint64_t amt = chance(10) ? shaped(room) : 1 + below(50000000);
     snprintf(e->label, sizeof e->label, "deposit user%d pos %d %llu asset %d", u, id,
              (unsigned long long)amt, a);
@@ -848,8 +873,9 @@ static hs_result act_withdraw(const snap *s, expect *e) {
             e->new_pos.amt[a] -= amt;
             uint64_t debt = s->pos_debt[id], lim;
             if (debt > 0) {
-                /* a price is needed for every collateral held before the withdrawal */
-                if (!limit_of(s, P[id].market, P[id].amt, &lim)) refuse(e, "no valid price");
+                /* a price is needed for every collateral still held after the withdrawal
+                 * (withdrawing all of an unpriced collateral only lowers the limit) */
+                if (!limit_of(s, P[id].market, e->new_pos.amt, &lim)) refuse(e, "no valid price");
                 limit_of(s, P[id].market, e->new_pos.amt, &lim);
                 if (debt > lim) refuse(e, "borrow limit exceeded");
                 e->check_limit = true;
@@ -880,8 +906,24 @@ static hs_result act_borrow(const snap *s, expect *e) {
         uint64_t room = lim > debt ? lim - debt : 0;
         uint64_t mroom = M[m].ceiling > s->debt_now[m] ? M[m].ceiling - s->debt_now[m] : 0;
         if (chance(15) && mroom < room) room = mroom;
-        x = shaped(room);
-        if (chance(5)) x = 1 + below(M[m].min_debt + 1);
+        uint64_t least = debt < M[m].min_debt ? M[m].min_debt - debt : 1;
+        switch (below(10)) {
+        case 0:
+            x = room;
+            break;
+        case 1:
+            x = room + 1;
+            break;
+        case 2:
+            x = least > 1 ? least - 1 : 0;
+            break; /* just under min_debt, or zero */
+        case 3:
+            x = shaped(room);
+            break;
+        default:
+            x = least + (room > least ? below(room - least + 1) : 0);
+            break;
+        }
     }
     snprintf(e->label, sizeof e->label, "borrow user%d pos %d %llu", u, id, (unsigned long long)x);
     e->pos = id;
@@ -1154,7 +1196,26 @@ static void check_within_limit(const snap *s, int id) {
 
 typedef struct stats {
     long ok, refused, by_kind[16][2];
+    char reason[64][48]; /* refusal leading phrases (text before the first ':' or '(') */
+    long reason_n[64];
+    int n_reasons;
 } stats;
+
+static void tally_refusal(stats *st, int kind, const char *error) {
+    char key[48];
+    size_t n = strcspn(error, ":(0123456789");
+    if (n > 30) n = 30;
+    snprintf(key, sizeof key, "%d %.*s", kind, (int)n, error);
+    for (int i = 0; i < st->n_reasons; i++)
+        if (strcmp(st->reason[i], key) == 0) {
+            st->reason_n[i]++;
+            return;
+        }
+    if (st->n_reasons < 64) {
+        snprintf(st->reason[st->n_reasons], sizeof st->reason[0], "%s", key);
+        st->reason_n[st->n_reasons++] = 1;
+    }
+}
 
 Test(vault_random, sequence_keeps_every_invariant, .timeout = 600) {
     setup_markets();
@@ -1171,7 +1232,7 @@ Test(vault_random, sequence_keeps_every_invariant, .timeout = 600) {
                                  "borrow",   "repay",    "close_send",   "close",
                                  "transfer", "gov",      "oracle",       "time",
                                  "donate",   "(unused)", "(unused)",     "(unused)"};
-    static const int WEIGHT[] = {7, 9, 7, 10, 14, 11, 3, 3, 3, 5, 18, 8, 2};
+    static const int WEIGHT[] = {7, 9, 7, 10, 20, 11, 3, 3, 3, 5, 18, 8, 2};
     int total_w = 0;
     for (size_t k = 0; k < sizeof WEIGHT / sizeof *WEIGHT; k++) total_w += WEIGHT[k];
     stats st = {0};
@@ -1189,8 +1250,13 @@ Test(vault_random, sequence_keeps_every_invariant, .timeout = 600) {
         e->pos = -1;
         int alive = 0;
         for (int i = 0; i < MAXP; i++) alive += P[i].alive;
-        if (kind == 0 && (alive > 60 || next_id + 4 >= MAXP)) kind = 7; /* keep the set bounded */
+        if (kind == 0 && (alive > 40 || next_id + 4 >= MAXP)) kind = 7; /* keep the set bounded */
         hs_result r;
+        prefer = kind == 3                ? WITH_COLLATERAL
+                 : kind == 4              ? WITH_ROOM
+                 : kind == 5 || kind == 6 ? WITH_DEBT
+                                          : ANY;
+        current = &before;
         switch (kind) {
         case 0:
             r = act_open(&before, e);
@@ -1268,6 +1334,7 @@ Test(vault_random, sequence_keeps_every_invariant, .timeout = 600) {
             apply_governance(e);
         } else {
             st.refused++;
+            tally_refusal(&st, kind, r.error);
         }
         snap_clear(&after);
         snap_init(&after);
@@ -1303,6 +1370,11 @@ Test(vault_random, sequence_keeps_every_invariant, .timeout = 600) {
                 (unsigned long long)burned, (unsigned long long)before.surplus);
     for (int k = 0; k < 13; k++)
         cr_log_info("  %-13s ok %5ld  refused %5ld", KIND[k], st.by_kind[k][0], st.by_kind[k][1]);
+    for (int i = 0; i < st.n_reasons; i++) {
+        int k = atoi(st.reason[i]);
+        cr_log_info("  refused %-13s %5ld x %s", KIND[k], st.reason_n[i],
+                    strchr(st.reason[i], ' ') + 1);
+    }
     /* the run must have exercised both outcomes of the main actions */
     for (int k = 0; k <= 5; k++)
         cr_expect(st.by_kind[k][0] > 0 && st.by_kind[k][1] > 0, "%s: ok %ld refused %ld", KIND[k],
