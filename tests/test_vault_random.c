@@ -1382,3 +1382,167 @@ Test(vault_random, sequence_keeps_every_invariant, .timeout = 600) {
     snap_clear(&before);
     snap_clear(&after);
 }
+
+/* --- contracts/README.md worked example ------------------------------------------------------ */
+
+static char *attr(const hs_result *r, const char *key) {
+    char want[64];
+    snprintf(want, sizeof want, "{\"key\":\"%s\",\"value\":\"", key);
+    const char *p = strstr(r->events, want);
+    cr_assert(p, "no attribute %s in %s", key, r->events);
+    p += strlen(want);
+    return strndup(p, strcspn(p, "\""));
+}
+
+static void answer_is(json_t *j, const char *key, const char *want) {
+    json_t *v = json_object_get(j, key);
+    char *d = json_is_string(v) ? strdup(json_string_value(v))
+                                : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    cr_assert_str_eq(d, want, "%s in %s", key, json_dumps(j, JSON_COMPACT));
+    free(d);
+}
+
+static void both_feeders(const char *denom, const char *price) {
+    submit(0, denom, price);
+    submit(1, denom, price);
+}
+
+/* Every number of contracts/README.md §4 comes from here: keep them in step. */
+Test(vault_random, readme_worked_example) {
+    ok(gov_engine(fmt("{\"create_market\":{\"id\":\"usd\",\"stability_fee\":\"0.05\","
+                      "\"debt_ceiling\":\"1000000000000\",\"min_debt\":\"1000000\"}}")));
+    ok(gov_engine(fmt("{\"add_collateral\":{\"market\":\"usd\",\"asset\":\"uatom\",\"kind\":"
+                      "\"native\",\"oracle_denom\":\"uatom\",\"max_ltv\":\"0.5\","
+                      "\"liquidation_threshold\":\"0.6\",\"liquidation_penalty\":\"0.1\","
+                      "\"supply_cap\":\"1000000000000\"}}")));
+    both_feeders("uatom", "10");
+    json_t *j = qj(ENGINE, "{\"market\":{\"id\":\"usd\"}}");
+    answer_is(j, "rate_per_second", "1.00000000154712595786321245");
+    json_decref(j);
+
+    /* 1. open with 4,000,000 uatom, 2. deposit 6,000,000 more */
+    hs_result r =
+        exm(USER[0], ENGINE, "uatom", 4000000, fmt("{\"open_position\":{\"market\":\"usd\"}}"));
+    cr_assert(r.ok, "%s", r.error);
+    cr_assert_eq(opened_id(&r), 1);
+    hs_result_free(&r);
+    ok(exm(USER[0], ENGINE, "uatom", 6000000, fmt("{\"deposit\":{\"position_id\":1}}")));
+
+    /* 3. borrow 20,000,000 (limit floor(10,000,000 · 10 · 0.5) = 50,000,000) */
+    r = exm(USER[0], ENGINE, NULL, 0,
+            fmt("{\"borrow\":{\"position_id\":1,\"amount\":\"20000000\"}}"));
+    cr_assert(r.ok, "%s", r.error);
+    char *v = attr(&r, "normalised_debt");
+    cr_assert_str_eq(v, "20000000");
+    free(v);
+    hs_result_free(&r);
+    j = qj(ENGINE, "{\"position_health\":{\"position_id\":1}}");
+    answer_is(j, "debt", "20000000");
+    answer_is(j, "borrow_limit", "50000000");
+    answer_is(j, "liquidation_value", "60000000");
+    answer_is(j, "health", "3");
+    json_decref(j);
+
+    /* 4. one year (31,536,000 s) at 5 %/yr */
+    hs_block_advance(C, 1, 31536000);
+    both_feeders("uatom", "10"); /* the old price is stale after max_age 600 s */
+    j = qj(ENGINE, "{\"market\":{\"id\":\"usd\"}}");
+    answer_is(j, "accumulator", "1.050000000000000000046687778");
+    answer_is(j, "debt", "21000001");
+    answer_is(j, "surplus", "1000001");
+    json_decref(j);
+    j = qj(ENGINE, "{\"position_health\":{\"position_id\":1}}");
+    answer_is(j, "debt", "21000001");
+    answer_is(j, "health", "2.857142721088441852");
+    json_decref(j);
+
+    /* 5. repay 1,000,000 through a CW20 send: normalised debt −floor(1,000,000 / A) */
+    char *m = b64("{\"repay\":{\"position_id\":1}}");
+    r = exm(
+        USER[0], TOKEN, NULL, 0,
+        fmt("{\"send\":{\"contract\":\"%s\",\"amount\":\"1000000\",\"msg\":\"%s\"}}", ENGINE, m));
+    free(m);
+    cr_assert(r.ok, "%s", r.error);
+    v = attr(&r, "normalised_debt");
+    cr_assert_str_eq(v, "19047620");
+    free(v);
+    v = attr(&r, "debt");
+    cr_assert_str_eq(v, "20000002"); /* ceil(19,047,620 · A): 20,000,001.0000…009 */
+    free(v);
+    hs_result_free(&r);
+    j = qj(ENGINE, "{\"totals\":{}}");
+    answer_is(j, "total_debt", "20000002");
+    answer_is(j, "minted", "20000000");
+    answer_is(j, "burned", "1000000");
+    answer_is(j, "surplus", "1000002"); /* + 1 unit of rounding dust from the repay */
+    json_decref(j);
+
+    /* 6. close: send 20,100,000 with {"close":…}; the debt is burned, the rest refunded */
+    m = b64("{\"close\":{\"position_id\":1}}");
+    r = exm(
+        USER[0], TOKEN, NULL, 0,
+        fmt("{\"send\":{\"contract\":\"%s\",\"amount\":\"20100000\",\"msg\":\"%s\"}}", ENGINE, m));
+    free(m);
+    cr_assert(r.ok, "%s", r.error);
+    v = attr(&r, "repaid");
+    cr_assert_str_eq(v, "20000002");
+    free(v);
+    v = attr(&r, "refund");
+    cr_assert_str_eq(v, "99998");
+    free(v);
+    hs_result_free(&r);
+    j = qj(ENGINE, "{\"accounting\":{}}");
+    answer_is(j, "total_debt", "0");
+    answer_is(j, "minted", "20000000");
+    answer_is(j, "burned", "21000002");
+    answer_is(j, "surplus", "1000002");
+    answer_is(j, "identity_holds", "true");
+    json_decref(j);
+    char out[64];
+    cr_assert_eq(hs_balance(C, USER[0], "uatom", out, sizeof out), 0);
+    cr_assert_str_eq(out, "10000000000"); /* all collateral back */
+    j = qj(TOKEN, "{\"balance\":{\"address\":\"%s\"}}", USER[0]);
+    answer_is(j, "balance", "998999998"); /* 10^9 + 20,000,000 − 21,000,002 */
+    json_decref(j);
+}
+
+/* --- Regression: a governance set_price alone prices a collateral ------------------------------
+ */
+
+/* Helper reports said the oracle's `price` query answered "quorum not met (0 fresh of 1
+ * required)" after a governance set_price with no feeder submission (fixed by 83efe4d?). */
+Test(vault_random, governance_set_price_alone_prices_positions) {
+    ok(exm(GOV, ORACLE, NULL, 0,
+           fmt("{\"set_asset\":{\"denom\":\"ugov\",\"source\":\"feeders\"}}")));
+    ok(exm(GOV, ORACLE, NULL, 0, fmt("{\"set_price\":{\"denom\":\"ugov\",\"price\":\"4\"}}")));
+    json_t *j = qj(ORACLE, "{\"price\":{\"denom\":\"ugov\"}}");
+    answer_is(j, "price", "4");
+    json_decref(j);
+    ok(gov_engine(fmt("{\"create_market\":{\"id\":\"gov\",\"stability_fee\":\"0\","
+                      "\"debt_ceiling\":\"1000000000\",\"min_debt\":\"0\"}}")));
+    ok(gov_engine(fmt("{\"add_collateral\":{\"market\":\"gov\",\"asset\":\"ugov\",\"kind\":"
+                      "\"native\",\"oracle_denom\":\"ugov\",\"max_ltv\":\"0.5\","
+                      "\"liquidation_threshold\":\"0.6\",\"liquidation_penalty\":\"0.1\","
+                      "\"supply_cap\":\"1000000000\"}}")));
+    mint_native(USER[0], "ugov", 1000);
+    hs_result r =
+        exm(USER[0], ENGINE, "ugov", 1000, fmt("{\"open_position\":{\"market\":\"gov\"}}"));
+    cr_assert(r.ok, "%s", r.error);
+    uint64_t id = opened_id(&r);
+    hs_result_free(&r);
+    ok(exm(USER[0], ENGINE, NULL, 0,
+           fmt("{\"borrow\":{\"position_id\":%llu,\"amount\":\"2000\"}}", (unsigned long long)id)));
+    j = qj(ENGINE, "{\"position_health\":{\"position_id\":%llu}}", (unsigned long long)id);
+    answer_is(j, "borrow_limit", "2000"); /* floor(1000 · 4 · 0.5) */
+    answer_is(j, "liquidation_value", "2400");
+    answer_is(j, "health", "1.2");
+    answer_is(j, "within_borrow_limit", "true");
+    json_decref(j);
+    /* the override stays valid for max_age (600 s) without submissions, then goes stale */
+    hs_block_advance(C, 1, 600);
+    json_decref(qj(ENGINE, "{\"position_health\":{\"position_id\":%llu}}", (unsigned long long)id));
+    hs_block_advance(C, 1, 1);
+    r = hs_query(C, ENGINE, "{\"position_health\":{\"position_id\":1}}");
+    cr_assert(!r.ok && strstr(r.error, "no valid price for ugov"), "%s", r.ok ? r.answer : r.error);
+    hs_result_free(&r);
+}
