@@ -17,3 +17,19 @@ bench: $(BUILD)/bin/bench_transfers $(BUILD)/contracts/stable_token.wasm | $(DEP
 	$(BUILD)/bin/bench_transfers $(BENCH_N) $(BUILD)/bench/js.json
 
 .PHONY: bench
+
+# bench/bench_vault.c: gas per vault_engine borrow and repay (CosmWasm and SDK gas), a small
+# table printed before the transfer benchmark. BENCH_VAULT_N positions per row.
+BENCH_VAULT_N ?= 50
+$(BUILD)/bin/bench_vault: bench/bench_vault.c $(HOST_SIM_LIB_OBJS) host-sim/include/hostsim.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Ihost-sim/include -o $@ bench/bench_vault.c $(HOST_SIM_LIB_OBJS) \
+		$(HOST_SIM_LDLIBS)
+
+bench-vault: $(BUILD)/bin/bench_vault $(BUILD)/contracts/vault_engine.wasm \
+		$(BUILD)/contracts/stable_token.wasm $(BUILD)/contracts/oracle.wasm | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)/bench
+	$(BUILD)/bin/bench_vault $(BENCH_VAULT_N)
+
+bench: bench-vault
+.PHONY: bench-vault
