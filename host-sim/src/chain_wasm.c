@@ -1264,12 +1264,13 @@ static void finish(hs_chain *c, hs_result *r, bool ok, ev_list *events, char *da
     if (hs_tx_end(c, ok) == 0) {
         r->ok = true;
         r->events = NULL;
-        if (events && events->t.failed)
-            r->events = NULL; /* out of memory */
-        else if (events && asprintf(&r->events, "[%s]", events->t.s ? events->t.s : "") < 0)
-            r->events = NULL;
-        else if (!events)
+        if (!events) {
             r->events = strdup("[]");
+        } else if (!events->t.failed && (r->events = malloc(events->t.len + 3))) {
+            r->events[0] = '[';
+            if (events->t.len) memcpy(r->events + 1, events->t.s, events->t.len);
+            memcpy(r->events + 1 + events->t.len, "]", 2);
+        }
         r->data = data;
         r->response = raw;
     } else {
