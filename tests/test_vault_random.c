@@ -1467,7 +1467,7 @@ Test(vault_random, readme_worked_example) {
     cr_assert_str_eq(v, "19047620");
     free(v);
     v = attr(&r, "debt");
-    cr_assert_str_eq(v, "20000002"); /* ceil(19,047,620 · A): 20,000,001.0000…009 */
+    cr_assert_str_eq(v, "20000002"); /* ceil(19,047,620 · A): 20,000,001.00000000000088… */
     free(v);
     hs_result_free(&r);
     j = qj(ENGINE, "{\"totals\":{}}");
