@@ -27,6 +27,8 @@ HOST_CFLAGS ?= -std=c11 -O2 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 NATIVE_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Isdk/include
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+HOST_SIM_BIN ?= $(BUILD)/bin/host-sim
+
 # --- Dependencies (Debian packages, npm lock file) -----------------------------------------
 DEPS_STAMP := $(BUILD)/.deps-installed
 $(DEPS_STAMP): scripts/install-deps.sh $(wildcard package-lock.json)
@@ -63,9 +65,9 @@ $(1)_SRCS := $$(sort $$(wildcard contracts/$(1)/*.c))
 $(BUILD)/contracts/$(1).raw.wasm: $$($(1)_SRCS:%.c=$(BUILD)/obj/wasm/%.o) $(SDK_WASM_OBJS)
 	@mkdir -p $$(dir $$@)
 	$(WASM_LD) $(WASM_LDFLAGS) $$^ $(WASM_BUILTINS) -o $$@
-$(BUILD)/contracts/$(1).wasm: $(BUILD)/contracts/$(1).raw.wasm $(BUILD)/bin/host-sim
+$(BUILD)/contracts/$(1).wasm: $(BUILD)/contracts/$(1).raw.wasm $(HOST_SIM_BIN)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $$< -o $$@
-	$(BUILD)/bin/host-sim check $$@
+	$(HOST_SIM_BIN) check $$@
 endef
 $(foreach c,$(CONTRACTS),$(eval $(call contract_rules,$(c))))
 $(BUILD)/obj/wasm/contracts/%.o: contracts/%.c $(SDK_HDRS) $(wildcard contracts/*/*.h) | $(DEPS_STAMP)
@@ -93,6 +95,15 @@ test-sizes: $(BUILD)/contracts/checksums.txt
 	  else echo "size ok: $(c).wasm $$size bytes <= $(SIZE_BUDGET_$(c))"; fi;) exit $$fail
 
 contracts: $(BUILD)/contracts/checksums.txt
+
+# Reproducible builds: a second build from scratch in another directory must give
+# byte-identical .wasm (same checksums file).
+test-reproducible: $(BUILD)/contracts/checksums.txt $(HOST_SIM_BIN)
+	@rm -rf $(BUILD)/repro
+	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/repro HOST_SIM_BIN=$(HOST_SIM_BIN) \
+	  $(BUILD)/repro/contracts/checksums.txt >/dev/null
+	@cmp $(BUILD)/contracts/checksums.txt $(BUILD)/repro/contracts/checksums.txt && \
+	  echo "reproducible: $(words $(CONTRACTS)) contracts byte-identical across two builds"
 
 # --- Host tools -----------------------------------------------------------------------------
 HOST_SIM_LDLIBS := -lsodium -lsqlite3 -lsecp256k1 -ltcc -ljansson -ldl -lpthread -lm
@@ -129,7 +140,7 @@ test-host: $(HOST_TEST_TARGETS)
 # --- The two commands -----------------------------------------------------------------------
 all: deps host-sim contracts
 
-test: deps all test-sizes test-sdk test-host test-asan
+test: deps all test-sizes test-reproducible test-sdk test-host test-asan
 	@echo "make test: all test suites passed"
 
 demo: deps all
@@ -142,4 +153,4 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps contracts test-sizes test test-sdk test-host test-asan demo format clean host-sim
+.PHONY: all deps contracts test-sizes test-reproducible test test-sdk test-host test-asan demo format clean host-sim
