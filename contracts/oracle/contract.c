@@ -164,4 +164,4 @@ static cw_error *or_query_entry(const cw_env *env, cw_json msg, cw_buf *answer) 
     return err;
 }
 
-CW_CONTRACT(or_instantiate, or_execute, or_query_entry)
+CW_CONTRACT_IGNORING_FUNDS(or_instantiate, or_execute, or_query_entry)

@@ -2,8 +2,6 @@
  * feeders' live median, the chain oracle's price, and the delayed price the engine sees. */
 #include "oracle.h"
 
-#include "cw_query.h"
-
 #define NS_PER_SECOND 1000000000ull
 
 uint64_t or_age_seconds(uint64_t now_ns, uint64_t t_ns) {
@@ -85,22 +83,78 @@ static cw_error *feeders_live(cw_str denom, const or_asset *a, const or_config *
     return NULL;
 }
 
-static cw_error *chain_live(cw_str denom, const or_config *cfg, uint64_t now, or_quote *out) {
-    cw_buf text = {0};
+/* A string value's body (no unescaping: base64, prices and times have no escapes). */
+static cw_str string_body(cw_json v) {
+    if (v.type != CW_JSON_STRING) return (cw_str){0};
+    return (cw_str){v.text.ptr + 1, v.text.len - 2};
+}
+
+/* Standard base64 (the query answer's Binary) decoded in place, stopping at padding; false on
+ * a character outside the alphabet. The decoded JSON is then validated in full. */
+static bool base64_decode_in_place(cw_str *s) {
+    char *out = (char *)s->ptr;
+    uint32_t acc = 0;
+    size_t bits = 0, n = 0;
+    for (size_t i = 0; i < s->len && s->ptr[i] != '='; i++) {
+        char c = s->ptr[i];
+        int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+                : c >= 'a' && c <= 'z' ? c - 'a' + 26
+                : c >= '0' && c <= '9' ? c - '0' + 52
+                : c == '+'             ? 62
+                : c == '/'             ? 63
+                                       : -1;
+        if (v < 0) return false;
+        acc = acc << 6 | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[n++] = (char)(acc >> bits);
+        }
+    }
+    s->len = n;
+    return true;
+}
+
+/* {"custom":{"oracle":{"price":{"denom":…}}}} → {"price":"9.75","updated_at":"<ns>"}
+ * (ARCHITECTURE §4), read from the raw SystemResult {"ok":{"ok":"<base64>"}}; any other
+ * result is reported as `query failed: <the result JSON>`. The answer is decoded over the
+ * held result. */
+static cw_error *chain_query(cw_str denom, or_quote *out) {
+    cw_buf req = {0};
+    cw_buf_printf(&req, "{\"custom\":{\"oracle\":{\"price\":{\"denom\":%J}}}}", denom);
+    cw_str result = cw_query_chain_raw(cw_buf_view(&req));
+    cw_buf_free(&req);
+    or_hold((void *)result.ptr);
+    cw_json root;
+    CW_TRY(cw_json_parse(result, &root));
+    cw_str answer = string_body(cw_json_get(cw_json_get(root, "ok"), "ok"));
+    if (!answer.ptr) return cw_errorf("query failed: %S", result);
+    if (!base64_decode_in_place(&answer)) return cw_errorf("invalid base64 answer");
+    CW_TRY(cw_json_parse(answer, &root));
+    CW_TRY(cw_decimal_parse(string_body(cw_json_get(root, "price")), &out->price));
+    cw_str t = string_body(cw_json_get(root, "updated_at"));
     uint64_t at = 0;
-    cw_error *err = cw_query_oracle_price(denom, &text, &at);
-    cw_str price_text = or_hold_buf(&text);
-    if (!err) err = cw_decimal_parse(price_text, &out->price);
+    bool ok = t.len > 0 && t.len <= 19;
+    for (size_t i = 0; ok && i < t.len; i++) {
+        ok = t.ptr[i] >= '0' && t.ptr[i] <= '9';
+        at = at * 10 + (uint64_t)(t.ptr[i] - '0');
+    }
+    if (!ok) return cw_errorf("invalid updated_at");
+    out->at = at;
+    return NULL;
+}
+
+static cw_error *chain_live(cw_str denom, const or_config *cfg, uint64_t now, or_quote *out) {
+    cw_error *err = chain_query(denom, out);
     if (err) {
         cw_error *e = cw_errorf("no valid price for %S: chain oracle error: %s", denom, err->msg);
         cw_error_free(err);
         return e;
     }
     if (cw_decimal_is_zero(out->price)) return no_price(denom, CW_LIT("chain price is zero"));
-    uint64_t age = or_age_seconds(now, at);
+    uint64_t age = or_age_seconds(now, out->at);
     if (age > cfg->max_age) return stale_error(denom, age, cfg->max_age);
     out->set = true;
-    out->at = at;
     return NULL;
 }
 

@@ -51,4 +51,11 @@ void cw_debug(cw_str msg);
  * cw_free((void *)answer->ptr). System and contract errors come back as an error. */
 cw_error *cw_query_chain(cw_str request, cw_str *answer);
 
+/* The same query without decoding: the VM's SystemResult JSON as it comes back, such as
+ * {"ok":{"ok":"<base64 of the answer>"}}, {"ok":{"error":"<contract error>"}} or
+ * {"error":{…}}. cw_alloc'd; the caller frees it with cw_free((void *)ptr). For a contract
+ * that reads one answer itself and would rather not link cw_query_chain's strict decoding
+ * (base64 and error texts, ~1.7 KB): the oracle's chain prices. */
+cw_str cw_query_chain_raw(cw_str request);
+
 #endif

@@ -577,6 +577,14 @@ static void mock_query(cw_str request, cw_buf *result) {
     cw_buf_free(&answer);
 }
 
+cw_str cw_query_chain_raw(cw_str request) {
+    cw_buf result = {0};
+    mock_query(request, &result);
+    size_t len;
+    char *p = cw_buf_take(&result, &len);
+    return (cw_str){p, len};
+}
+
 cw_error *cw_query_chain(cw_str request, cw_str *answer) {
     cw_buf result = {0};
     mock_query(request, &result);

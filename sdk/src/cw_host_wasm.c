@@ -270,9 +270,13 @@ void cw_debug(cw_str msg) {
     cw_env_debug(cw_region_for(&r, msg));
 }
 
-cw_error *cw_query_chain(cw_str request, cw_str *answer) {
+cw_str cw_query_chain_raw(cw_str request) {
     cw_region r;
-    cw_str response = cw_region_consume(cw_env_query_chain(cw_region_for(&r, request)));
+    return cw_region_consume(cw_env_query_chain(cw_region_for(&r, request)));
+}
+
+cw_error *cw_query_chain(cw_str request, cw_str *answer) {
+    cw_str response = cw_query_chain_raw(request);
     cw_error *err = cw_host_query_result(response, answer);
     cw_free((void *)response.ptr);
     return err;
