@@ -351,8 +351,7 @@ Test(oracle, instantiate_refusals) {
     instantiate_fails("Error parsing into type oracle::msg::InstantiateMsg: invalid type: number "
                       "0.2, expected a decimal string",
                       "\"{f1}\"", "1", "600", "0.2", ATOM);
-    instantiate_fails("Error parsing into type oracle::msg::InstantiateMsg: unknown field `x`, "
-                      "expected `denom` or `source`",
+    instantiate_fails("Error parsing into type oracle::msg::InstantiateMsg: unknown field `x`",
                       "\"{f1}\"", "1", "600", "\"0.2\"", "{\"x\":1}");
     instantiate_fails("Error parsing into type oracle::msg::InstantiateMsg: missing field `source`",
                       "\"{f1}\"", "1", "600", "\"0.2\"", "{\"denom\":\"uatom\"}");
@@ -480,10 +479,7 @@ Test(oracle, submit_refusals) {
           "{\"submit_price\":{\"denom\":\"uatom\"}}");
     fails("f1", "Error parsing into type oracle::msg::ExecuteMsg: duplicate field `denom`",
           "{\"submit_price\":{\"denom\":\"uatom\",\"denom\":\"uatom\",\"price\":\"1\"}}");
-    fails("f1",
-          "Error parsing into type oracle::msg::ExecuteMsg: unknown variant `submit`, expected one "
-          "of `submit_price`, `confirm_price`, `set_price`, `update_config`, `set_asset`, "
-          "`remove_asset`, `add_feeder`, `remove_feeder`, `poke`, `update_governance`",
+    fails("f1", "Error parsing into type oracle::msg::ExecuteMsg: unknown variant `submit`",
           "{\"submit\":{}}");
     fails("f1",
           "Error parsing into type oracle::msg::ExecuteMsg: invalid type: number 5, expected a "
@@ -695,9 +691,7 @@ Test(oracle, update_config) {
           "{\"update_config\":{\"max_move\":\"0\"}}");
     fails("gov", "invalid delay: 31536001 (must be 0..31536000 seconds)",
           "{\"update_config\":{\"delay\":31536001}}");
-    fails("gov",
-          "Error parsing into type oracle::msg::ExecuteMsg: unknown field `governance`, expected "
-          "one of `quorum`, `max_age`, `max_move`, `delay`",
+    fails("gov", "Error parsing into type oracle::msg::ExecuteMsg: unknown field `governance`",
           "{\"update_config\":{\"governance\":\"x\"}}");
     ok("gov", "action=update_config", "{\"update_config\":{}}");
     ok("gov",
@@ -857,11 +851,9 @@ Test(oracle, query_refusals) {
     setup3();
     query_fails("unknown asset: ubtc", "{\"price\":{\"denom\":\"ubtc\"}}");
     query_fails("unknown asset: ubtc", "{\"next_price\":{\"denom\":\"ubtc\"}}");
-    query_fails("Error parsing into type oracle::msg::QueryMsg: unknown variant `prices`, expected "
-                "one of `price`, `next_price`, `config`, `assets`, `submissions`, `accounting`",
+    query_fails("Error parsing into type oracle::msg::QueryMsg: unknown variant `prices`",
                 "{\"prices\":{}}");
-    query_fails("Error parsing into type oracle::msg::QueryMsg: unknown field `denom`, there are "
-                "no fields",
+    query_fails("Error parsing into type oracle::msg::QueryMsg: unknown field `denom`",
                 "{\"config\":{\"denom\":\"uatom\"}}");
     query_fails("Error parsing into type oracle::msg::QueryMsg: missing field `denom`",
                 "{\"price\":{}}");

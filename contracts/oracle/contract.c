@@ -42,7 +42,7 @@ static cw_error *add_feeders(cw_json list, or_config *cfg) {
         CW_TRY(or_parse_error("InstantiateMsg", or_json_string(v, &addr)));
         CW_TRY(cw_addr_validate(addr));
         size_t at = or_feeder_find(cfg, addr, &found);
-        if (found) return cw_errorf("duplicate feeder: %S", addr);
+        if (found) return cw_errorf("duplicate %s: %S", "feeder", addr);
         or_feeder_insert(cfg, at, addr);
         cfg->totals.feeders++;
     }
@@ -60,7 +60,7 @@ static cw_error *add_assets(cw_json list, or_config *cfg) {
         CW_TRY(or_denom_validate(m.denom));
         CW_TRY(or_source_parse(m.source, &source));
         size_t at = or_asset_find(cfg, m.denom, &found);
-        if (found) return cw_errorf("duplicate asset: %S", m.denom);
+        if (found) return cw_errorf("duplicate %s: %S", "asset", m.denom);
         or_asset_insert(cfg, at, m.denom, source);
         cfg->totals.assets++;
     }

@@ -49,7 +49,8 @@ typedef struct or_field {
 #define OR_OPT(type, name, kind, member, flag)                                                     \
     { name, kind, 1, offsetof(type, member), offsetof(type, flag) }
 
-/* A struct with deny_unknown_fields: unknown, duplicate, missing fields and bad values fail. */
+/* A struct with deny_unknown_fields: unknown, duplicate, missing fields and bad values fail.
+ * At most 32 fields (the oracle's tables have up to 7). */
 cw_error *or_parse_struct(cw_json obj, const or_field *fields, size_t n, void *base);
 /* An externally tagged enum {"variant": body}; *index is its position in `variants`
  * (NULL-terminated). */

@@ -118,7 +118,7 @@ static bool base64_decode_in_place(cw_str *s) {
 /* {"custom":{"oracle":{"price":{"denom":…}}}} → {"price":"9.75","updated_at":"<ns>"}
  * (ARCHITECTURE §4), read from the raw SystemResult {"ok":{"ok":"<base64>"}}; any other
  * result is reported as `query failed: <the result JSON>`. The answer is decoded over the
- * held result. */
+ * held result; bad base64 or a bad updated_at is `invalid answer`. */
 static cw_error *chain_query(cw_str denom, or_quote *out) {
     cw_buf req = {0};
     cw_buf_printf(&req, "{\"custom\":{\"oracle\":{\"price\":{\"denom\":%J}}}}", denom);
@@ -129,7 +129,7 @@ static cw_error *chain_query(cw_str denom, or_quote *out) {
     CW_TRY(cw_json_parse(result, &root));
     cw_str answer = string_body(cw_json_get(cw_json_get(root, "ok"), "ok"));
     if (!answer.ptr) return cw_errorf("query failed: %S", result);
-    if (!base64_decode_in_place(&answer)) return cw_errorf("invalid base64 answer");
+    if (!base64_decode_in_place(&answer)) return cw_errorf("invalid answer");
     CW_TRY(cw_json_parse(answer, &root));
     CW_TRY(cw_decimal_parse(string_body(cw_json_get(root, "price")), &out->price));
     cw_str t = string_body(cw_json_get(root, "updated_at"));
@@ -139,7 +139,7 @@ static cw_error *chain_query(cw_str denom, or_quote *out) {
         ok = t.ptr[i] >= '0' && t.ptr[i] <= '9';
         at = at * 10 + (uint64_t)(t.ptr[i] - '0');
     }
-    if (!ok) return cw_errorf("invalid updated_at");
+    if (!ok) return cw_errorf("invalid answer");
     out->at = at;
     return NULL;
 }
