@@ -45,3 +45,13 @@ cw_error *or_config_validate(const or_config *cfg, uint64_t feeder_count) {
                          (unsigned long long)cfg->delay);
     return NULL;
 }
+
+cw_str or_dec_str(cw_decimal d) {
+    char *p = cw_hold(cw_alloc(CW_DECIMAL_STR_MAX));
+    return (cw_str){p, cw_decimal_to_str(d, p)};
+}
+
+cw_str or_u64_str(uint64_t v) {
+    char *p = cw_hold(cw_alloc(24));
+    return (cw_str){p, cw_u64_to_dec(v, p)};
+}

@@ -91,7 +91,7 @@ static cw_error *or_instantiate(const cw_env *env, const cw_info *info, cw_json 
                                 cw_response *res) {
     (void)env, (void)info;
     cw_error *err = instantiate(msg, res);
-    or_release_all();
+    cw_release_all();
     return err;
 }
 
@@ -152,7 +152,7 @@ static cw_error *execute(or_ctx *c, cw_json msg) {
 static cw_error *or_execute(const cw_env *env, const cw_info *info, cw_json msg, cw_response *res) {
     or_ctx c = {env, info, res, {0}};
     cw_error *err = execute(&c, msg);
-    or_release_all();
+    cw_release_all();
     return err;
 }
 
@@ -160,7 +160,7 @@ static cw_error *or_execute(const cw_env *env, const cw_info *info, cw_json msg,
 
 static cw_error *or_query_entry(const cw_env *env, cw_json msg, cw_buf *answer) {
     cw_error *err = or_query(env, msg, answer);
-    or_release_all();
+    cw_release_all();
     return err;
 }
 

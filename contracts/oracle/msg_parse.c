@@ -28,7 +28,7 @@ cw_error *or_json_string(cw_json v, cw_str *out) {
     if (v.type != CW_JSON_STRING) return invalid_type(v, "a string");
     bool owned = false;
     CW_TRY(cw_json_string(v, out, &owned));
-    if (owned) or_hold((void *)out->ptr);
+    if (owned) cw_hold((void *)out->ptr);
     return NULL;
 }
 
@@ -38,7 +38,7 @@ static cw_str member_name(cw_str raw) {
         if (raw.ptr[i] == '\\') {
             cw_buf b = {0};
             cw_json_unescape(raw, &b);
-            return or_hold_buf(&b);
+            return cw_hold_buf(&b);
         }
     }
     return raw;

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "cw_arena.h"
 #include "cw_base.h"
 #include "cw_entry.h"
 #include "cw_host.h"
@@ -13,17 +14,11 @@
 #include "cw_math.h"
 #include "cw_response.h"
 
-/* --- Per-call memory (call_arena.c) --------------------------------------------------------- */
+/* --- Per-call memory (cw_arena.h; the entry points call cw_release_all) ---------------------- */
 
-/* Keep `p` (cw_alloc'd) until or_release_all; returns p. */
-void *or_hold(void *p);
-/* Free everything held; the entry points call it once before returning. */
-void or_release_all(void);
-/* A held copy of a buffer's bytes (the buffer is left empty). */
-cw_str or_hold_buf(cw_buf *b);
 /* The text form of a Decimal ("9.75"), held. */
 cw_str or_dec_str(cw_decimal d);
-/* The decimal form of a u64, held. */
+/* The decimal form of a u64, held (checks.c, with the attribute helpers). */
 cw_str or_u64_str(uint64_t v);
 
 /* --- Message parsing (msg_parse.c) ---------------------------------------------------------- */

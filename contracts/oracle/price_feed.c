@@ -65,7 +65,7 @@ cw_error *or_exec_submit_price(or_ctx *c, const or_msg *m) {
     }
     a.subs[at].quote = (or_quote){true, m->price, now};
 
-    cw_decimal *fresh = or_hold(cw_alloc(sizeof *fresh * a.n_subs));
+    cw_decimal *fresh = cw_hold(cw_alloc(sizeof *fresh * a.n_subs));
     size_t n_fresh = 0;
     for (size_t i = 0; i < a.n_subs; i++)
         if (or_age_seconds(now, a.subs[i].quote.at) <= cfg->max_age)

@@ -124,7 +124,7 @@ static cw_error *chain_query(cw_str denom, or_quote *out) {
     cw_buf_printf(&req, "{\"custom\":{\"oracle\":{\"price\":{\"denom\":%J}}}}", denom);
     cw_str result = cw_query_chain_raw(cw_buf_view(&req));
     cw_buf_free(&req);
-    or_hold((void *)result.ptr);
+    cw_hold((void *)result.ptr);
     cw_json root;
     CW_TRY(cw_json_parse(result, &root));
     cw_str answer = string_body(cw_json_get(cw_json_get(root, "ok"), "ok"));

@@ -72,7 +72,7 @@ static void put_quote(cw_buf *b, const or_quote *q) {
 /* Load a stored value (held) into a reader; false when absent. */
 static bool open_value(bool found, cw_str v, reader *r) {
     if (!found) return false;
-    or_hold((void *)v.ptr);
+    cw_hold((void *)v.ptr);
     *r = (reader){v, 0};
     return true;
 }
@@ -88,8 +88,8 @@ static void save_value(cw_buf *b, const char *ns, cw_str key) {
 /* --- Config --------------------------------------------------------------------------------- */
 
 void or_config_alloc(or_config *cfg, size_t n_feeders, size_t n_assets) {
-    cfg->feeders = or_hold(cw_alloc(sizeof *cfg->feeders * (n_feeders + 1)));
-    cfg->assets = or_hold(cw_alloc(sizeof *cfg->assets * (n_assets + 1)));
+    cfg->feeders = cw_hold(cw_alloc(sizeof *cfg->feeders * (n_feeders + 1)));
+    cfg->assets = cw_hold(cw_alloc(sizeof *cfg->assets * (n_assets + 1)));
 }
 
 cw_error *or_config_load(or_config *cfg) {
@@ -233,7 +233,7 @@ cw_error *or_asset_load(const or_config *cfg, cw_str denom, or_asset *a) {
         a->poked_at = get_u64(&r);
         n = get_u32(&r);
     }
-    a->subs = or_hold(cw_alloc(sizeof *a->subs * (n + 1)));
+    a->subs = cw_hold(cw_alloc(sizeof *a->subs * (n + 1)));
     for (size_t i = 0; i < n; i++) {
         a->subs[i].feeder = get_str(&r);
         a->subs[i].quote = get_quote(&r);

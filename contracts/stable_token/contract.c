@@ -41,7 +41,7 @@ static cw_error *parse_instantiate(cw_json msg, instantiate_msg *m) {
     if (m->balances.type != CW_JSON_ARRAY)
         return cw_errorf("invalid type: %S, expected a sequence", m->balances.text);
     m->n_rows = cw_json_len(m->balances);
-    m->rows = st_hold(cw_alloc(sizeof *m->rows * (m->n_rows + 1)));
+    m->rows = cw_hold(cw_alloc(sizeof *m->rows * (m->n_rows + 1)));
     cw_json_iter it = cw_json_iter_begin(m->balances);
     cw_json row;
     for (size_t i = 0; cw_json_next(&it, NULL, &row); i++)
@@ -117,7 +117,7 @@ static cw_error *st_instantiate(const cw_env *env, const cw_info *info, cw_json 
     instantiate_msg m = {0};
     cw_error *err = st_parse_error(INIT_MSG, parse_instantiate(msg, &m));
     if (!err) err = instantiate(&m);
-    st_release_all();
+    cw_release_all();
     return err;
 }
 
@@ -193,7 +193,7 @@ static cw_error *dispatch(st_ctx *c, cw_json msg) {
 static cw_error *st_execute(const cw_env *env, const cw_info *info, cw_json msg, cw_response *res) {
     st_ctx c = {env, info, res, {0}};
     cw_error *err = dispatch(&c, msg);
-    st_release_all();
+    cw_release_all();
     return err;
 }
 
@@ -201,7 +201,7 @@ static cw_error *st_execute(const cw_env *env, const cw_info *info, cw_json msg,
 
 static cw_error *st_query_entry(const cw_env *env, cw_json msg, cw_buf *answer) {
     cw_error *err = st_query(env, msg, answer);
-    st_release_all();
+    cw_release_all();
     return err;
 }
 

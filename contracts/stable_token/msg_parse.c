@@ -80,7 +80,7 @@ cw_error *st_json_string(cw_json v, cw_str *out) {
     if (v.type != CW_JSON_STRING) return invalid_type(v, "a string");
     bool owned = false;
     CW_TRY(cw_json_string(v, out, &owned));
-    if (owned) st_hold((void *)out->ptr);
+    if (owned) cw_hold((void *)out->ptr);
     return NULL;
 }
 
@@ -142,7 +142,7 @@ cw_error *st_parse_binary(cw_json v, cw_str *out) {
         cw_error_free(err);
         return e;
     }
-    *out = st_hold_buf(&bytes);
+    *out = cw_hold_buf(&bytes);
     return NULL;
 }
 
@@ -154,7 +154,7 @@ static cw_str member_name(cw_str raw) {
         if (raw.ptr[i] == '\\') {
             cw_buf b = {0};
             cw_json_unescape(raw, &b);
-            return st_hold_buf(&b);
+            return cw_hold_buf(&b);
         }
     }
     return raw;

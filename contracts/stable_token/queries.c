@@ -73,8 +73,8 @@ static cw_error *page(const query_msg *q, cw_buf *b, const char *list, const cha
         cw_str s = cw_buf_view(&start), e = cw_buf_view(&end), key, value;
         cw_iter it = cw_db_scan(&s, &e, CW_ORDER_ASC);
         for (uint32_t i = 0; !err && i < n && cw_db_next(it, &key, &value); i++) {
-            st_hold((void *)key.ptr);
-            st_hold((void *)value.ptr);
+            cw_hold((void *)key.ptr);
+            cw_hold((void *)value.ptr);
             key = (cw_str){key.ptr + prefix_len, key.len - prefix_len};
             st_allowance a;
             if (i) cw_buf_putc(b, ',');

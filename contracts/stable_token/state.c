@@ -75,7 +75,7 @@ cw_error *st_token_info_load(st_token_info *ti) {
     cw_str raw;
     if (!cw_item_load(NS_TOKEN_INFO, &raw))
         return cw_errorf("cw20_base::state::TokenInfo not found");
-    st_hold((void *)raw.ptr);
+    cw_hold((void *)raw.ptr);
     cw_json root;
     stored_token_info s = {0};
     CW_TRY(cw_json_parse(raw, &root));
@@ -123,7 +123,7 @@ cw_error *st_balance_load(cw_str addr, cw_u128 *out) {
     cw_json v;
     *out = 0;
     if (!cw_map_load(NS_BALANCE, addr, &raw)) return NULL;
-    st_hold((void *)raw.ptr);
+    cw_hold((void *)raw.ptr);
     CW_TRY(cw_json_parse(raw, &v));
     return st_parse_u128_value(v, out);
 }
@@ -159,7 +159,7 @@ cw_error *st_allowance_load(cw_str owner, cw_str spender, st_allowance *a, bool 
     a->allowance = 0;
     a->expires = (st_expiration){ST_EXP_NEVER, 0};
     if (!*found) return NULL;
-    st_hold((void *)raw.ptr);
+    cw_hold((void *)raw.ptr);
     return st_allowance_parse(raw, a);
 }
 

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "cw_arena.h"
 #include "cw_base.h"
 #include "cw_entry.h"
 #include "cw_host.h"
@@ -14,15 +15,9 @@
 #include "cw_response.h"
 #include "cw_storage.h"
 
-/* --- Per-call memory (call_arena.c) --------------------------------------------------------- */
-
-/* Keep `p` (cw_alloc'd) until st_release_all; returns p. Strings parsed from messages and
- * loaded from storage live this way for the whole call, so handlers pass plain cw_str. */
-void *st_hold(void *p);
-/* Free everything held. The entry points call it once before returning. */
-void st_release_all(void);
-/* A held copy of a buffer's bytes (the buffer is left empty). */
-cw_str st_hold_buf(cw_buf *b);
+/* Per-call memory: cw_arena.h. Strings parsed from messages and loaded from storage are held
+ * for the whole call (cw_hold), so handlers pass plain cw_str; the entry points call
+ * cw_release_all once before returning. */
 
 /* --- Message parsing (msg_parse.c) ---------------------------------------------------------- */
 

@@ -75,7 +75,7 @@ static cw_error *balance_of(ve_ctx *c, cw_str asset, uint8_t kind, cw_u128 *out)
     cw_error *err = cw_query_wasm_smart(asset, cw_buf_view(&q), &answer);
     cw_buf_free(&q);
     if (err) return err;
-    ve_hold((void *)answer.ptr);
+    cw_hold((void *)answer.ptr);
     cw_json root;
     CW_TRY(cw_json_parse(answer, &root));
     return cw_u128_parse_json(cw_json_get(root, "balance").text, out);
@@ -184,7 +184,7 @@ cw_error *ve_query_accounting(const cw_env *env, cw_jw *w) {
         ve_market mk;
         cw_buf id = {0};
         cw_buf_put_str(&id, key);
-        CW_TRY(ve_market_load(ve_hold_buf(&id), &mk));
+        CW_TRY(ve_market_load(cw_hold_buf(&id), &mk));
         cw_u128 re = ve_debt_of(mk.normalised_debt, mk.accumulator);
         holds = holds && re == mk.debt;
         sum += mk.debt;
@@ -213,7 +213,7 @@ cw_error *ve_query_accounting(const cw_env *env, cw_jw *w) {
         cw_u128 held = ve_get_u128(&rd), balance;
         cw_buf a = {0};
         cw_buf_put_str(&a, key);
-        cw_str asset = ve_hold_buf(&a);
+        cw_str asset = cw_hold_buf(&a);
         cw_jw_obj_begin(w);
         cw_jw_key(w, "asset");
         cw_jw_str(w, asset);

@@ -1,36 +1,7 @@
-/* Per-call memory and the engine's binary record encoding: everything loaded or parsed during a
- * call is held until the entry point returns; records are little-endian fields and
- * length-prefixed strings (SPEC.md §9). */
+/* The engine's binary record encoding: little-endian fields and length-prefixed strings
+ * (SPEC.md §9). Everything loaded during a call is held in the SDK's per-call arena
+ * (cw_arena.h) until the entry point returns. */
 #include "engine.h"
-
-/* --- Per-call memory ----------------------------------------------------------------------- */
-
-static void **held;
-static size_t n_held, cap_held;
-
-void *ve_hold(void *p) {
-    if (!p) return p;
-    if (n_held == cap_held) {
-        cap_held = cap_held ? cap_held * 2 : 32;
-        held = cw_realloc(held, cap_held * sizeof *held);
-    }
-    held[n_held++] = p;
-    return p;
-}
-
-void ve_release_all(void) {
-    while (n_held) cw_free(held[--n_held]);
-    cw_free(held);
-    held = NULL;
-    cap_held = 0;
-}
-
-cw_str ve_hold_buf(cw_buf *b) {
-    size_t len;
-    char *p = cw_buf_take(b, &len);
-    ve_hold(p);
-    return (cw_str){p, len};
-}
 
 /* --- Writer -------------------------------------------------------------------------------- */
 
@@ -99,7 +70,7 @@ cw_str ve_get_str(ve_rd *r) {
 
 bool ve_load(cw_str key, cw_str *value) {
     if (!cw_db_read(key, value)) return false;
-    ve_hold((void *)value->ptr);
+    cw_hold((void *)value->ptr);
     return true;
 }
 
@@ -107,7 +78,7 @@ cw_str ve_key1(const char *ns, cw_str part) {
     cw_buf k = {0};
     cw_key_map(&k, ns);
     cw_key_last(&k, part);
-    return ve_hold_buf(&k);
+    return cw_hold_buf(&k);
 }
 
 cw_str ve_key2(const char *ns, cw_str a, cw_str b) {
@@ -115,20 +86,20 @@ cw_str ve_key2(const char *ns, cw_str a, cw_str b) {
     cw_key_map(&k, ns);
     cw_key_push(&k, a);
     cw_key_last(&k, b);
-    return ve_hold_buf(&k);
+    return cw_hold_buf(&k);
 }
 
 cw_str ve_key_id(const char *ns, uint64_t id) {
     cw_buf k = {0};
     cw_key_map(&k, ns);
     cw_key_last_u64(&k, id);
-    return ve_hold_buf(&k);
+    return cw_hold_buf(&k);
 }
 
 /* --- Text ---------------------------------------------------------------------------------- */
 
 const char *ve_dstr(cw_decimal d) {
-    char *s = ve_hold(cw_alloc(CW_DECIMAL_STR_MAX));
+    char *s = cw_hold(cw_alloc(CW_DECIMAL_STR_MAX));
     cw_decimal_to_str(d, s);
     return s;
 }
@@ -136,7 +107,7 @@ const char *ve_dstr(cw_decimal d) {
 /* A Uint128's decimal text (held). Formatting through %s sidesteps a wasm32 varargs hazard: a
  * cw_u128 passed after a 4- or 8-byte argument is read from the wrong offset by %Q. */
 const char *ve_u(cw_u128 v) {
-    char *s = ve_hold(cw_alloc(40));
+    char *s = cw_hold(cw_alloc(40));
     s[cw_u128_to_dec(v, s)] = '\0';
     return s;
 }

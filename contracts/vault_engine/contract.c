@@ -18,7 +18,7 @@ static cw_error *ve_instantiate(const cw_env *env, const cw_info *info, cw_json 
     ve_msg m = {0};
     cw_error *err = ve_parse(msg, INIT, 4, &m);
     if (!err) err = ve_instantiate_config(env, &m, res);
-    ve_release_all();
+    cw_release_all();
     return err;
 }
 
@@ -111,10 +111,10 @@ static cw_error *exec_receive(ve_ctx *c, const ve_msg *m) {
     bool owned = false;
     if (m->msg.type != CW_JSON_STRING) return cw_errorf("invalid type for `msg`: expected base64");
     CW_TRY(cw_json_string(m->msg, &b64, &owned));
-    if (owned) ve_hold((void *)b64.ptr);
+    if (owned) cw_hold((void *)b64.ptr);
     cw_buf decoded = {0};
     CW_TRY(cw_base64_decode(b64, &decoded));
-    cw_str text = ve_hold_buf(&decoded);
+    cw_str text = cw_hold_buf(&decoded);
     cw_json inner, body;
     CW_TRY(cw_json_parse(text, &inner));
     bool stable = cw_str_eq(c->info->sender, c->cfg.stable_token);
@@ -150,7 +150,7 @@ static cw_error *ve_execute(const cw_env *env, const cw_info *info, cw_json msg,
     c.res = res;
     c.now = env->time_ns / 1000000000u;
     cw_error *err = dispatch(&c, msg);
-    ve_release_all();
+    cw_release_all();
     return err;
 }
 
@@ -158,7 +158,7 @@ static cw_error *ve_execute(const cw_env *env, const cw_info *info, cw_json msg,
 
 static cw_error *ve_query_entry(const cw_env *env, cw_json msg, cw_buf *answer) {
     cw_error *err = ve_query(env, msg, answer);
-    ve_release_all();
+    cw_release_all();
     return err;
 }
 

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "cw_arena.h"
 #include "cw_base.h"
 #include "cw_entry.h"
 #include "cw_host.h"
@@ -17,12 +18,7 @@
 
 #define VE_MAX_BASKET 16 /* collaterals per market, hence per position */
 
-/* --- Per-call memory and binary records (codec.c) ------------------------------------------ */
-
-/* Keep `p` (cw_alloc'd) until ve_release_all (called once by each entry point); returns p. */
-void *ve_hold(void *p);
-void ve_release_all(void);
-cw_str ve_hold_buf(cw_buf *b); /* a held copy of the buffer's bytes; the buffer is emptied */
+/* --- Binary records (codec.c); per-call memory is cw_arena.h (cw_release_all per entry) ----- */
 
 /* Writer: append fields to a cw_buf. Integers little-endian; strings as u16 length + bytes. */
 void ve_put_u64(cw_buf *b, uint64_t v);

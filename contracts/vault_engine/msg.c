@@ -12,7 +12,7 @@ static cw_error *string_of(cw_json v, const char *field, cw_str *out) {
     if (v.type != CW_JSON_STRING) return type_error(field, "a string", v);
     bool owned = false;
     CW_TRY(cw_json_string(v, out, &owned));
-    if (owned) ve_hold((void *)out->ptr);
+    if (owned) cw_hold((void *)out->ptr);
     return NULL;
 }
 

@@ -10,7 +10,7 @@ static cw_str owner_key(cw_str owner, uint64_t id) {
     cw_key_map(&k, "by_owner");
     cw_key_push(&k, owner);
     cw_key_last(&k, cw_be_u64(id, be));
-    return ve_hold_buf(&k);
+    return cw_hold_buf(&k);
 }
 
 cw_error *ve_position_load(uint64_t id, ve_position *p) {

@@ -30,16 +30,16 @@ cw_error *ve_price(const ve_config *cfg, const ve_collateral *col, cw_decimal *p
         cw_error_free(err);
         return e;
     }
-    ve_hold((void *)answer.ptr);
+    cw_hold((void *)answer.ptr);
     cw_json root, p;
     cw_str s;
     bool owned = false;
     if (cw_json_parse(answer, &root) || (p = cw_json_get(root, "price")).type != CW_JSON_STRING ||
         cw_json_string(p, &s, &owned))
         return no_price(col, "malformed oracle answer ", answer);
-    if (owned) ve_hold((void *)s.ptr);
+    if (owned) cw_hold((void *)s.ptr);
     if ((err = cw_decimal_parse(s, price))) {
-        ve_hold(err);
+        cw_hold(err);
         return no_price(col, "malformed oracle answer ", answer);
     }
     if (cw_decimal_is_zero(*price)) return no_price(col, "price is zero", CW_LIT(""));

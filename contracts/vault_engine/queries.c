@@ -31,7 +31,7 @@ static void key_str(cw_jw *w, const char *key, cw_str s) {
 static cw_str held_copy(cw_str s) {
     cw_buf b = {0};
     cw_buf_put_str(&b, s);
-    return ve_hold_buf(&b);
+    return cw_hold_buf(&b);
 }
 
 /* --- Writers -------------------------------------------------------------------------------- */
