@@ -1,7 +1,8 @@
 /* The C memory functions contracts need (memcpy, memmove, memset, memcmp, strlen), defined by
  * the SDK for wasm builds because contracts link no libc; native builds use the C library's.
  * Test hook: with CW_MEM_TEST defined (tests/test_mem.c includes this file that way) the same
- * code is compiled natively under the names cw_test_memcpy, cw_test_memmove, and so on. */
+ * code is compiled natively under the names cw_test_memcpy, cw_test_memmove, and so on. Also
+ * the two stack-protector symbols compiler-rt's wasm32 builtins reference (wasm only). */
 #if defined(__wasm__) || defined(CW_MEM_TEST)
 
 #include <stddef.h>
@@ -89,4 +90,14 @@ CW_MEM_NO_BUILTIN size_t CW_MEM_NAME(strlen)(const char *s) {
     return (size_t)(p - s);
 }
 
+#endif
+
+#ifdef __wasm__
+/* Debian's wasm32 compiler-rt builtins are built with the stack protector, so some of them
+ * (__umodti3 for u128 `%`) reference these two; the SDK supplies them so every builtin links.
+ * The names are fixed by that ABI. */
+uintptr_t __stack_chk_guard = 0x5eba11a5u;
+_Noreturn void __stack_chk_fail(void) {
+    cw_abort("stack smashing detected");
+}
 #endif

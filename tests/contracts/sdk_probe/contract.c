@@ -224,9 +224,8 @@ static void operands_free(operands *o) {
 }
 
 /* {"u128":{"op","a","b","c"}}: the try_ forms (null on failure); {"u128_abort":…} uses the
- * aborting forms, so an overflow aborts the whole query. No "rem": cw_u128_rem/try_rem compile
- * `%` on cw_u128 to compiler-rt's __umodti3, whose wasm32 build needs __stack_chk_guard and
- * __stack_chk_fail, so a contract using them does not link. */
+ * aborting forms, so an overflow aborts the whole query. "rem" links compiler-rt's __umodti3,
+ * which needs the SDK's stack-protector symbols (sdk/src/cw_mem.c): a regression check. */
 static cw_error *probe_u128(cw_json body, bool abort_forms, cw_buf *out) {
     operands o;
     operands_read(body, &o);
@@ -249,6 +248,8 @@ static cw_error *probe_u128(cw_json body, bool abort_forms, cw_buf *out) {
             r = cw_u128_mul(a, b);
         else if (op_is(op, "div"))
             r = cw_u128_div(a, b);
+        else if (op_is(op, "rem"))
+            r = cw_u128_rem(a, b);
         else if (op_is(op, "pow"))
             r = cw_u128_pow(a, (uint32_t)b);
         else if (op_is(op, "mul_div_floor"))
@@ -266,6 +267,8 @@ static cw_error *probe_u128(cw_json body, bool abort_forms, cw_buf *out) {
             ok = cw_u128_try_mul(a, b, &r);
         else if (op_is(op, "div"))
             ok = cw_u128_try_div(a, b, &r);
+        else if (op_is(op, "rem"))
+            ok = cw_u128_try_rem(a, b, &r);
         else if (op_is(op, "pow"))
             ok = cw_u128_try_pow(a, (uint32_t)b, &r);
         else if (op_is(op, "mul_div_floor"))
