@@ -1108,6 +1108,12 @@ Test(memory, calls_do_not_leak, .init = setup) {
     cw_mock_result_free(&r);
     r = cw_mock_query("{\"token_info\":{\"a\\u0062\":1}}");
     cw_mock_result_free(&r);
+    /* A small integer that cw_json_u64 refuses: its error is replaced by serde's (and freed). */
+    r = cw_mock_execute("alice", NULL,
+                        "{\"increase_allowance\":{\"spender\":\"spender\",\"amount\":\"1\","
+                        "\"expires\":{\"at_height\":1.5}}}");
+    cr_assert_not_null(r.error);
+    cw_mock_result_free(&r);
     cw_mock_alloc_stats(&after, NULL, NULL);
     cr_assert_eq(after, before, "live blocks %zu -> %zu", before, after);
 }

@@ -110,8 +110,11 @@ cw_error *st_parse_u128_value(cw_json v, cw_u128 *out) {
 cw_error *st_parse_json_uint(cw_json v, const char *type_name, uint64_t max, uint64_t *out) {
     bool negative_int = v.type == CW_JSON_NUMBER && v.text.ptr[0] == '-' && !fractional(v.text);
     *out = 0;
-    if (!negative_int && (v.type != CW_JSON_NUMBER || cw_json_u64(v, out)))
+    cw_error *err = NULL; /* cw_json_u64's own text is replaced by serde's: freed here */
+    if (!negative_int && (v.type != CW_JSON_NUMBER || (err = cw_json_u64(v, out)))) {
+        cw_error_free(err);
         return invalid_type(v, type_name);
+    }
     if (negative_int || *out > max)
         return cw_errorf("invalid value: integer `%S`, expected %s", v.text, type_name);
     return NULL;

@@ -19,6 +19,8 @@ static cw_error *string_of(cw_json v, const char *field, cw_str *out) {
 static cw_error *parse_field(const ve_field *f, cw_json v, char *base) {
     void *out = base + f->offset;
     cw_str s;
+    cw_error *err;
+    const char *expected;
     switch (f->kind) {
     case VE_STR:
         return string_of(v, f->name, (cw_str *)out);
@@ -34,16 +36,21 @@ static cw_error *parse_field(const ve_field *f, cw_json v, char *base) {
         CW_TRY(string_of(v, f->name, &s));
         return cw_decimal_parse(s, (cw_decimal *)out);
     case VE_U64:
-        if (v.type != CW_JSON_NUMBER || cw_json_u64(v, (uint64_t *)out))
-            return type_error(f->name, "an unsigned integer", v);
-        return NULL;
+        expected = "an unsigned integer";
+        err = v.type == CW_JSON_NUMBER ? cw_json_u64(v, (uint64_t *)out)
+                                       : NULL; /* NULL: a non-number */
+        if (v.type == CW_JSON_NUMBER && !err) return NULL;
+        break;
     case VE_RAW:
         *(cw_json *)out = v;
         return NULL;
     default:
-        if (cw_json_bool(v, (bool *)out)) return type_error(f->name, "a boolean", v);
-        return NULL;
+        expected = "a boolean";
+        if (!(err = cw_json_bool(v, (bool *)out))) return NULL;
+        break;
     }
+    cw_error_free(err); /* the reader's own text is replaced by the field's type error */
+    return type_error(f->name, expected, v);
 }
 
 cw_error *ve_parse(cw_json obj, const ve_field *fields, size_t n, ve_msg *m) {
