@@ -9,23 +9,23 @@ typedef struct instantiate_msg {
     cw_json feeders, assets;
 } instantiate_msg;
 
-static const or_field INIT_FIELDS[] = {
-    OR_REQ(instantiate_msg, "governance", OR_STRING, cfg.governance),
-    OR_REQ(instantiate_msg, "feeders", OR_RAW, feeders),
-    OR_REQ(instantiate_msg, "quorum", OR_U64, cfg.quorum),
-    OR_REQ(instantiate_msg, "max_age", OR_U64, cfg.max_age),
-    OR_REQ(instantiate_msg, "max_move", OR_DECIMAL, cfg.max_move),
-    OR_REQ(instantiate_msg, "delay", OR_U64, cfg.delay),
-    OR_REQ(instantiate_msg, "assets", OR_RAW, assets),
+static const cw_field INIT_FIELDS[] = {
+    CW_REQ(instantiate_msg, "governance", OR_STRING, cfg.governance),
+    CW_REQ(instantiate_msg, "feeders", OR_RAW, feeders),
+    CW_REQ(instantiate_msg, "quorum", OR_U64, cfg.quorum),
+    CW_REQ(instantiate_msg, "max_age", OR_U64, cfg.max_age),
+    CW_REQ(instantiate_msg, "max_move", OR_DECIMAL, cfg.max_move),
+    CW_REQ(instantiate_msg, "delay", OR_U64, cfg.delay),
+    CW_REQ(instantiate_msg, "assets", OR_RAW, assets),
 };
 
 typedef struct asset_msg {
     cw_str denom, source;
 } asset_msg;
 
-static const or_field ASSET_FIELDS[] = {
-    OR_REQ(asset_msg, "denom", OR_STRING, denom),
-    OR_REQ(asset_msg, "source", OR_STRING, source),
+static const cw_field ASSET_FIELDS[] = {
+    CW_REQ(asset_msg, "denom", OR_STRING, denom),
+    CW_REQ(asset_msg, "source", OR_STRING, source),
 };
 
 static cw_error *require_array(cw_json v) {
@@ -97,23 +97,23 @@ static cw_error *or_instantiate(const cw_env *env, const cw_info *info, cw_json 
 
 /* --- Execute --------------------------------------------------------------------------------- */
 
-#define DENOM OR_REQ(or_msg, "denom", OR_STRING, denom)
-#define PRICE OR_REQ(or_msg, "price", OR_DECIMAL, price)
-#define ADDRESS OR_REQ(or_msg, "address", OR_STRING, address)
+#define DENOM CW_REQ(or_msg, "denom", OR_STRING, denom)
+#define PRICE CW_REQ(or_msg, "price", OR_DECIMAL, price)
+#define ADDRESS CW_REQ(or_msg, "address", OR_STRING, address)
 
-static const or_field DENOM_PRICE[] = {DENOM, PRICE};
-static const or_field DENOM_ONLY[] = {DENOM};
-static const or_field ADDRESS_ONLY[] = {ADDRESS};
-static const or_field DENOM_SOURCE[] = {DENOM, OR_REQ(or_msg, "source", OR_STRING, source)};
-static const or_field CONFIG_FIELDS[] = {
-    OR_OPT(or_msg, "quorum", OR_U64, quorum, has_quorum),
-    OR_OPT(or_msg, "max_age", OR_U64, max_age, has_max_age),
-    OR_OPT(or_msg, "max_move", OR_DECIMAL, max_move, has_max_move),
-    OR_OPT(or_msg, "delay", OR_U64, delay, has_delay),
+static const cw_field DENOM_PRICE[] = {DENOM, PRICE};
+static const cw_field DENOM_ONLY[] = {DENOM};
+static const cw_field ADDRESS_ONLY[] = {ADDRESS};
+static const cw_field DENOM_SOURCE[] = {DENOM, CW_REQ(or_msg, "source", OR_STRING, source)};
+static const cw_field CONFIG_FIELDS[] = {
+    CW_OPT(or_msg, "quorum", OR_U64, quorum, has_quorum),
+    CW_OPT(or_msg, "max_age", OR_U64, max_age, has_max_age),
+    CW_OPT(or_msg, "max_move", OR_DECIMAL, max_move, has_max_move),
+    CW_OPT(or_msg, "delay", OR_U64, delay, has_delay),
 };
 
 typedef struct exec_variant {
-    const or_field *fields;
+    const cw_field *fields;
     uint8_t n_fields;
     bool writes_config; /* besides counter changes */
     or_exec_fn run;

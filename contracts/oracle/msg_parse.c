@@ -32,24 +32,12 @@ cw_error *or_json_string(cw_json v, cw_str *out) {
     return NULL;
 }
 
-/* The key of a member, unescaped when needed (held). */
-static cw_str member_name(cw_str raw) {
-    for (size_t i = 0; i < raw.len; i++) {
-        if (raw.ptr[i] == '\\') {
-            cw_buf b = {0};
-            cw_json_unescape(raw, &b);
-            return cw_hold_buf(&b);
-        }
-    }
-    return raw;
-}
-
 cw_error *or_parse_enum(cw_json v, const char *const *variants, size_t *index, cw_json *body) {
     if (v.type != CW_JSON_OBJECT || cw_json_len(v) != 1) return invalid_type(v, "an enum variant");
     cw_json_iter it = cw_json_iter_begin(v);
     cw_str raw;
     cw_json_next(&it, &raw, body);
-    cw_str name = member_name(raw);
+    cw_str name = cw_json_key(raw);
     for (size_t n = 0; variants[n]; n++) {
         if (cw_str_eq_c(name, variants[n])) {
             *index = n;
@@ -59,8 +47,7 @@ cw_error *or_parse_enum(cw_json v, const char *const *variants, size_t *index, c
     return unknown_name("variant", name);
 }
 
-static cw_error *parse_field(const or_field *f, cw_json v, char *base) {
-    void *out = base + f->offset;
+static cw_error *parse_field(const cw_field *f, cw_json v, void *out) {
     switch (f->kind) {
     case OR_STRING:
         return or_json_string(v, (cw_str *)out);
@@ -79,25 +66,13 @@ static cw_error *parse_field(const or_field *f, cw_json v, char *base) {
     }
 }
 
-cw_error *or_parse_struct(cw_json obj, const or_field *fields, size_t n, void *base) {
+/* The oracle's unknown_field text (see unknown_name). */
+static cw_error *unknown_field(cw_str name, const cw_field *fields, size_t n) {
+    (void)fields, (void)n;
+    return unknown_name("field", name);
+}
+
+cw_error *or_parse_struct(cw_json obj, const cw_field *fields, size_t n, void *base) {
     if (obj.type != CW_JSON_OBJECT) return invalid_type(obj, "a struct");
-    uint32_t seen = 0; /* bit i: field i was given (the tables have at most 7 fields) */
-    cw_json_iter it = cw_json_iter_begin(obj);
-    cw_str raw;
-    cw_json v;
-    while (cw_json_next(&it, &raw, &v)) {
-        cw_str name = member_name(raw);
-        size_t i = 0;
-        while (i < n && !cw_str_eq_c(name, fields[i].name)) i++;
-        if (i == n) return unknown_name("field", name);
-        if (seen >> i & 1) return cw_errorf("duplicate field `%s`", fields[i].name);
-        seen |= 1u << i;
-        if (fields[i].optional && v.type == CW_JSON_NULL) continue;
-        CW_TRY(parse_field(&fields[i], v, base));
-        if (fields[i].present) *(bool *)((char *)base + fields[i].present) = true;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (!(seen >> i & 1) && !fields[i].optional)
-            return cw_errorf("missing field `%s`", fields[i].name);
-    return NULL;
+    return cw_parse_fields(obj, fields, n, base, parse_field, unknown_field);
 }

@@ -12,6 +12,7 @@
 #include "cw_host.h"
 #include "cw_json.h"
 #include "cw_math.h"
+#include "cw_parse.h"
 #include "cw_response.h"
 
 /* --- Per-call memory (cw_arena.h; the entry points call cw_release_all) ---------------------- */
@@ -30,23 +31,9 @@ typedef enum or_kind {
     OR_RAW      /* any JSON value → cw_json */
 } or_kind;
 
-/* One struct field stored at byte `offset` of the caller's record; optional fields may be
- * absent or null, and then the bool at offset `present` stays false. */
-typedef struct or_field {
-    const char *name;
-    uint8_t kind; /* or_kind */
-    uint8_t optional;
-    uint16_t offset;
-    uint16_t present;
-} or_field;
-#define OR_REQ(type, name, kind, member)                                                           \
-    { name, kind, 0, offsetof(type, member), 0 }
-#define OR_OPT(type, name, kind, member, flag)                                                     \
-    { name, kind, 1, offsetof(type, member), offsetof(type, flag) }
-
-/* A struct with deny_unknown_fields: unknown, duplicate, missing fields and bad values fail.
- * At most 32 fields (the oracle's tables have up to 7). */
-cw_error *or_parse_struct(cw_json obj, const or_field *fields, size_t n, void *base);
+/* A struct with deny_unknown_fields (cw_parse_fields with the kinds above, tables built with
+ * CW_REQ / CW_OPT): unknown, duplicate, missing fields and bad values fail. */
+cw_error *or_parse_struct(cw_json obj, const cw_field *fields, size_t n, void *base);
 /* An externally tagged enum {"variant": body}; *index is its position in `variants`
  * (NULL-terminated). */
 cw_error *or_parse_enum(cw_json v, const char *const *variants, size_t *index, cw_json *body);

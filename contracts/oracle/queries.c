@@ -9,7 +9,7 @@ typedef struct query_msg {
     cw_str denom;
 } query_msg;
 
-static const or_field DENOM_FIELD[] = {OR_REQ(query_msg, "denom", OR_STRING, denom)};
+static const cw_field DENOM_FIELD[] = {CW_REQ(query_msg, "denom", OR_STRING, denom)};
 
 static const char *const VARIANTS[] = {"price",       "next_price", "config", "assets",
                                        "submissions", "accounting", NULL};

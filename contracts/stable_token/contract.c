@@ -22,18 +22,18 @@ typedef struct instantiate_msg {
     st_marketing_init marketing_init;
 } instantiate_msg;
 
-static const st_field INIT_FIELDS[] = {
-    ST_REQ(instantiate_msg, "name", ST_STRING, info.name),
-    ST_REQ(instantiate_msg, "symbol", ST_STRING, info.symbol),
-    ST_REQ(instantiate_msg, "decimals", ST_U8, info.decimals),
-    ST_REQ(instantiate_msg, "initial_balances", ST_RAW, balances),
-    ST_OPT(instantiate_msg, "mint", ST_RAW, mint, has_mint),
-    ST_OPT(instantiate_msg, "marketing", ST_RAW, marketing, has_marketing),
+static const cw_field INIT_FIELDS[] = {
+    CW_REQ(instantiate_msg, "name", ST_STRING, info.name),
+    CW_REQ(instantiate_msg, "symbol", ST_STRING, info.symbol),
+    CW_REQ(instantiate_msg, "decimals", ST_U8, info.decimals),
+    CW_REQ(instantiate_msg, "initial_balances", ST_RAW, balances),
+    CW_OPT(instantiate_msg, "mint", ST_RAW, mint, has_mint),
+    CW_OPT(instantiate_msg, "marketing", ST_RAW, marketing, has_marketing),
 };
 
-static const st_field COIN_FIELDS[] = {
-    ST_REQ(initial_balance, "address", ST_STRING, address),
-    ST_REQ(initial_balance, "amount", ST_U128, amount),
+static const cw_field COIN_FIELDS[] = {
+    CW_REQ(initial_balance, "address", ST_STRING, address),
+    CW_REQ(initial_balance, "amount", ST_U128, amount),
 };
 
 static cw_error *parse_instantiate(cw_json msg, instantiate_msg *m) {
@@ -123,25 +123,25 @@ static cw_error *st_instantiate(const cw_env *env, const cw_info *info, cw_json 
 
 /* --- Execute --------------------------------------------------------------------------------- */
 
-#define M_REQ(name, kind, member) ST_REQ(st_msg, name, kind, member)
+#define M_REQ(name, kind, member) CW_REQ(st_msg, name, kind, member)
 #define AMOUNT M_REQ("amount", ST_U128, amount)
 #define MSG M_REQ("msg", ST_BINARY, binary)
-#define EXPIRES ST_OPT(st_msg, "expires", ST_EXPIRATION, expires, has_expires)
+#define EXPIRES CW_OPT(st_msg, "expires", ST_EXPIRATION, expires, has_expires)
 
-static const st_field TRANSFER[] = {M_REQ("recipient", ST_STRING, who), AMOUNT};
-static const st_field BURN[] = {AMOUNT};
-static const st_field SEND[] = {M_REQ("contract", ST_STRING, who), AMOUNT, MSG};
-static const st_field ALLOWANCE[] = {M_REQ("spender", ST_STRING, who), AMOUNT, EXPIRES};
-static const st_field TRANSFER_FROM[] = {M_REQ("owner", ST_STRING, who),
+static const cw_field TRANSFER[] = {M_REQ("recipient", ST_STRING, who), AMOUNT};
+static const cw_field BURN[] = {AMOUNT};
+static const cw_field SEND[] = {M_REQ("contract", ST_STRING, who), AMOUNT, MSG};
+static const cw_field ALLOWANCE[] = {M_REQ("spender", ST_STRING, who), AMOUNT, EXPIRES};
+static const cw_field TRANSFER_FROM[] = {M_REQ("owner", ST_STRING, who),
                                          M_REQ("recipient", ST_STRING, to), AMOUNT};
-static const st_field SEND_FROM[] = {M_REQ("owner", ST_STRING, who),
+static const cw_field SEND_FROM[] = {M_REQ("owner", ST_STRING, who),
                                      M_REQ("contract", ST_STRING, to), AMOUNT, MSG};
-static const st_field BURN_FROM[] = {M_REQ("owner", ST_STRING, who), AMOUNT};
-static const st_field MINT[] = {M_REQ("recipient", ST_STRING, who), AMOUNT};
-static const st_field UPDATE_MINTER[] = {ST_OPT(st_msg, "new_minter", ST_STRING, who, has_who)};
+static const cw_field BURN_FROM[] = {M_REQ("owner", ST_STRING, who), AMOUNT};
+static const cw_field MINT[] = {M_REQ("recipient", ST_STRING, who), AMOUNT};
+static const cw_field UPDATE_MINTER[] = {CW_OPT(st_msg, "new_minter", ST_STRING, who, has_who)};
 
 typedef struct exec_variant {
-    const st_field *fields;
+    const cw_field *fields;
     uint8_t n_fields;
     st_exec_fn run;
 } exec_variant;

@@ -6,11 +6,11 @@
 
 static const char NS_MARKETING[] = "marketing_info";
 
-static const st_field INIT_MARKETING_FIELDS[] = {
-    ST_OPT(st_marketing_init, "project", ST_STRING, project, has_project),
-    ST_OPT(st_marketing_init, "description", ST_STRING, description, has_description),
-    ST_OPT(st_marketing_init, "marketing", ST_STRING, marketing, has_marketing),
-    ST_OPT(st_marketing_init, "logo", ST_RAW, logo, has_logo),
+static const cw_field INIT_MARKETING_FIELDS[] = {
+    CW_OPT(st_marketing_init, "project", ST_STRING, project, has_project),
+    CW_OPT(st_marketing_init, "description", ST_STRING, description, has_description),
+    CW_OPT(st_marketing_init, "marketing", ST_STRING, marketing, has_marketing),
+    CW_OPT(st_marketing_init, "logo", ST_RAW, logo, has_logo),
 };
 
 /* The Logo enum is parsed as serde would ({"url": String} | {"embedded": …}); an embedded

@@ -51,7 +51,7 @@ static cw_error *invalid_type(cw_json v, const char *expected) {
 
 /* serde's unknown_variant / unknown_field: "unknown <kind> `x`, expected `a`" (`a` or `b`; one
  * of `a`, `b`, `c`; "there are no <kind>s"). names[i] is the first member of an element of
- * `stride` bytes, so both a string list and an st_field table serve. */
+ * `stride` bytes, so both a string list and an cw_field table serve. */
 static cw_error *unknown_name(const char *kind, cw_str name, const void *names, size_t stride,
                               size_t n) {
     cw_buf b = {0};
@@ -151,18 +151,6 @@ cw_error *st_parse_binary(cw_json v, cw_str *out) {
 
 /* --- Enums and structs ----------------------------------------------------------------------- */
 
-/* The key of a member, unescaped when needed (held). */
-static cw_str member_name(cw_str raw) {
-    for (size_t i = 0; i < raw.len; i++) {
-        if (raw.ptr[i] == '\\') {
-            cw_buf b = {0};
-            cw_json_unescape(raw, &b);
-            return cw_hold_buf(&b);
-        }
-    }
-    return raw;
-}
-
 cw_error *st_parse_enum(cw_json v, const char *what, const char *const *variants, size_t *index,
                         cw_json *body) {
     cw_str name;
@@ -173,7 +161,7 @@ cw_error *st_parse_enum(cw_json v, const char *what, const char *const *variants
         cw_json_iter it = cw_json_iter_begin(v);
         cw_str raw;
         cw_json_next(&it, &raw, body);
-        name = member_name(raw);
+        name = cw_json_key(raw);
     } else {
         return invalid_type(v, what);
     }
@@ -192,8 +180,7 @@ cw_error *st_parse_enum(cw_json v, const char *what, const char *const *variants
     return unknown_name("variant", name, variants, sizeof *variants, n);
 }
 
-static cw_error *parse_field(const st_field *f, cw_json v, char *base) {
-    void *out = base + f->offset;
+static cw_error *parse_field(const cw_field *f, cw_json v, void *out) {
     switch (f->kind) {
     case ST_STRING:
         return st_json_string(v, (cw_str *)out);
@@ -212,8 +199,6 @@ static cw_error *parse_field(const st_field *f, cw_json v, char *base) {
         return NULL;
     }
 }
-
-#define ST_MAX_FIELDS 8
 
 /* serde's "invalid type: …, expected <kind><name>"; with `camel`, a snake_case variant name is
  * written as its Rust CamelCase (update_minter → UpdateMinter). */
@@ -236,31 +221,17 @@ static cw_error *not_a_struct(cw_json v, const char *kind, const char *name, boo
 }
 
 cw_error *st_parse_variant(cw_json body, const char *enum_path, const char *variant,
-                           const st_field *fields, size_t n, void *base) {
+                           const cw_field *fields, size_t n, void *base) {
     if (body.type != CW_JSON_OBJECT) return not_a_struct(body, enum_path, variant, true);
     return st_parse_struct(body, variant, fields, n, base);
 }
 
-cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields, size_t n,
+static cw_error *unknown_field(cw_str name, const cw_field *fields, size_t n) {
+    return unknown_name("field", name, fields, sizeof *fields, n);
+}
+
+cw_error *st_parse_struct(cw_json obj, const char *what, const cw_field *fields, size_t n,
                           void *base) {
     if (obj.type != CW_JSON_OBJECT) return not_a_struct(obj, "struct ", what, false);
-    bool seen[ST_MAX_FIELDS] = {false};
-    if (n > ST_MAX_FIELDS) cw_abort("st_parse_struct: too many fields");
-    cw_json_iter it = cw_json_iter_begin(obj);
-    cw_str raw;
-    cw_json v;
-    while (cw_json_next(&it, &raw, &v)) {
-        cw_str name = member_name(raw);
-        size_t i = 0;
-        while (i < n && !cw_str_eq_c(name, fields[i].name)) i++;
-        if (i == n) return unknown_name("field", name, fields, sizeof *fields, n);
-        if (seen[i]) return cw_errorf("duplicate field `%s`", fields[i].name);
-        seen[i] = true;
-        if (fields[i].optional && v.type == CW_JSON_NULL) continue;
-        CW_TRY(parse_field(&fields[i], v, base));
-        if (fields[i].present) *(bool *)((char *)base + fields[i].present) = true;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (!seen[i] && !fields[i].optional) return cw_errorf("missing field `%s`", fields[i].name);
-    return NULL;
+    return cw_parse_fields(obj, fields, n, base, parse_field, unknown_field);
 }

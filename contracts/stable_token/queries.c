@@ -113,19 +113,19 @@ static cw_error *query_marketing_info(const query_msg *q, cw_buf *b) {
 
 /* --- Dispatch -------------------------------------------------------------------------------- */
 
-#define Q_REQ(name, member) ST_REQ(query_msg, name, ST_STRING, member)
+#define Q_REQ(name, member) CW_REQ(query_msg, name, ST_STRING, member)
 #define Q_PAGE                                                                                     \
-    ST_OPT(query_msg, "start_after", ST_STRING, start_after, has_start_after),                     \
-        ST_OPT(query_msg, "limit", ST_U32, limit, has_limit)
+    CW_OPT(query_msg, "start_after", ST_STRING, start_after, has_start_after),                     \
+        CW_OPT(query_msg, "limit", ST_U32, limit, has_limit)
 
-static const st_field BALANCE_FIELDS[] = {Q_REQ("address", who)};
-static const st_field ALLOWANCE_FIELDS[] = {Q_REQ("owner", who), Q_REQ("spender", spender)};
-static const st_field OWNER_PAGE_FIELDS[] = {Q_REQ("owner", who), Q_PAGE};
-static const st_field SPENDER_PAGE_FIELDS[] = {Q_REQ("spender", who), Q_PAGE};
-static const st_field ACCOUNTS_FIELDS[] = {Q_PAGE};
+static const cw_field BALANCE_FIELDS[] = {Q_REQ("address", who)};
+static const cw_field ALLOWANCE_FIELDS[] = {Q_REQ("owner", who), Q_REQ("spender", spender)};
+static const cw_field OWNER_PAGE_FIELDS[] = {Q_REQ("owner", who), Q_PAGE};
+static const cw_field SPENDER_PAGE_FIELDS[] = {Q_REQ("spender", who), Q_PAGE};
+static const cw_field ACCOUNTS_FIELDS[] = {Q_PAGE};
 
 typedef struct query_variant {
-    const st_field *fields;
+    const cw_field *fields;
     uint8_t n_fields;
     cw_error *(*run)(const query_msg *q, cw_buf *answer);
 } query_variant;

@@ -58,17 +58,17 @@ typedef struct stored_token_info {
     bool has_mint;
 } stored_token_info;
 
-static const st_field TOKEN_INFO_FIELDS[] = {
-    ST_REQ(stored_token_info, "name", ST_STRING, ti.name),
-    ST_REQ(stored_token_info, "symbol", ST_STRING, ti.symbol),
-    ST_REQ(stored_token_info, "decimals", ST_U8, ti.decimals),
-    ST_REQ(stored_token_info, "total_supply", ST_U128, ti.total_supply),
-    ST_OPT(stored_token_info, "mint", ST_RAW, mint, has_mint),
+static const cw_field TOKEN_INFO_FIELDS[] = {
+    CW_REQ(stored_token_info, "name", ST_STRING, ti.name),
+    CW_REQ(stored_token_info, "symbol", ST_STRING, ti.symbol),
+    CW_REQ(stored_token_info, "decimals", ST_U8, ti.decimals),
+    CW_REQ(stored_token_info, "total_supply", ST_U128, ti.total_supply),
+    CW_OPT(stored_token_info, "mint", ST_RAW, mint, has_mint),
 };
 
-const st_field st_minter_fields[2] = {
-    ST_REQ(st_token_info, "minter", ST_STRING, minter),
-    ST_OPT(st_token_info, "cap", ST_U128, cap, has_cap),
+const cw_field st_minter_fields[2] = {
+    CW_REQ(st_token_info, "minter", ST_STRING, minter),
+    CW_OPT(st_token_info, "cap", ST_U128, cap, has_cap),
 };
 
 cw_error *st_token_info_load(st_token_info *ti) {
@@ -143,9 +143,9 @@ static void pair_key(cw_buf *key, const char *ns, cw_str first, cw_str second) {
 cw_error *st_allowance_parse(cw_str json, st_allowance *a) {
     cw_json root;
     CW_TRY(cw_json_parse(json, &root));
-    static const st_field fields[] = {
-        ST_REQ(st_allowance, "allowance", ST_U128, allowance),
-        ST_REQ(st_allowance, "expires", ST_EXPIRATION, expires),
+    static const cw_field fields[] = {
+        CW_REQ(st_allowance, "allowance", ST_U128, allowance),
+        CW_REQ(st_allowance, "expires", ST_EXPIRATION, expires),
     };
     return st_parse_struct(root, "AllowanceResponse", fields, 2, a);
 }

@@ -12,6 +12,7 @@
 #include "cw_host.h"
 #include "cw_json.h"
 #include "cw_math.h"
+#include "cw_parse.h"
 #include "cw_response.h"
 #include "cw_storage.h"
 
@@ -32,36 +33,20 @@ typedef enum st_kind {
     ST_RAW         /* any JSON value → cw_json (nested structs, arrays) */
 } st_kind;
 
-/* One field of a struct, stored at byte `offset` of the caller's record. Optional fields
- * (Option<T>) may be absent or null; then the bool at `present` (an offset too, 0 = none)
- * stays false. Tables are static const, built with ST_REQ / ST_OPT. */
-typedef struct st_field {
-    const char *name;
-    uint8_t kind; /* st_kind */
-    uint8_t optional;
-    uint8_t offset; /* records are laid out so that every field is in the first 256 bytes */
-    uint8_t present;
-} st_field;
-/* offsetof(type, member), or a compile error (negative array size) when it exceeds 255. */
-#define ST_OFFSET(type, member)                                                                    \
-    (offsetof(type, member) + 0 * sizeof(char[offsetof(type, member) < 256 ? 1 : -1]))
-#define ST_REQ(type, name, kind, member)                                                           \
-    { name, kind, 0, ST_OFFSET(type, member), 0 }
-#define ST_OPT(type, name, kind, member, flag)                                                     \
-    { name, kind, 1, ST_OFFSET(type, member), ST_OFFSET(type, flag) }
-
+/* Struct fields are cw_field tables (cw_parse.h) built with CW_REQ / CW_OPT; `kind` is an
+ * st_kind. */
 /* Parse `obj` into the record at `base` as a struct with `deny_unknown_fields`: members in
  * document order (unknown or duplicate field errors), then the first missing required field
  * in declaration order. Errors are serde's texts without a type prefix; `what` names the
  * struct in type errors. */
-cw_error *st_parse_struct(cw_json obj, const char *what, const st_field *fields, size_t n,
+cw_error *st_parse_struct(cw_json obj, const char *what, const cw_field *fields, size_t n,
                           void *base);
 
 /* The body of a struct variant of an enum: st_parse_struct, but a non-object is reported as
  * expecting "<enum_path><Variant>" (enum_path e.g. "struct variant QueryMsg::"; `variant` is
  * the snake_case name from the wire, written in CamelCase). */
 cw_error *st_parse_variant(cw_json body, const char *enum_path, const char *variant,
-                           const st_field *fields, size_t n, void *base);
+                           const cw_field *fields, size_t n, void *base);
 
 /* An externally tagged enum value: {"variant": body}. `variants` lists the accepted names,
  * a NULL, then names that are recognised but omitted from this contract, and a second NULL.
@@ -106,7 +91,7 @@ typedef struct st_token_info {
 } st_token_info;
 
 /* MinterData / MinterResponse fields ("minter", "cap") into an st_token_info. */
-extern const st_field st_minter_fields[2];
+extern const cw_field st_minter_fields[2];
 /* Load; "cw20_base::state::TokenInfo not found" when absent. */
 cw_error *st_token_info_load(st_token_info *ti);
 void st_token_info_save(const st_token_info *ti);
