@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "cw_host.h"
 #include "cw_mock.h"
 #include "cw_query.h"
 
@@ -162,6 +163,23 @@ Test(custom, unsupported_without_querier, .init = setup) {
     cw_error *err = cw_query_custom(CW_LIT("{}"), &answer);
     cr_assert_not_null(err);
     cw_error_free(err);
+}
+
+/* cw_query_chain_raw: the SystemResult as it comes back, base64 answer undecoded. */
+Test(custom, raw_system_result, .init = setup) {
+    script s = {.answer = "{\"ok\":true}"};
+    cw_mock_set_custom_querier(record_custom, &s);
+    size_t before = live_blocks();
+    cw_str raw = cw_query_chain_raw(CW_LIT("{\"custom\":{\"whoami\":{}}}"));
+    cr_assert_str_eq(s.request, "{\"custom\":{\"whoami\":{}}}");
+    expect_str(raw, "{\"ok\":{\"ok\":\"eyJvayI6dHJ1ZX0=\"}}"); /* base64 of {"ok":true} */
+    cw_free((void *)raw.ptr);
+    s.error = "no such thing";
+    raw = cw_query_chain_raw(CW_LIT("{\"custom\":{}}"));
+    cr_assert(raw.len > 0 && memcmp(raw.ptr, "{\"ok\":{\"error\":", 15) == 0, "%.*s", (int)raw.len,
+              raw.ptr);
+    cw_free((void *)raw.ptr);
+    cr_assert_eq(live_blocks(), before);
 }
 
 /* --- Oracle ------------------------------------------------------------------------------ */
