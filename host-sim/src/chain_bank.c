@@ -2,6 +2,7 @@
  * rules and error texts. See chain_bank.h. Each mutating call runs in its own nested tx_cache
  * layer, so a failure part-way through a coin list leaves nothing behind. */
 #include "chain_bank.h"
+#include "errbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,14 +35,6 @@ hs_state_result hs_u128_parse(const char *s, hs_u128 *out) {
     }
     *out = v;
     return HS_STATE_OK;
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
 }
 
 hs_state_result hs_bank_validate_denom(const char *denom) {
@@ -181,12 +174,12 @@ hs_state_result hs_bank_all_balances(hs_txc *c, const uint8_t *addr, size_t alen
 static hs_state_result check_coins(const hs_bank_coin *coins, size_t n, char *err, size_t errlen) {
     for (size_t i = 0; i < n; i++) {
         if (hs_bank_validate_denom(coins[i].denom) != HS_STATE_OK) {
-            set_err(err, errlen, "invalid denom: %s", coins[i].denom);
+            hs_set_err(err, errlen, "invalid denom: %s", coins[i].denom);
             return HS_STATE_BAD_DENOM;
         }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(coins[i].denom, coins[j].denom) == 0) {
-                set_err(err, errlen, "duplicate denomination %s: invalid coins", coins[i].denom);
+                hs_set_err(err, errlen, "duplicate denomination %s: invalid coins", coins[i].denom);
                 return HS_STATE_INVALID;
             }
         }
@@ -203,8 +196,8 @@ static hs_state_result add_to(hs_txc *c, const uint8_t *k, size_t kl, hs_u128 am
         char a[HS_U128_DEC_CAP], b[HS_U128_DEC_CAP];
         hs_u128_format(cur, a);
         hs_u128_format(amount, b);
-        set_err(err, errlen, "amount overflow: %s %s%s + %s%s exceeds 2^128-1", what, a, denom, b,
-                denom);
+        hs_set_err(err, errlen, "amount overflow: %s %s%s + %s%s exceeds 2^128-1", what, a, denom,
+                   b, denom);
         return HS_STATE_OVERFLOW;
     }
     return write_amount(c, k, kl, cur + amount);
@@ -219,8 +212,8 @@ static hs_state_result sub_from(hs_txc *c, const uint8_t *k, size_t kl, hs_u128 
         char a[HS_U128_DEC_CAP], b[HS_U128_DEC_CAP];
         hs_u128_format(cur, a);
         hs_u128_format(amount, b);
-        set_err(err, errlen, "spendable balance %s%s is smaller than %s%s: insufficient funds", a,
-                denom, b, denom);
+        hs_set_err(err, errlen, "spendable balance %s%s is smaller than %s%s: insufficient funds",
+                   a, denom, b, denom);
         return HS_STATE_INSUFFICIENT;
     }
     return write_amount(c, k, kl, cur - amount);
@@ -233,11 +226,11 @@ static hs_state_result apply(hs_txc *c, enum bank_op op, const uint8_t *from, si
                              char *err, size_t errlen) {
     if (err && errlen) err[0] = '\0';
     if (!addr_ok(from, flen) || (op == OP_SEND && !addr_ok(to, tlen))) {
-        set_err(err, errlen, "invalid address length: must be 1..255 bytes");
+        hs_set_err(err, errlen, "invalid address length: must be 1..255 bytes");
         return HS_STATE_INVALID;
     }
     if (hs_txc_depth(c) == 0) {
-        set_err(err, errlen, "bank: no open transaction");
+        hs_set_err(err, errlen, "bank: no open transaction");
         return HS_STATE_INVALID;
     }
     hs_state_result r = check_coins(coins, n, err, errlen);
@@ -281,7 +274,7 @@ static hs_state_result apply(hs_txc *c, enum bank_op op, const uint8_t *from, si
     r = hs_txc_commit(c);
     if (r == HS_STATE_OK) return HS_STATE_OK;
 fail:
-    if (err && errlen && !err[0]) set_err(err, errlen, "bank: %s", hs_state_strerror(r));
+    if (err && errlen && !err[0]) hs_set_err(err, errlen, "bank: %s", hs_state_strerror(r));
     return r;
 }
 

@@ -29,6 +29,7 @@
  *   <key> is the SHA-256 of the wasm, the glue version and the compiler flags. */
 #define _GNU_SOURCE
 #include "engine.h"
+#include "errbuf.h"
 
 #include "wasm_parse.h"
 
@@ -192,15 +193,6 @@ static const char glue_prelude_tail[] =
 
 /* ------------------------------------------------------------------------------------------ */
 /* Small utilities                                                                              */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) HS_ENGINE_PRINTF(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static double now_seconds(void) {
     struct timespec ts;
@@ -997,20 +989,20 @@ static hs_engine_result inspect_module(hs_module *mod, const hs_wasm_module *m, 
     const hs_engine_config *cfg = &mod->eng->cfg;
     if (m->num_imported_memories || m->num_imported_tables || m->num_imported_globals ||
         m->num_imported_tags) {
-        set_err(err, errlen, "only function imports are supported");
+        hs_set_err(err, errlen, "only function imports are supported");
         return HS_ENGINE_ERR_MODULE;
     }
     if (m->num_memories > 1) {
-        set_err(err, errlen, "more than one memory (%u)", m->num_memories);
+        hs_set_err(err, errlen, "more than one memory (%u)", m->num_memories);
         return HS_ENGINE_ERR_MODULE;
     }
     if (m->num_memories == 1 && m->memories[0].min > cfg->max_memory_pages) {
-        set_err(err, errlen, "memory of %llu initial pages exceeds the limit of %u pages",
-                (unsigned long long)m->memories[0].min, cfg->max_memory_pages);
+        hs_set_err(err, errlen, "memory of %llu initial pages exceeds the limit of %u pages",
+                   (unsigned long long)m->memories[0].min, cfg->max_memory_pages);
         return HS_ENGINE_ERR_MODULE;
     }
     if (m->num_memories == 1 && (m->memories[0].flags & ~1u)) {
-        set_err(err, errlen, "shared or 64-bit memories are not supported");
+        hs_set_err(err, errlen, "shared or 64-bit memories are not supported");
         return HS_ENGINE_ERR_MODULE;
     }
     mod->num_imports = m->num_imported_funcs;
@@ -1021,21 +1013,21 @@ static hs_engine_result inspect_module(hs_module *mod, const hs_wasm_module *m, 
         const hs_wasm_import *im = &m->imports[i];
         if (im->kind != HS_WASM_EXTERN_FUNC) continue;
         if (!name_eq(&im->module, "env")) {
-            set_err(err, errlen, "import from module \"%.*s\": only env is provided",
-                    (int)(im->module.len > 64 ? 64 : im->module.len), im->module.str);
+            hs_set_err(err, errlen, "import from module \"%.*s\": only env is provided",
+                       (int)(im->module.len > 64 ? 64 : im->module.len), im->module.str);
             return HS_ENGINE_ERR_MODULE;
         }
         int id = -1;
         for (int k = 0; k < IMP_COUNT; k++)
             if (name_eq(&im->field, import_specs[k].name)) id = k;
         if (id < 0) {
-            set_err(err, errlen, "import env.%.*s is not provided by the host",
-                    (int)(im->field.len > 64 ? 64 : im->field.len), im->field.str);
+            hs_set_err(err, errlen, "import env.%.*s is not provided by the host",
+                       (int)(im->field.len > 64 ? 64 : im->field.len), im->field.str);
             return HS_ENGINE_ERR_MODULE;
         }
         for (uint32_t j = 0; j < fi; j++)
             if (mod->import_ids[j] == id) {
-                set_err(err, errlen, "import env.%s appears twice", import_specs[id].name);
+                hs_set_err(err, errlen, "import env.%s appears twice", import_specs[id].name);
                 return HS_ENGINE_ERR_MODULE;
             }
         const hs_wasm_functype *ft =
@@ -1049,8 +1041,8 @@ static hs_engine_result inspect_module(hs_module *mod, const hs_wasm_module *m, 
         if (ok && ft->num_results)
             ok = ft->results[0] == (colon[1] == 'I' ? HS_WASM_I64 : HS_WASM_I32);
         if (!ok) {
-            set_err(err, errlen, "import env.%s has the wrong signature (expected %s)",
-                    import_specs[id].name, sig);
+            hs_set_err(err, errlen, "import env.%s has the wrong signature (expected %s)",
+                       import_specs[id].name, sig);
             return HS_ENGINE_ERR_MODULE;
         }
         mod->import_ids[fi++] = (uint8_t)id;
@@ -1072,15 +1064,15 @@ static hs_engine_result inspect_module(hs_module *mod, const hs_wasm_module *m, 
         const hs_wasm_functype *ft = hs_wasm_func_type(m, ex->index);
         if (!ft) return HS_ENGINE_ERR_MODULE;
         if (ft->num_results > 1) {
-            set_err(err, errlen, "export %s returns %u values; at most 1 is supported",
-                    ex->name.str, ft->num_results);
+            hs_set_err(err, errlen, "export %s returns %u values; at most 1 is supported",
+                       ex->name.str, ft->num_results);
             return HS_ENGINE_ERR_MODULE;
         }
         for (uint32_t p = 0; p < ft->num_params + ft->num_results; p++) {
             uint8_t vt = p < ft->num_params ? ft->params[p] : ft->results[0];
             if (!c_type(vt)) {
-                set_err(err, errlen, "export %s uses value type %s", ex->name.str,
-                        hs_wasm_valtype_name(vt));
+                hs_set_err(err, errlen, "export %s uses value type %s", ex->name.str,
+                           hs_wasm_valtype_name(vt));
                 return HS_ENGINE_ERR_MODULE;
             }
         }
@@ -1392,17 +1384,17 @@ static void code_free(hs_code *c) {
 static hs_engine_result code_bind(hs_module *mod, hs_code *c, glue_bind_fn bind, char *err,
                                   size_t errlen) {
     if (!bind) {
-        set_err(err, errlen, "compiled module has no hs_glue_bind");
+        hs_set_err(err, errlen, "compiled module has no hs_glue_bind");
         return HS_ENGINE_ERR_COMPILE;
     }
     bind(&glue_rt, &c->info);
     if (c->info.num_exports != mod->num_exports) {
-        set_err(err, errlen, "compiled module has %u exports, expected %u", c->info.num_exports,
-                mod->num_exports);
+        hs_set_err(err, errlen, "compiled module has %u exports, expected %u", c->info.num_exports,
+                   mod->num_exports);
         return HS_ENGINE_ERR_COMPILE;
     }
     if (mod->metered != (c->info.gas_left != NULL)) {
-        set_err(err, errlen, "compiled module disagrees on metering");
+        hs_set_err(err, errlen, "compiled module disagrees on metering");
         return HS_ENGINE_ERR_COMPILE;
     }
     /* init_module registers function types; it cannot trap except on allocation failure. */
@@ -1415,7 +1407,7 @@ static hs_engine_result code_bind(hs_module *mod, hs_code *c, glue_bind_fn bind,
         return HS_ENGINE_OK;
     }
     tls_frame = frame.prev;
-    set_err(err, errlen, "out of memory registering function types");
+    hs_set_err(err, errlen, "out of memory registering function types");
     return HS_ENGINE_ERR_NOMEM;
 }
 
@@ -1440,7 +1432,7 @@ static hs_engine_result compile_tcc(hs_module *mod, const char *source, const ch
     for (size_t i = 0; i < sizeof tcc_symbols / sizeof tcc_symbols[0]; i++)
         tcc_add_symbol(c->tcc, tcc_symbols[i].name, tcc_symbols[i].addr);
     if (tcc_compile_string(c->tcc, source) < 0 || tcc_relocate(c->tcc, TCC_RELOCATE_AUTO) < 0) {
-        set_err(err, errlen, "tcc: %s", errors.msg[0] ? errors.msg : "compile failed");
+        hs_set_err(err, errlen, "tcc: %s", errors.msg[0] ? errors.msg : "compile failed");
         rc = HS_ENGINE_ERR_COMPILE;
     } else {
         void *sym = tcc_get_symbol(c->tcc, "hs_glue_bind");
@@ -1463,7 +1455,7 @@ static hs_engine_result load_so(hs_module *mod, const char *path, hs_code **out,
     double t0 = now_seconds();
     c->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!c->dl) {
-        set_err(err, errlen, "dlopen %s: %s", path, dlerror());
+        hs_set_err(err, errlen, "dlopen %s: %s", path, dlerror());
         code_free(c);
         return HS_ENGINE_ERR_COMPILE;
     }
@@ -1570,7 +1562,7 @@ static hs_engine_result job_compile(tier2_job *job, char *err, size_t errlen) {
         char summary[200];
         log_summary(job->log, summary, sizeof summary);
         unlink(job->log);
-        set_err(err, errlen, "tier-2 compile failed (status %d): %s", status, summary);
+        hs_set_err(err, errlen, "tier-2 compile failed (status %d): %s", status, summary);
         return HS_ENGINE_ERR_COMPILE;
     }
     return HS_ENGINE_OK;
@@ -1618,8 +1610,8 @@ static void *job_main(void *arg) {
 static hs_engine_result start_tier2(hs_module *mod, bool background, char *err, size_t errlen) {
     hs_engine *eng = mod->eng;
     if (!make_dirs(eng->cfg.cache_dir)) {
-        set_err(err, errlen, "cannot create cache directory %s: %s", eng->cfg.cache_dir,
-                strerror(errno));
+        hs_set_err(err, errlen, "cannot create cache directory %s: %s", eng->cfg.cache_dir,
+                   strerror(errno));
         return HS_ENGINE_ERR_IO;
     }
     tier2_job *job = calloc(1, sizeof *job);
@@ -1632,7 +1624,7 @@ static hs_engine_result start_tier2(hs_module *mod, bool background, char *err, 
     if (!job_spawn(job, &eng->cfg)) {
         remove_tree(job->tmpdir);
         job_free(job);
-        set_err(err, errlen, "cannot run /bin/sh for the tier-2 compile");
+        hs_set_err(err, errlen, "cannot run /bin/sh for the tier-2 compile");
         return HS_ENGINE_ERR_IO;
     }
     if (!background) {
@@ -1650,7 +1642,7 @@ static hs_engine_result start_tier2(hs_module *mod, bool background, char *err, 
         pthread_mutex_destroy(&job->lock);
         free(job->tmpdir);
         free(job); /* the child is reaped by nobody: it becomes a zombie until exit */
-        set_err(err, errlen, "cannot start the tier-2 thread");
+        hs_set_err(err, errlen, "cannot start the tier-2 thread");
         return HS_ENGINE_ERR_IO;
     }
     return HS_ENGINE_OK;
@@ -1735,7 +1727,7 @@ hs_engine_result hs_engine_new(const hs_engine_config *cfg, hs_engine **out, cha
     hs_engine_config_default(&def);
     if (!cfg) cfg = &def;
     if (cfg->max_memory_pages == 0 || cfg->max_memory_pages > 65536 || cfg->max_call_depth == 0) {
-        set_err(err, errlen, "invalid engine limits");
+        hs_set_err(err, errlen, "invalid engine limits");
         return HS_ENGINE_ERR_MODULE;
     }
     hs_engine *eng = calloc(1, sizeof *eng);
@@ -1862,7 +1854,7 @@ static bool patch_charge(text *t, size_t from, char *err, size_t errlen) {
     if (!head) return true; /* metered without the exported charge function: left as is */
     char *end = strstr(head, "\n}\n");
     if (!end || strstr(head + 1, charge_head)) {
-        set_err(err, errlen, "unexpected wasm2c output for the gas charge function");
+        hs_set_err(err, errlen, "unexpected wasm2c output for the gas charge function");
         return false;
     }
     end += 3; /* "\n}\n" */
@@ -1895,7 +1887,8 @@ static bool patch_wasm2c_output(const char *c, text *out, char *err, size_t errl
     for (size_t i = 0; i < n; i++) {
         at[i] = strstr(c, w2c_patches[i].find);
         if (!at[i] || strstr(at[i] + 1, w2c_patches[i].find)) {
-            set_err(err, errlen, "unexpected wasm2c output (pattern %zu); wabt 1.0.32 expected", i);
+            hs_set_err(err, errlen, "unexpected wasm2c output (pattern %zu); wabt 1.0.32 expected",
+                       i);
             return false;
         }
     }
@@ -1920,7 +1913,7 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
     char tmpl[4096];
     snprintf(tmpl, sizeof tmpl, "%s/hs-engine-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(tmpl)) {
-        set_err(err, errlen, "mkdtemp %s: %s", tmpl, strerror(errno));
+        hs_set_err(err, errlen, "mkdtemp %s: %s", tmpl, strerror(errno));
         return HS_ENGINE_ERR_IO;
     }
     mod->tmpdir = strdup(tmpl);
@@ -1934,7 +1927,7 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
     snprintf(log_path, sizeof log_path, "%s/wasm2c.log", tmpl);
     snprintf(full_path, sizeof full_path, "%s/full.c", tmpl);
     if (!write_file(wasm_path, wasm, len)) {
-        set_err(err, errlen, "write %s: %s", wasm_path, strerror(errno));
+        hs_set_err(err, errlen, "write %s: %s", wasm_path, strerror(errno));
         return HS_ENGINE_ERR_IO;
     }
     /* wasm2c 1.0.32 rejects SIMD and (by default) threads, whose stores would bypass the dirty map.
@@ -1946,13 +1939,13 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
     if (status != 0) {
         char summary[200];
         log_summary(log_path, summary, sizeof summary);
-        set_err(err, errlen, "wasm2c failed (status %d): %s", status, summary);
+        hs_set_err(err, errlen, "wasm2c failed (status %d): %s", status, summary);
         return status < 0 ? HS_ENGINE_ERR_IO : HS_ENGINE_ERR_TRANSLATE;
     }
     size_t clen = 0;
     char *c = read_file(c_path, &clen);
     if (!c) {
-        set_err(err, errlen, "read %s: %s", c_path, strerror(errno));
+        hs_set_err(err, errlen, "read %s: %s", c_path, strerror(errno));
         return HS_ENGINE_ERR_IO;
     }
     text_puts(source, glue_prelude_head);
@@ -1966,7 +1959,7 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
     gen_epilogue(source, m, mod->metered);
     if (source->failed) return HS_ENGINE_ERR_NOMEM;
     if (!write_file(full_path, source->data, source->len)) {
-        set_err(err, errlen, "write %s: %s", full_path, strerror(errno));
+        hs_set_err(err, errlen, "write %s: %s", full_path, strerror(errno));
         return HS_ENGINE_ERR_IO;
     }
     unlink(c_path); /* full.c and m.h are all the compilers need */
@@ -1980,7 +1973,7 @@ static hs_engine_result module_build(hs_module *mod, const uint8_t *wasm, size_t
     hs_wasm_module m;
     char perr[256];
     if (hs_wasm_parse(wasm, len, &m, perr, sizeof perr) != HS_WASM_OK) {
-        set_err(err, errlen, "%s", perr);
+        hs_set_err(err, errlen, "%s", perr);
         return HS_ENGINE_ERR_MODULE;
     }
     hs_engine_result rc = inspect_module(mod, &m, err, errlen);
@@ -2089,13 +2082,13 @@ int hs_module_tier(const hs_module *mod) {
 hs_engine_result hs_module_wait_tier2(hs_module *mod, char *err, size_t errlen) {
     if (hs_module_tier(mod) == 2) return HS_ENGINE_OK;
     if (mod->eng->cfg.tiers == HS_TIERS_TCC_ONLY) {
-        set_err(err, errlen, "tier 2 is disabled");
+        hs_set_err(err, errlen, "tier 2 is disabled");
         return HS_ENGINE_ERR_BUSY;
     }
     pthread_mutex_lock(&mod->bg_lock);
     while (!mod->bg_done) pthread_cond_wait(&mod->bg_cond, &mod->bg_lock);
     hs_engine_result rc = mod->bg_rc;
-    set_err(err, errlen, "%s", mod->bg_err);
+    hs_set_err(err, errlen, "%s", mod->bg_err);
     pthread_mutex_unlock(&mod->bg_lock);
     if (rc == HS_ENGINE_OK && hs_module_tier(mod) != 2) rc = HS_ENGINE_ERR_BUSY;
     return rc;
@@ -2155,7 +2148,7 @@ hs_engine_result hs_instance_new(hs_module *mod, const hs_host_imports *imports,
     hs_engine_result rc = run_guarded(inst, instantiate_thunk, inst);
     tls_mem_owner = saved;
     if (rc != HS_ENGINE_OK) {
-        set_err(err, errlen, "instantiation failed: %s", inst->err);
+        hs_set_err(err, errlen, "instantiation failed: %s", inst->err);
         release_w2c(inst);
         free(inst);
         return rc;

@@ -2,6 +2,7 @@
  * write each committed chain transaction's changes in one SQLite transaction. See
  * store_sqlite.h for the persistence model and schema. */
 #include "store_sqlite.h"
+#include "errbuf.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -21,14 +22,6 @@ struct hs_sqlite {
     char path[4096];
     char errmsg[512];
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* mkdir -p */
 static int make_dirs(const char *dir) {
@@ -119,8 +112,8 @@ static hs_state_result check_schema(hs_sqlite *h, char *err, size_t errlen) {
                     &has_meta);
     if (rc != SQLITE_OK) goto sqlerr;
     if (!has_meta || atol(appid) != APPLICATION_ID) {
-        set_err(err, errlen, "%s: not a Ballast host-sim state database (%s)", h->path,
-                !has_meta ? "no meta table" : "foreign application_id");
+        hs_set_err(err, errlen, "%s: not a Ballast host-sim state database (%s)", h->path,
+                   !has_meta ? "no meta table" : "foreign application_id");
         r = HS_STATE_CORRUPT;
         goto done;
     }
@@ -129,14 +122,15 @@ static hs_state_result check_schema(hs_sqlite *h, char *err, size_t errlen) {
         rc = query_text(h->db, "SELECT value FROM meta WHERE name='schema_version'", &ver);
     if (rc != SQLITE_OK) goto sqlerr;
     if (!app || strcmp(app, APPLICATION_NAME) != 0 || !ver) {
-        set_err(err, errlen, "%s: not a Ballast host-sim state database (meta table lacks %s)",
-                h->path, !app || strcmp(app, APPLICATION_NAME) ? "application" : "schema_version");
+        hs_set_err(err, errlen, "%s: not a Ballast host-sim state database (meta table lacks %s)",
+                   h->path,
+                   !app || strcmp(app, APPLICATION_NAME) ? "application" : "schema_version");
         r = HS_STATE_CORRUPT;
         goto done;
     }
     if (atol(ver) != HS_SQLITE_SCHEMA_VERSION) {
-        set_err(err, errlen, "%s: state database schema version %s; this build reads version %d",
-                h->path, ver, HS_SQLITE_SCHEMA_VERSION);
+        hs_set_err(err, errlen, "%s: state database schema version %s; this build reads version %d",
+                   h->path, ver, HS_SQLITE_SCHEMA_VERSION);
         r = HS_STATE_VERSION;
         goto done;
     }
@@ -144,14 +138,14 @@ static hs_state_result check_schema(hs_sqlite *h, char *err, size_t errlen) {
     rc = query_text(h->db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='kv'", &has_kv);
     if (rc != SQLITE_OK) goto sqlerr;
     if (!has_kv) {
-        set_err(err, errlen, "%s: damaged state database (no kv table)", h->path);
+        hs_set_err(err, errlen, "%s: damaged state database (no kv table)", h->path);
         r = HS_STATE_CORRUPT;
     }
     free(has_kv);
     goto done;
 sqlerr:
     r = map_rc(rc);
-    set_err(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
+    hs_set_err(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
 done:
     free(count);
     free(appid);
@@ -173,13 +167,13 @@ static hs_state_result load_all(hs_sqlite *h, hs_kv *into, char *err, size_t err
         if (sqlite3_column_type(st, 0) != SQLITE_BLOB &&
             sqlite3_column_type(st, 0) != SQLITE_TEXT) {
             sqlite3_finalize(st);
-            set_err(err, errlen, "%s: damaged state database (non-blob key)", h->path);
+            hs_set_err(err, errlen, "%s: damaged state database (non-blob key)", h->path);
             return HS_STATE_CORRUPT;
         }
         hs_state_result r = hs_kv_set(into, kl ? k : "", kl, vl ? v : "", vl);
         if (r != HS_STATE_OK) {
             sqlite3_finalize(st);
-            set_err(err, errlen, "%s: %s while loading state", h->path, hs_state_strerror(r));
+            hs_set_err(err, errlen, "%s: %s while loading state", h->path, hs_state_strerror(r));
             return r;
         }
     }
@@ -187,7 +181,7 @@ static hs_state_result load_all(hs_sqlite *h, hs_kv *into, char *err, size_t err
     if (rc != SQLITE_DONE) goto sqlerr;
     return HS_STATE_OK;
 sqlerr:
-    set_err(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
+    hs_set_err(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
     return map_rc(rc);
 }
 
@@ -197,24 +191,24 @@ hs_state_result hs_sqlite_open(const char *dir, hs_sqlite_sync sync, hs_kv *into
     if (err && errlen) err[0] = '\0';
     hs_sqlite *h = calloc(1, sizeof *h);
     if (!h) {
-        set_err(err, errlen, "%s: out of memory", dir);
+        hs_set_err(err, errlen, "%s: out of memory", dir);
         return HS_STATE_NOMEM;
     }
     hs_state_result r = HS_STATE_IO;
     int rc;
     if (snprintf(h->path, sizeof h->path, "%s/%s", dir, HS_SQLITE_FILE) >= (int)sizeof h->path) {
-        set_err(err, errlen, "%s: path too long", dir);
+        hs_set_err(err, errlen, "%s: path too long", dir);
         goto fail;
     }
     if (make_dirs(dir) != 0) {
-        set_err(err, errlen, "%s: cannot create state directory: %s", dir, strerror(errno));
+        hs_set_err(err, errlen, "%s: cannot create state directory: %s", dir, strerror(errno));
         goto fail;
     }
     rc = sqlite3_open_v2(h->path, &h->db,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        set_err(err, errlen, "%s: cannot open: %s", h->path,
-                h->db ? sqlite3_errmsg(h->db) : "out of memory");
+        hs_set_err(err, errlen, "%s: cannot open: %s", h->path,
+                   h->db ? sqlite3_errmsg(h->db) : "out of memory");
         r = map_rc(rc);
         goto fail;
     }
@@ -226,7 +220,7 @@ hs_state_result hs_sqlite_open(const char *dir, hs_sqlite_sync sync, hs_kv *into
     if (rc == SQLITE_OK) rc = query_text(h->db, "PRAGMA journal_mode=WAL", &mode);
     if (rc == SQLITE_OK && (!mode || strcmp(mode, "wal") != 0)) {
         free(mode);
-        set_err(err, errlen, "%s: cannot switch to WAL journal mode", h->path);
+        hs_set_err(err, errlen, "%s: cannot switch to WAL journal mode", h->path);
         goto fail;
     }
     free(mode);
@@ -239,12 +233,12 @@ hs_state_result hs_sqlite_open(const char *dir, hs_sqlite_sync sync, hs_kv *into
     if (rc != SQLITE_OK) {
         r = map_rc(rc);
         if (rc == SQLITE_NOTADB)
-            set_err(err, errlen, "%s: not a SQLite database (is this a Ballast state directory?)",
-                    h->path);
+            hs_set_err(err, errlen,
+                       "%s: not a SQLite database (is this a Ballast state directory?)", h->path);
         else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-            set_err(err, errlen, "%s: state is locked by another process", h->path);
+            hs_set_err(err, errlen, "%s: state is locked by another process", h->path);
         else
-            set_err(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
+            hs_set_err(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
         goto fail;
     }
     r = check_schema(h, err, errlen);
@@ -255,7 +249,7 @@ hs_state_result hs_sqlite_open(const char *dir, hs_sqlite_sync sync, hs_kv *into
     rc = exec(h->db, "COMMIT");
     if (rc != SQLITE_OK) {
         r = map_rc(rc);
-        set_err(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
+        hs_set_err(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
         goto fail;
     }
     r = load_all(h, into, err, errlen);
@@ -274,7 +268,7 @@ hs_state_result hs_sqlite_open(const char *dir, hs_sqlite_sync sync, hs_kv *into
                                 NULL);
     if (rc != SQLITE_OK) {
         r = map_rc(rc);
-        set_err(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
+        hs_set_err(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
         goto fail;
     }
     *out = h;
@@ -318,8 +312,8 @@ hs_state_result hs_sqlite_commit(void *ctx, const hs_txc_change *changes, size_t
     }
     if (rc == SQLITE_OK) rc = run(h->commit);
     if (rc != SQLITE_OK) {
-        set_err(h->errmsg, sizeof h->errmsg, "%s: commit failed: %s", h->path,
-                sqlite3_errmsg(h->db));
+        hs_set_err(h->errmsg, sizeof h->errmsg, "%s: commit failed: %s", h->path,
+                   sqlite3_errmsg(h->db));
         if (!sqlite3_get_autocommit(h->db)) run(h->rollback);
         return map_rc(rc);
     }

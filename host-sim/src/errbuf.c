@@ -1,0 +1,13 @@
+/* errbuf.c — writes a formatted one-line error into a caller-supplied buffer (errbuf.h). */
+#include "errbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+void hs_set_err(char *err, size_t errlen, const char *fmt, ...) {
+    if (!err || !errlen) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
