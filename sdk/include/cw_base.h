@@ -20,10 +20,10 @@ typedef struct cw_str {
 /* A slice of a string literal. */
 #define CW_LIT(s) ((cw_str){(s), sizeof(s) - 1})
 
-cw_str cw_cstr(const char *s);            /* slice of a NUL-terminated string */
-bool cw_str_eq(cw_str a, cw_str b);       /* byte equality */
+cw_str cw_cstr(const char *s);             /* slice of a NUL-terminated string */
+bool cw_str_eq(cw_str a, cw_str b);        /* byte equality */
 bool cw_str_eq_c(cw_str a, const char *s); /* equality with a NUL-terminated string */
-int cw_str_cmp(cw_str a, cw_str b);       /* lexicographic byte order, shorter first on tie */
+int cw_str_cmp(cw_str a, cw_str b);        /* lexicographic byte order, shorter first on tie */
 
 /* Memory functions. The SDK defines these for wasm builds (contracts link no libc);
  * native builds use the C library's. memmove handles overlapping ranges. */

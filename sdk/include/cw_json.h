@@ -87,13 +87,13 @@ void cw_jw_arr_begin(cw_jw *w);
 void cw_jw_arr_end(cw_jw *w);
 void cw_jw_key(cw_jw *w, const char *key);
 void cw_jw_key_str(cw_jw *w, cw_str key);
-void cw_jw_str(cw_jw *w, cw_str s);      /* escaped string */
+void cw_jw_str(cw_jw *w, cw_str s);       /* escaped string */
 void cw_jw_cstr(cw_jw *w, const char *s); /* escaped string */
 void cw_jw_u64(cw_jw *w, uint64_t v);     /* bare number */
 void cw_jw_u128_str(cw_jw *w, cw_u128 v); /* Uint128 as a decimal string: "123" */
 void cw_jw_bool(cw_jw *w, bool v);
 void cw_jw_null(cw_jw *w);
-void cw_jw_raw(cw_jw *w, cw_str json); /* pre-serialised JSON value, inserted verbatim */
+void cw_jw_raw(cw_jw *w, cw_str json);     /* pre-serialised JSON value, inserted verbatim */
 void cw_jw_base64(cw_jw *w, cw_str bytes); /* Binary: base64 string */
 
 /* Escape as serde_json does: \" \\ \n \r \t \b \f, other control characters as \u00XX,
