@@ -139,7 +139,7 @@ test-host: $(HOST_TEST_TARGETS)
 # --- The two commands -----------------------------------------------------------------------
 all: deps host-sim contracts
 
-test: deps all test-sizes test-reproducible test-sdk test-host test-asan
+test: deps all test-format test-sizes test-reproducible test-sdk test-host test-asan
 	@echo "make test: all test suites passed"
 
 demo: deps all
@@ -149,7 +149,14 @@ demo: deps all
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
+# Every tracked C file must already be formatted (the repo's .clang-format).
+test-format:
+	@bad=$$(for f in $$(git ls-files '*.c' '*.h'); do \
+	  clang-format --dry-run --Werror $$f >/dev/null 2>&1 || echo $$f; done); \
+	if [ -n "$$bad" ]; then echo "not clang-formatted (run make format):" $$bad; exit 1; fi; \
+	echo "format: all C sources clang-formatted"
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps contracts test-sizes test-reproducible test test-sdk test-host test-asan demo format clean host-sim
+.PHONY: all deps contracts test-format test-sizes test-reproducible test test-sdk test-host test-asan demo format clean host-sim

@@ -3,7 +3,7 @@
 # npm packages from the committed lock file. Called by `make deps` (and so by test/demo).
 set -euo pipefail
 packages=(
-  clang lld-14 libclang-rt-14-dev-wasm32 wabt binaryen gcc make
+  clang clang-format lld-14 libclang-rt-14-dev-wasm32 wabt binaryen gcc make
   libcriterion-dev libgmp-dev libjansson-dev libsqlite3-dev sqlite3
   libsecp256k1-dev libsodium-dev tcc libtcc-dev
 )
