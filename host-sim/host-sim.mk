@@ -19,7 +19,7 @@ build/bin/host-sim: $(HOST_SIM_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -o $@ $(HOST_SIM_OBJS) $(HOST_SIM_LDLIBS)
 
-build/obj/host-sim/%.o: host-sim/src/%.c
+build/obj/host-sim/%.o: host-sim/src/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_SIM_INCLUDES) -MMD -MP -c $< -o $@
 
