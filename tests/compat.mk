@@ -9,7 +9,7 @@ HOST_SIM_TEST_LIBS ?= -lcriterion -ljansson $(HOST_SIM_LDLIBS)
 CW_PLUS_DIR := node_modules/@oraichain/common-contracts-build/data
 
 # --- Test contracts: tests/contracts/<name>/*.c → build/test-contracts/<name>.wasm -----------
-TEST_CONTRACTS := receiver sdk_probe
+TEST_CONTRACTS := receiver sdk_probe relay
 define test_contract_rules
 $(BUILD)/obj/wasm/tests/contracts/$(1)/%.o: tests/contracts/$(1)/%.c $(SDK_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $$(dir $$@)
