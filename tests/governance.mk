@@ -4,6 +4,10 @@
 
 SIZE_BUDGET_governance := 36864
 
+# The contract's SHA-256 natively against libsodium (an SDK-style suite: tests/test_governance_sha256.c).
+TEST_SRCS_test_governance_sha256 := contracts/governance/sha256.c
+TEST_LIBS_test_governance_sha256 := -lsodium
+
 GV_TEST_OBJS := $(filter-out build/obj/host-sim/main.o,$(HOST_SIM_OBJS))
 GV_TEST_SRCS := $(filter-out host-sim/src/main.c,$(HOST_SIM_SRCS))
 GV_TEST_LIBS := -lcriterion -ljansson $(HOST_SIM_LDLIBS)

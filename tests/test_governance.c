@@ -983,3 +983,49 @@ Test(governance, gas_of_queue_and_execute) {
     free(m);
     free(arr);
 }
+
+Test(governance, custom_allow_list_and_refusals_of_shape) {
+    char tl[128];
+    inst_ok(GOV_CODE, NULL, tl,
+            "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":\"%s\",\"min_delay\":0,"
+            "\"max_delay\":10,\"grace_period\":1,\"emergency_actions\":[\"halt\"]}",
+            PROPOSER, EMERGENCY);
+    char *halt = exec_msg(RELAY, "{\"halt\":{\"all\":true}}");
+    char *pause = exec_msg(RELAY, "{\"pause\":{}}");
+    fails(ex(EMERGENCY, tl, "{\"emergency\":{\"msgs\":[%s]}}", pause),
+          "msgs[0]: `pause` is not an emergency action (allowed: halt)");
+    fails(ex(EMERGENCY, tl, "{\"emergency\":{\"msgs\":[]}}"),
+          "invalid msgs: expected 1 to 16 messages, got 0");
+    fails(ex(EMERGENCY, tl, "{\"emergency\":{\"msgs\":[%s],\"msgs\":[%s]}}", halt, halt),
+          "duplicate field `msgs`");
+    ok(ex(EMERGENCY, tl, "{\"emergency\":{\"msgs\":[%s]}}", halt));
+    json_t *j = qj(RELAY, "{\"last\":{}}");
+    expect_eq(j, "variant", "halt");
+    expect_eq(j, "sender", tl);
+    json_decref(j);
+    /* Funds are refused at instantiate too, and descriptions are bounded. */
+    hs_coin coin = {"uatom", "1"};
+    char *err = NULL;
+    cr_assert_eq(hs_mint(C, "deployer", &coin, 1, &err), 0);
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":null,\"min_delay\":0,"
+             "\"max_delay\":0,\"grace_period\":1}",
+             PROPOSER);
+    fails(hs_instantiate(C, GOV_CODE, "deployer", msg, &coin, 1, "c", NULL),
+          "instantiate takes no funds");
+    char *big = malloc(4200), *arr;
+    memset(big, 'd', 4097);
+    big[4097] = 0;
+    cr_assert(asprintf(&arr, "[%s]", halt) > 0);
+    fails(ex(PROPOSER, tl, "{\"queue\":{\"title\":\"t\",\"description\":\"%s\",\"msgs\":%s}}", big,
+             arr),
+          "invalid description: at most 4096 bytes, got 4097");
+    big[4096] = 0;
+    ok(ex(PROPOSER, tl, "{\"queue\":{\"title\":\"t\",\"description\":\"%s\",\"msgs\":%s}}", big,
+          arr));
+    free(big);
+    free(arr);
+    free(halt);
+    free(pause);
+}
