@@ -304,7 +304,9 @@ Test(vault_engine, instantiate_and_config_query) {
     j = qj(ENGINE, "{\"totals\":{}}");
     char *d = json_dumps(j, JSON_COMPACT);
     cr_assert_str_eq(d, "{\"total_debt\":\"0\",\"minted\":\"0\",\"burned\":\"0\",\"surplus\":"
-                        "\"0\",\"open_positions\":0,\"global_debt_ceiling\":\"1000000000\"}");
+                        "\"0\",\"open_positions\":0,\"global_debt_ceiling\":\"1000000000\","
+                        "\"auction_debt\":\"0\",\"bad_debt\":\"0\",\"spent\":\"0\",\"settled\":"
+                        "\"0\",\"redeemed\":\"0\"}");
     free(d);
     json_decref(j);
 }

@@ -111,13 +111,34 @@ static cw_error *check_collateral(ve_ctx *c) {
     return NULL;
 }
 
+/* I1' (SOLVENCY.md §3): the debt side and the backing side of the ledger. */
+static cw_u128 ve_claims(const ve_totals *t) {
+    return t->total_debt + t->auction_debt + t->bad_debt + t->spent + t->settled + t->burned;
+}
+
+static cw_u128 ve_backing(const ve_totals *t) {
+    return t->minted + t->surplus + t->redeemed;
+}
+
 static cw_error *check_debt(ve_ctx *c) {
     const ve_ledger *l = &c->ledger;
     const ve_totals *t = &c->totals, *b = &l->totals_before;
-    /* I1 on the stored totals. */
-    if (t->total_debt + t->burned != t->minted + t->surplus)
-        return violated("total_debt + burned vs minted + surplus", t->total_debt + t->burned,
-                        t->minted + t->surplus);
+    /* I1' on the stored totals. */
+    if (ve_claims(t) != ve_backing(t))
+        return violated("I1' debt side vs minted + surplus + redeemed", ve_claims(t),
+                        ve_backing(t));
+    /* Each treasury term moved exactly as the call's operations say. */
+    if (t->auction_debt + l->covered + l->written_off + l->cancelled != b->auction_debt + l->seized)
+        return violated("auction debt vs seized - covered - written off - cancelled",
+                        t->auction_debt + l->covered + l->written_off + l->cancelled,
+                        b->auction_debt + l->seized);
+    if (t->bad_debt != b->bad_debt + l->bad_debt)
+        return violated("bad debt vs write-offs", t->bad_debt, b->bad_debt + l->bad_debt);
+    if (t->spent != b->spent + l->rewards)
+        return violated("spent vs keeper rewards", t->spent, b->spent + l->rewards);
+    if (t->settled != b->settled + l->settled)
+        return violated("settled vs settlements", t->settled, b->settled + l->settled);
+    if (t->redeemed != b->redeemed) return violated("redeemed", t->redeemed, b->redeemed);
     if (t->minted != b->minted + l->minted)
         return violated("minted vs mint messages", t->minted, b->minted + l->minted);
     if (t->burned != b->burned + l->burned)
@@ -135,6 +156,9 @@ static cw_error *check_debt(ve_ctx *c) {
     if (mk->normalised_debt + l->dn_minus != l->n_before + l->dn_plus)
         return violated("normalised debt vs positions", mk->normalised_debt + l->dn_minus,
                         l->n_before + l->dn_plus);
+    if (mk->auction_debt + b->auction_debt != l->auction_before + t->auction_debt)
+        return violated("auction debt vs market auction debt", mk->auction_debt + b->auction_debt,
+                        l->auction_before + t->auction_debt);
     if (t->total_debt + l->d_before != b->total_debt + mk->debt)
         return violated("total debt vs market debt", t->total_debt + l->d_before,
                         b->total_debt + mk->debt);
@@ -173,8 +197,14 @@ cw_error *ve_query_accounting(const cw_env *env, cw_jw *w) {
     cw_jw_u128_str(w, t.burned);
     cw_jw_key(w, "surplus");
     cw_jw_u128_str(w, t.surplus);
-    bool holds = t.total_debt + t.burned == t.minted + t.surplus;
-    cw_u128 sum = 0;
+    const char *const names[] = {"auction_debt", "bad_debt", "spent", "settled", "redeemed"};
+    const cw_u128 *terms[] = {&t.auction_debt, &t.bad_debt, &t.spent, &t.settled, &t.redeemed};
+    for (int i = 0; i < 5; i++) {
+        cw_jw_key(w, names[i]);
+        cw_jw_u128_str(w, *terms[i]);
+    }
+    bool holds = ve_claims(&t) == ve_backing(&t);
+    cw_u128 sum = 0, auctions = 0;
     cw_jw_key(w, "markets");
     cw_jw_arr_begin(w);
     cw_range r;
@@ -188,6 +218,7 @@ cw_error *ve_query_accounting(const cw_env *env, cw_jw *w) {
         cw_u128 re = ve_debt_of(mk.normalised_debt, mk.accumulator);
         holds = holds && re == mk.debt;
         sum += mk.debt;
+        auctions += mk.auction_debt;
         cw_jw_obj_begin(w);
         cw_jw_key(w, "id");
         cw_jw_str(w, mk.id);
@@ -199,11 +230,13 @@ cw_error *ve_query_accounting(const cw_env *env, cw_jw *w) {
         cw_jw_u128_str(w, mk.debt);
         cw_jw_key(w, "debt_recomputed");
         cw_jw_u128_str(w, re);
+        cw_jw_key(w, "auction_debt");
+        cw_jw_u128_str(w, mk.auction_debt);
         cw_jw_obj_end(w);
     }
     cw_range_end(&r);
     cw_jw_arr_end(w);
-    holds = holds && sum == t.total_debt;
+    holds = holds && sum == t.total_debt && auctions == t.auction_debt;
     cw_jw_key(w, "assets");
     cw_jw_arr_begin(w);
     cw_map_range_begin(&r, "held", NULL, 0, NULL);

@@ -9,6 +9,7 @@ static const char *kind_name(uint8_t kind) {
 /* --- Deposits ------------------------------------------------------------------------------- */
 
 cw_error *ve_deposit(ve_ctx *c, ve_position *p, cw_str asset, uint8_t kind, cw_u128 amount) {
+    CW_TRY(ve_require_running(c));
     if (amount == 0) return cw_errorf("zero amount");
     ve_collateral *col;
     CW_TRY(ve_coll(c, asset, &col));
@@ -65,7 +66,8 @@ cw_error *ve_cw20_deposit(ve_ctx *c, cw_str token, cw_u128 amount, uint64_t posi
 
 /* --- Withdrawals ---------------------------------------------------------------------------- */
 
-cw_error *ve_send_collateral(ve_ctx *c, ve_position *p, cw_str asset, cw_u128 amount, cw_str to) {
+cw_error *ve_take_collateral(ve_ctx *c, ve_position *p, cw_str asset, cw_u128 amount,
+                             ve_collateral **out) {
     uint32_t i = 0;
     while (i < p->n && !cw_str_eq(p->coll[i].asset, asset)) i++;
     cw_u128 have = i < p->n ? p->coll[i].amount : 0;
@@ -80,20 +82,31 @@ cw_error *ve_send_collateral(ve_ctx *c, ve_position *p, cw_str asset, cw_u128 am
     ve_flow *f = ve_flow_for(c, asset, col->kind);
     f->sent = cw_u128_add(f->sent, amount);
     f->pos_minus = cw_u128_add(f->pos_minus, amount);
+    *out = col;
+    return NULL;
+}
+
+void ve_collateral_msg(ve_ctx *c, const ve_collateral *col, cw_u128 amount, cw_str to) {
     cw_buf msg = {0};
     if (col->kind == VE_NATIVE) {
-        cw_coin coin = {asset, amount};
+        cw_coin coin = {col->asset, amount};
         cw_msg_bank_send(&msg, to, &coin, 1);
     } else {
         cw_buf inner = {0};
         cw_buf_puts(&inner, "{\"transfer\":{\"recipient\":\"");
         cw_buf_put_str(&inner, to);
         cw_buf_printf(&inner, "\",\"amount\":\"%s\"}}", ve_u(amount));
-        cw_msg_wasm_execute(&msg, asset, cw_buf_view(&inner), NULL, 0);
+        cw_msg_wasm_execute(&msg, col->asset, cw_buf_view(&inner), NULL, 0);
         cw_buf_free(&inner);
     }
     cw_res_message(c->res, cw_buf_view(&msg));
     cw_buf_free(&msg);
+}
+
+cw_error *ve_send_collateral(ve_ctx *c, ve_position *p, cw_str asset, cw_u128 amount, cw_str to) {
+    ve_collateral *col;
+    CW_TRY(ve_take_collateral(c, p, asset, amount, &col));
+    ve_collateral_msg(c, col, amount, to);
     cw_res_attr(c->res, "asset", asset);
     cw_res_attr_u128(c->res, "amount", amount);
     cw_res_attr(c->res, "recipient", to);
@@ -120,6 +133,9 @@ cw_error *ve_exec_withdraw(ve_ctx *c, const ve_msg *m) {
     ve_position p;
     CW_TRY(ve_position_for(c, m->position_id, true, &p));
     if (m->amount == 0) return cw_errorf("zero amount");
+    if (c->cfg.shut_down && p.normalised_debt)
+        return cw_errorf("system is shut down: settle position %llu first (market %S)",
+                         (unsigned long long)p.id, p.market);
     ve_position_attrs(c, "withdraw", &p);
     CW_TRY(
         ve_send_collateral(c, &p, m->asset, m->amount, m->has_recipient ? m->recipient : p.owner));

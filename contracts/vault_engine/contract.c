@@ -5,18 +5,29 @@
 
 /* --- Instantiate ---------------------------------------------------------------------------- */
 
+/* Optional solvency settings of instantiate and update_config (SOLVENCY.md). */
+#define SOLVENCY_FIELDS                                                                            \
+    VE_OPT("liquidator", VE_ADDR, liquidator, has_liquidator),                                     \
+        VE_OPT("backstop_pool", VE_ADDR, backstop_pool, has_pool),                                 \
+        VE_OPT("settlement", VE_ADDR, settlement, has_settlement),                                 \
+        VE_OPT("global_auction_debt_limit", VE_U128, global_auction_debt_limit, has_gadl),         \
+        VE_OPT("keeper_tip", VE_U128, keeper_tip, has_tip),                                        \
+        VE_OPT("keeper_fee", VE_DEC, keeper_fee, has_kfee),                                        \
+        VE_OPT("keeper_reward_cap", VE_U128, keeper_reward_cap, has_kcap)
+
 static const ve_field INIT[] = {
     VE_REQ("governance", VE_ADDR, governance),
     VE_REQ("stable_token", VE_ADDR, stable_token),
     VE_REQ("oracle", VE_ADDR, oracle),
     VE_REQ("global_debt_ceiling", VE_U128, global_debt_ceiling),
+    SOLVENCY_FIELDS,
 };
 
 static cw_error *ve_instantiate(const cw_env *env, const cw_info *info, cw_json msg,
                                 cw_response *res) {
     (void)info;
     ve_msg m = {0};
-    cw_error *err = ve_parse(msg, INIT, 4, &m);
+    cw_error *err = ve_parse(msg, INIT, 11, &m);
     if (!err) err = ve_instantiate_config(env, &m, res);
     cw_release_all();
     return err;
@@ -39,14 +50,24 @@ static const ve_field RECEIVE[] = {VE_REQ("sender", VE_STR, sender), AMOUNT,
 static const ve_field UPDATE_CONFIG[] = {
     VE_OPT("governance", VE_ADDR, governance, has_governance),
     VE_OPT("oracle", VE_ADDR, oracle, has_oracle),
-    VE_OPT("global_debt_ceiling", VE_U128, global_debt_ceiling, has_gdc), FORCE};
-static const ve_field CREATE_MARKET[] = {
-    VE_REQ("id", VE_STR, id), VE_REQ("stability_fee", VE_DEC, stability_fee),
-    VE_REQ("debt_ceiling", VE_U128, debt_ceiling), VE_REQ("min_debt", VE_U128, min_debt)};
+    VE_OPT("global_debt_ceiling", VE_U128, global_debt_ceiling, has_gdc), FORCE, SOLVENCY_FIELDS};
+#define AUCTION_LIMIT VE_OPT("auction_debt_limit", VE_U128, auction_debt_limit, has_adl)
+static const ve_field CREATE_MARKET[] = {VE_REQ("id", VE_STR, id),
+                                         VE_REQ("stability_fee", VE_DEC, stability_fee),
+                                         VE_REQ("debt_ceiling", VE_U128, debt_ceiling),
+                                         VE_REQ("min_debt", VE_U128, min_debt), AUCTION_LIMIT};
 static const ve_field UPDATE_MARKET[] = {VE_REQ("id", VE_STR, id),
                                          VE_OPT("stability_fee", VE_DEC, stability_fee, has_fee),
                                          VE_OPT("debt_ceiling", VE_U128, debt_ceiling, has_dc),
-                                         VE_OPT("min_debt", VE_U128, min_debt, has_md), FORCE};
+                                         VE_OPT("min_debt", VE_U128, min_debt, has_md),
+                                         FORCE,
+                                         AUCTION_LIMIT};
+static const ve_field LIQUIDATE[] = {POSITION_ID, VE_OPT("keeper", VE_ADDR, keeper, has_keeper)};
+#define MARKET VE_REQ("market", VE_STR, market)
+#define DEBT VE_REQ("debt", VE_U128, debt)
+static const ve_field WRITE_OFF[] = {MARKET, AMOUNT};
+static const ve_field KEEPER_REWARD[] = {VE_REQ("keeper", VE_ADDR, keeper), MARKET, DEBT};
+static const ve_field MARKET_DEBT[] = {MARKET, DEBT};
 static const ve_field ADD_COLLATERAL[] = {
     VE_REQ("market", VE_STR, market),
     VE_REQ("asset", VE_STR, asset),
@@ -81,6 +102,10 @@ static const char *const EXECS[] = {"open_position",
                                     "update_market",
                                     "add_collateral",
                                     "update_collateral",
+                                    "liquidate",
+                                    "write_off",
+                                    "keeper_reward",
+                                    "auction_cancelled",
                                     NULL};
 static const struct {
     const ve_field *fields;
@@ -95,15 +120,21 @@ static const struct {
     {BY_ID, 1, false, ve_exec_close},
     {TRANSFER, 2, false, ve_exec_transfer_position},
     {RECEIVE, 3, false, exec_receive},
-    {UPDATE_CONFIG, 4, false, ve_exec_update_config},
-    {CREATE_MARKET, 4, false, ve_exec_create_market},
-    {UPDATE_MARKET, 5, false, ve_exec_update_market},
+    {UPDATE_CONFIG, 11, false, ve_exec_update_config},
+    {CREATE_MARKET, 5, false, ve_exec_create_market},
+    {UPDATE_MARKET, 6, false, ve_exec_update_market},
     {ADD_COLLATERAL, 8, false, ve_exec_add_collateral},
     {UPDATE_COLLATERAL, 8, false, ve_exec_update_collateral},
+    {LIQUIDATE, 2, false, ve_exec_liquidate},
+    {WRITE_OFF, 2, false, ve_exec_write_off},
+    {KEEPER_REWARD, 3, false, ve_exec_keeper_reward},
+    {MARKET_DEBT, 2, false, ve_exec_auction_cancelled},
 };
 
-/* The Receive hook: stable_token pays debt (repay / close); any other CW20 deposits itself. */
-static const char *const STABLE_MSGS[] = {"repay", "close", NULL};
+/* The Receive hook: stable_token pays debt (repay / close), auction proceeds (from the liquidator
+ * or the backstop pool) and donations (recapitalize); any other CW20 deposits itself. */
+static const char *const STABLE_MSGS[] = {"repay", "close", "auction_proceeds", "recapitalize",
+                                          NULL};
 static const char *const TOKEN_MSGS[] = {"deposit", NULL};
 
 static cw_error *exec_receive(ve_ctx *c, const ve_msg *m) {
@@ -121,6 +152,14 @@ static cw_error *exec_receive(ve_ctx *c, const ve_msg *m) {
     size_t which;
     CW_TRY(ve_parse_enum(inner, stable ? STABLE_MSGS : TOKEN_MSGS, &which, &body));
     ve_msg in = {0};
+    if (stable && which == 2) {
+        CW_TRY(ve_parse(body, MARKET_DEBT, 2, &in));
+        return ve_auction_proceeds(c, m->sender, m->amount, in.market, in.debt);
+    }
+    if (stable && which == 3) {
+        CW_TRY(ve_parse(body, NULL, 0, &in));
+        return ve_recapitalize(c, m->sender, m->amount);
+    }
     CW_TRY(ve_parse(body, BY_ID, 1, &in));
     if (stable) return ve_stable_received(c, m->sender, m->amount, in.position_id, which == 1);
     return ve_cw20_deposit(c, c->info->sender, m->amount, in.position_id);

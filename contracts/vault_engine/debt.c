@@ -18,6 +18,7 @@ static void debt_attrs(ve_ctx *c, const ve_position *p, cw_u128 debt) {
 
 cw_error *ve_exec_borrow(ve_ctx *c, const ve_msg *m) {
     ve_position p;
+    CW_TRY(ve_require_running(c));
     CW_TRY(ve_position_for(c, m->position_id, true, &p));
     if (m->amount == 0) return cw_errorf("zero amount");
     cw_str to = m->has_recipient ? m->recipient : p.owner;
@@ -43,6 +44,7 @@ cw_error *ve_exec_borrow(ve_ctx *c, const ve_msg *m) {
 cw_error *ve_stable_received(ve_ctx *c, cw_str sender, cw_u128 amount, uint64_t position_id,
                              bool close) {
     ve_position p;
+    CW_TRY(ve_require_running(c)); /* debt is frozen at shutdown and settled, not repaid */
     CW_TRY(ve_position_for(c, position_id, false, &p));
     if (close && !cw_str_eq(sender, p.owner))
         return cw_errorf("unauthorized: %S is not the owner of position %llu", sender,
@@ -59,6 +61,7 @@ cw_error *ve_stable_received(ve_ctx *c, cw_str sender, cw_u128 amount, uint64_t 
     ve_position_attrs(c, close ? "close" : "repay", &p);
     if (repaid) {
         ve_remove_debt(c, &p, repaid);
+        c->totals.burned = cw_u128_add(c->totals.burned, repaid);
         ve_emit_burn(c, repaid);
     }
     cw_u128 after = ve_debt_of(p.normalised_debt, c->market.accumulator);

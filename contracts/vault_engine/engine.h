@@ -70,13 +70,15 @@ typedef struct ve_field {
 /* Every message's fields (execute, receive hook and queries), filled from a field table. */
 typedef struct ve_msg {
     cw_str market, asset, recipient, new_owner, governance, oracle, stable_token, id, kind,
-        oracle_denom, owner, start_after_str, sender;
+        oracle_denom, owner, start_after_str, sender, liquidator, backstop_pool, settlement, keeper;
     uint64_t position_id, limit, start_after;
-    cw_u128 amount, debt_ceiling, min_debt, supply_cap, global_debt_ceiling;
-    cw_decimal stability_fee, max_ltv, liquidation_threshold, liquidation_penalty;
+    cw_u128 amount, debt_ceiling, min_debt, supply_cap, global_debt_ceiling,
+        global_auction_debt_limit, keeper_tip, keeper_reward_cap, auction_debt_limit, debt;
+    cw_decimal stability_fee, max_ltv, liquidation_threshold, liquidation_penalty, keeper_fee;
     bool force;
     bool has_recipient, has_governance, has_oracle, has_gdc, has_fee, has_dc, has_md, has_ltv,
-        has_lt, has_lp, has_cap, has_od, has_force, has_limit, has_start_after;
+        has_lt, has_lp, has_cap, has_od, has_force, has_limit, has_start_after, has_liquidator,
+        has_pool, has_settlement, has_gadl, has_tip, has_kfee, has_kcap, has_keeper, has_adl;
     cw_json msg; /* receive: the raw base64 string value */
 } ve_msg;
 
@@ -87,38 +89,55 @@ cw_error *ve_parse_enum(cw_json v, const char *const *variants, size_t *index, c
 
 /* --- Stored records ------------------------------------------------------------------------- */
 
-/* Item "config" (config.c). */
+/* Item "config" (config.c). Addresses left empty are not configured. */
 typedef struct ve_config {
-    cw_str governance;           /* address allowed to change parameters (a timelock later) */
-    cw_str stable_token;         /* the CW20 stablecoin; the engine is its minter */
-    cw_str oracle;               /* contract answering {"price":{"denom"}} */
-    cw_u128 global_debt_ceiling; /* max Σ market debt [stable base units] */
-    uint64_t next_position_id;   /* id of the next opened position (first 1) */
+    cw_str governance;    /* address allowed to change parameters (a timelock later) */
+    cw_str stable_token;  /* the CW20 stablecoin; the engine is its minter */
+    cw_str oracle;        /* contract answering {"price":{"denom"}} */
+    cw_str liquidator;    /* runs the auctions; receives seized collateral (SOLVENCY.md) */
+    cw_str backstop_pool; /* may pay auction proceeds too */
+    cw_str settlement;    /* receives collateral of settled debt after shutdown */
+    /* stored as one block, global_debt_ceiling .. shutdown_time (wasm32 layout) */
+    cw_u128 global_debt_ceiling;       /* max Σ market debt [stable base units] */
+    cw_u128 global_auction_debt_limit; /* max Σ debt in auction [stable] */
+    cw_u128 keeper_tip;                /* flat keeper reward per liquidation [stable] */
+    cw_decimal keeper_fee;             /* keeper reward per unit of seized debt, <= 1 */
+    cw_u128 keeper_reward_cap;         /* max keeper reward per liquidation [stable] */
+    uint64_t next_position_id;         /* id of the next opened position (first 1) */
+    uint64_t shut_down;                /* 1 after emergency shutdown */
+    uint64_t shutdown_time;            /* block time of the shutdown [s] */
 } ve_config;
 
-/* Item "totals" (config.c): the accounting identity's global terms (SPEC §7). */
+/* Item "totals" (config.c): the accounting identity's global terms (SPEC §7, SOLVENCY §3). */
 typedef struct ve_totals {
     cw_u128 total_debt;      /* Σ_m ceil(N_m·A_m) at each market's last accrual [stable] */
     cw_u128 minted;          /* Σ stable minted by the engine [stable] */
     cw_u128 burned;          /* Σ stable burned by the engine [stable] */
-    cw_u128 surplus;         /* fees accrued + rounding dust [stable] */
+    cw_u128 surplus;         /* fees, penalties, donations, rounding dust [stable] */
     uint64_t open_positions; /* positions not closed */
+    cw_u128 auction_debt;    /* debt seized and not yet covered, written off or cancelled */
+    cw_u128 bad_debt;        /* debt written off (no collateral left to cover it) */
+    cw_u128 spent;           /* keeper rewards minted */
+    cw_u128 settled;         /* debt moved to settlement at shutdown */
+    cw_u128 redeemed;        /* always 0 in the engine (redemption lives in settlement) */
 } ve_totals;
 
 /* Map "market" id (markets.c). */
 typedef struct ve_market {
     cw_str id;
     /* stored as one block, stability_fee .. n_collaterals (wasm32 layout) */
-    cw_decimal stability_fee; /* annual fee, 0.05 = 5 %/yr */
-    cw_decimal27 rate;        /* per-second factor, r^year >= 1 + fee [ray] */
-    cw_decimal27 accumulator; /* debt per unit of normalised debt [ray], starts at 1 */
-    uint64_t last_accrued;    /* block time of the last accrual [s] */
-    cw_u128 normalised_debt;  /* N = Σ positions' normalised debt [stable / ray] */
-    cw_u128 debt;             /* D = ceil(N·A) at last_accrued [stable] */
-    cw_u128 debt_ceiling;     /* max D [stable] */
-    cw_u128 min_debt;         /* smallest nonzero position debt [stable] */
-    cw_u128 surplus;          /* fees accrued in this market + rounding dust [stable] */
-    uint32_t n_collaterals;   /* collaterals listed */
+    cw_decimal stability_fee;   /* annual fee, 0.05 = 5 %/yr */
+    cw_decimal27 rate;          /* per-second factor, r^year >= 1 + fee [ray] */
+    cw_decimal27 accumulator;   /* debt per unit of normalised debt [ray], starts at 1 */
+    uint64_t last_accrued;      /* block time of the last accrual [s] */
+    cw_u128 normalised_debt;    /* N = Σ positions' normalised debt [stable / ray] */
+    cw_u128 debt;               /* D = ceil(N·A) at last_accrued [stable] */
+    cw_u128 debt_ceiling;       /* max D [stable] */
+    cw_u128 min_debt;           /* smallest nonzero position debt [stable] */
+    cw_u128 surplus;            /* fees and penalties of this market + rounding dust [stable] */
+    cw_u128 auction_debt_limit; /* max debt of this market in auction at once [stable] */
+    cw_u128 auction_debt;       /* debt of this market in auction [stable] */
+    uint32_t n_collaterals;     /* collaterals listed */
 } ve_market;
 
 enum { VE_NATIVE = 0, VE_CW20 = 1 };
@@ -133,6 +152,7 @@ typedef struct ve_collateral {
     cw_decimal liquidation_penalty;   /* charged on liquidation, ≤ 0.5 */
     cw_u128 supply_cap;               /* max total [collateral base units] */
     cw_u128 total;                    /* Σ positions' amounts [collateral base units] */
+    cw_decimal final_price;           /* fixed after shutdown (fix_price); 0 = not fixed */
     uint32_t kind;                    /* VE_NATIVE or VE_CW20 */
     /* per call: */
     cw_u128 total_before;
@@ -167,8 +187,15 @@ typedef struct ve_flow {
 typedef struct ve_ledger {
     cw_u128 minted, burned;    /* in mint / burn messages emitted */
     cw_u128 dn_plus, dn_minus; /* normalised debt added to / removed from positions */
+    cw_u128 seized;            /* debt sent to auction by liquidations */
+    cw_u128 covered;           /* auction debt covered by proceeds */
+    cw_u128 written_off;       /* auction debt written off */
+    cw_u128 cancelled;         /* auction debt cancelled at shutdown (to settled) */
+    cw_u128 bad_debt;          /* debt moved to bad_debt (write-offs and shortfalls) */
+    cw_u128 rewards;           /* keeper rewards minted */
+    cw_u128 settled;           /* debt moved to settled (settle_position, cancelled auctions) */
     ve_totals totals_before;
-    cw_u128 n_before, d_before, surplus_before; /* touched market before */
+    cw_u128 n_before, d_before, surplus_before, auction_before; /* touched market before */
     ve_flow flows[VE_MAX_BASKET + 1];
     uint32_t n_flows;
 } ve_ledger;
@@ -196,6 +223,12 @@ void ve_totals_save(const ve_totals *t);
 cw_error *ve_instantiate_config(const cw_env *env, const ve_msg *m, cw_response *res);
 cw_error *ve_exec_update_config(ve_ctx *c, const ve_msg *m);
 cw_error *ve_require_governance(ve_ctx *c);
+/* "unauthorized: liquidator only" unless the sender is the configured liquidator. */
+cw_error *ve_require_liquidator(ve_ctx *c);
+/* "system is shut down" after the emergency shutdown. */
+cw_error *ve_require_running(const ve_ctx *c);
+/* The time markets accrue to: now, or the shutdown time once shut down (accrual stops). */
+uint64_t ve_accrual_time(const ve_config *cfg, uint64_t now);
 
 /* --- markets.c ------------------------------------------------------------------------------ */
 cw_error *ve_market_load(cw_str id, ve_market *mk);
@@ -218,7 +251,9 @@ cw_u128 ve_accrue(ve_market *mk, uint64_t now);
 cw_u128 ve_debt_of(cw_u128 normalised, cw_decimal27 acc); /* ceil(n·A) */
 /* Add borrowed `x` to position and market; returns Δn. Surplus takes the rounding dust. */
 void ve_add_debt(ve_ctx *c, ve_position *p, cw_u128 x);
-/* Remove repaid `x` ≤ debt; x == debt clears n exactly. */
+/* Remove `x` ≤ debt from position and market (repay, liquidation, settlement); x == debt clears
+ * n exactly, otherwise floor(x / A) is removed. Surplus takes the dust; the caller records where
+ * x went (burned, auction_debt, settled). */
 void ve_remove_debt(ve_ctx *c, ve_position *p, cw_u128 x);
 
 /* --- prices.c: oracle prices and valuation -------------------------------------------------- */
@@ -234,6 +269,8 @@ cw_error *ve_value_position(const ve_config *cfg, const ve_position *p, ve_colla
                             uint32_t n_cols, ve_valuation *v);
 /* floor(amount · price · ratio) in one rounding. */
 cw_u128 ve_value_at(cw_u128 amount, cw_decimal price, cw_decimal ratio);
+/* floor18(liquidation_value / debt), saturating; debt > 0. */
+cw_decimal ve_health(cw_u128 liquidation_value, cw_u128 debt);
 
 /* --- positions.c ---------------------------------------------------------------------------- */
 cw_error *ve_position_load(uint64_t id, ve_position *p);
@@ -244,6 +281,8 @@ cw_error *ve_exec_transfer_position(ve_ctx *c, const ve_msg *m);
 cw_error *ve_exec_close(ve_ctx *c, const ve_msg *m);
 /* Return all collateral to `to`, delete the position (debt must be 0). */
 void ve_close_position(ve_ctx *c, ve_position *p, cw_str to);
+/* Delete the record and its owner index entry; open_positions − 1. */
+void ve_position_delete(ve_ctx *c, const ve_position *p);
 void ve_position_attrs(ve_ctx *c, const char *action, const ve_position *p);
 
 /* --- collateral.c --------------------------------------------------------------------------- */
@@ -254,6 +293,11 @@ cw_error *ve_exec_withdraw(ve_ctx *c, const ve_msg *m);
 cw_error *ve_cw20_deposit(ve_ctx *c, cw_str token, cw_u128 amount, uint64_t position_id);
 /* Take `amount` of `asset` from the position and send it to `to` (message + ledger). */
 cw_error *ve_send_collateral(ve_ctx *c, ve_position *p, cw_str asset, cw_u128 amount, cw_str to);
+/* Take `amount` of `asset` out of the position: holdings, collateral total, ledger flow (sent). */
+cw_error *ve_take_collateral(ve_ctx *c, ve_position *p, cw_str asset, cw_u128 amount,
+                             ve_collateral **col);
+/* The message moving `amount` of a collateral to `to`: bank send or CW20 transfer. */
+void ve_collateral_msg(ve_ctx *c, const ve_collateral *col, cw_u128 amount, cw_str to);
 /* Borrow-limit check for p (debt > 0): prices every held collateral. */
 cw_error *ve_check_borrow_limit(ve_ctx *c, const ve_position *p);
 
@@ -262,6 +306,20 @@ cw_error *ve_exec_borrow(ve_ctx *c, const ve_msg *m);
 /* Stable received through Receive: repay (or close) position_id. */
 cw_error *ve_stable_received(ve_ctx *c, cw_str sender, cw_u128 amount, uint64_t position_id,
                              bool close);
+
+/* --- liquidation.c: liquidate and the keeper reward (SOLVENCY.md §2) ----------------------- */
+cw_error *ve_exec_liquidate(ve_ctx *c, const ve_msg *m);
+/* min(keeper_tip + floor(keeper_fee · debt), keeper_reward_cap), minted to keeper when > 0. */
+cw_u128 ve_pay_keeper(ve_ctx *c, cw_str keeper, cw_u128 debt);
+
+/* --- treasury.c: the treasury ledger's messages (SOLVENCY.md §3) ---------------------------- */
+cw_error *ve_auction_proceeds(ve_ctx *c, cw_str sender, cw_u128 amount, cw_str market,
+                              cw_u128 debt);
+cw_error *ve_recapitalize(ve_ctx *c, cw_str sender, cw_u128 amount);
+cw_error *ve_exec_write_off(ve_ctx *c, const ve_msg *m);
+cw_error *ve_exec_keeper_reward(ve_ctx *c, const ve_msg *m);
+cw_error *ve_exec_auction_cancelled(ve_ctx *c, const ve_msg *m);
+void ve_query_treasury(const ve_config *cfg, const ve_totals *t, cw_jw *w);
 
 /* --- accounting.c --------------------------------------------------------------------------- */
 ve_flow *ve_flow_for(ve_ctx *c, cw_str asset, uint8_t kind);

@@ -60,12 +60,11 @@ void ve_remove_debt(ve_ctx *c, ve_position *p, cw_u128 x) {
     cw_u128 debt = ve_debt_of(p->normalised_debt, mk->accumulator);
     /* Full repayment clears n exactly; a partial one removes floor(x / A) (down: less debt
      * removed), which is < n because x < ceil(n·A). */
-    cw_u128 dn = x == debt ? p->normalised_debt : cw_uint_div_decimal27_floor(x, mk->accumulator);
+    cw_u128 dn = x >= debt ? p->normalised_debt : cw_uint_div_decimal27_floor(x, mk->accumulator);
     p->normalised_debt = cw_u128_sub(p->normalised_debt, dn);
     c->ledger.dn_minus = cw_u128_add(c->ledger.dn_minus, dn);
     mk->normalised_debt = cw_u128_sub(mk->normalised_debt, dn);
     cw_u128 d2 = ve_debt_of(mk->normalised_debt, mk->accumulator);
     /* N'·A >= N·A − x, so D' + x >= D: the dust is >= 0. */
     set_market_debt(c, d2, cw_u128_sub(cw_u128_add(d2, x), mk->debt));
-    c->totals.burned = cw_u128_add(c->totals.burned, x);
 }

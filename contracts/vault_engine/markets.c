@@ -60,7 +60,8 @@ cw_error *ve_touch_market(ve_ctx *c, cw_str id) {
     c->ledger.n_before = c->market.normalised_debt;
     c->ledger.d_before = c->market.debt;
     c->ledger.surplus_before = c->market.surplus;
-    cw_u128 fees = ve_accrue(&c->market, c->now);
+    c->ledger.auction_before = c->market.auction_debt;
+    cw_u128 fees = ve_accrue(&c->market, ve_accrual_time(&c->cfg, c->now));
     c->totals.total_debt = cw_u128_add(c->totals.total_debt, fees);
     c->totals.surplus = cw_u128_add(c->totals.surplus, fees);
     c->accrued = fees;
@@ -148,6 +149,7 @@ cw_error *ve_exec_create_market(ve_ctx *c, const ve_msg *m) {
     mk.last_accrued = c->now;
     mk.debt_ceiling = m->debt_ceiling;
     mk.min_debt = m->min_debt;
+    mk.auction_debt_limit = m->has_adl ? m->auction_debt_limit : m->debt_ceiling;
     ve_market_save(&mk);
     CW_TRY(ve_touch_market(c, m->id));
     cw_res_attr_c(c->res, "action", "create_market");
@@ -158,6 +160,7 @@ cw_error *ve_exec_create_market(ve_ctx *c, const ve_msg *m) {
     cw_res_attr_c(c->res, "rate_per_second", rate);
     cw_res_attr_u128(c->res, "debt_ceiling", m->debt_ceiling);
     cw_res_attr_u128(c->res, "min_debt", m->min_debt);
+    cw_res_attr_u128(c->res, "auction_debt_limit", mk.auction_debt_limit);
     return NULL;
 }
 
@@ -186,6 +189,11 @@ cw_error *ve_exec_update_market(ve_ctx *c, const ve_msg *m) {
         cw_res_attr_u128(c->res, "old_min_debt", mk->min_debt);
         cw_res_attr_u128(c->res, "new_min_debt", m->min_debt);
         mk->min_debt = m->min_debt;
+    }
+    if (m->has_adl) {
+        cw_res_attr_u128(c->res, "old_auction_debt_limit", mk->auction_debt_limit);
+        cw_res_attr_u128(c->res, "new_auction_debt_limit", m->auction_debt_limit);
+        mk->auction_debt_limit = m->auction_debt_limit;
     }
     return NULL;
 }

@@ -67,6 +67,7 @@ void ve_position_attrs(ve_ctx *c, const char *action, const ve_position *p) {
 /* --- Open, transfer, close ------------------------------------------------------------------ */
 
 cw_error *ve_exec_open_position(ve_ctx *c, const ve_msg *m) {
+    CW_TRY(ve_require_running(c));
     CW_TRY(ve_touch_market(c, m->market));
     ve_position p = {0};
     p.id = c->cfg.next_position_id++;
@@ -101,6 +102,10 @@ void ve_close_position(ve_ctx *c, ve_position *p, cw_str to) {
         cw_error *err = ve_send_collateral(c, p, p->coll[i].asset, p->coll[i].amount, to);
         if (err) cw_abort(err->msg); /* the position's own holdings: cannot fail */
     }
+    ve_position_delete(c, p);
+}
+
+void ve_position_delete(ve_ctx *c, const ve_position *p) {
     cw_db_remove(ve_key_id("position", p->id));
     cw_db_remove(owner_key(p->owner, p->id));
     c->totals.open_positions--;

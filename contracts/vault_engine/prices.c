@@ -74,3 +74,10 @@ cw_error *ve_value_position(const ve_config *cfg, const ve_position *p, ve_colla
     }
     return NULL;
 }
+
+cw_decimal ve_health(cw_u128 liquidation_value, cw_u128 debt) {
+    cw_u128 h;
+    if (cw_u128_try_mul_div_floor(liquidation_value, CW_DECIMAL_FRACTIONAL, debt, &h))
+        return cw_decimal_raw(h);
+    return cw_decimal_max();
+}

@@ -28,6 +28,14 @@ static void key_str(cw_jw *w, const char *key, cw_str s) {
     cw_jw_str(w, s);
 }
 
+static void key_addr(cw_jw *w, const char *key, cw_str s) {
+    cw_jw_key(w, key);
+    if (s.len)
+        cw_jw_str(w, s);
+    else
+        cw_jw_null(w);
+}
+
 static cw_str held_copy(cw_str s) {
     cw_buf b = {0};
     cw_buf_put_str(&b, s);
@@ -36,6 +44,7 @@ static cw_str held_copy(cw_str s) {
 
 /* --- Writers -------------------------------------------------------------------------------- */
 
+/* `now` in the writers below is already the accrual time (ve_accrual_time). */
 static cw_error *write_market(cw_jw *w, cw_str id, uint64_t now) {
     ve_market mk;
     CW_TRY(ve_market_load(id, &mk));
@@ -54,6 +63,8 @@ static cw_error *write_market(cw_jw *w, cw_str id, uint64_t now) {
     key_u128(w, "debt_ceiling", mk.debt_ceiling);
     key_u128(w, "min_debt", mk.min_debt);
     key_u128(w, "surplus", mk.surplus);
+    key_u128(w, "auction_debt_limit", mk.auction_debt_limit);
+    key_u128(w, "auction_debt", mk.auction_debt);
     cw_jw_key(w, "collaterals");
     cw_jw_arr_begin(w);
     cw_range r;
@@ -73,6 +84,11 @@ static cw_error *write_market(cw_jw *w, cw_str id, uint64_t now) {
         key_dec(w, "liquidation_penalty", col.liquidation_penalty);
         key_u128(w, "supply_cap", col.supply_cap);
         key_u128(w, "total", col.total);
+        cw_jw_key(w, "final_price");
+        if (cw_decimal_is_zero(col.final_price))
+            cw_jw_null(w);
+        else
+            ve_write_decimal(w, col.final_price);
         cw_jw_obj_end(w);
     }
     cw_range_end(&r);
@@ -136,13 +152,10 @@ static cw_error *write_health(cw_jw *w, const ve_config *cfg, uint64_t id, uint6
     key_u128(w, "borrow_limit", v.borrow_limit);
     key_u128(w, "liquidation_value", v.liquidation_value);
     cw_jw_key(w, "health");
-    cw_u128 h;
     if (debt == 0)
         cw_jw_null(w);
-    else if (cw_u128_try_mul_div_floor(v.liquidation_value, CW_DECIMAL_FRACTIONAL, debt, &h))
-        ve_write_decimal(w, cw_decimal_raw(h));
     else
-        ve_write_decimal(w, cw_decimal_max());
+        ve_write_decimal(w, ve_health(v.liquidation_value, debt));
     cw_jw_key(w, "within_borrow_limit");
     cw_jw_bool(w, debt <= v.borrow_limit);
     cw_jw_key(w, "collateral");
@@ -167,7 +180,7 @@ static cw_error *write_health(cw_jw *w, const ve_config *cfg, uint64_t id, uint6
 
 static const char *const QUERIES[] = {
     "config",          "market", "markets",    "position", "positions_by_owner",
-    "position_health", "totals", "accounting", NULL};
+    "position_health", "totals", "accounting", "treasury", NULL};
 static const ve_field Q_ID[] = {VE_REQ("id", VE_STR, id)};
 static const ve_field Q_MARKETS[] = {
     VE_OPT("start_after", VE_STR, start_after_str, has_start_after),
@@ -179,8 +192,8 @@ static const ve_field Q_BY_OWNER[] = {VE_REQ("owner", VE_STR, owner),
 static const struct {
     const ve_field *fields;
     uint8_t n;
-} Q_FIELDS[] = {{NULL, 0},       {Q_ID, 1},       {Q_MARKETS, 2}, {Q_POSITION, 1},
-                {Q_BY_OWNER, 3}, {Q_POSITION, 1}, {NULL, 0},      {NULL, 0}};
+} Q_FIELDS[] = {{NULL, 0},       {Q_ID, 1}, {Q_MARKETS, 2}, {Q_POSITION, 1}, {Q_BY_OWNER, 3},
+                {Q_POSITION, 1}, {NULL, 0}, {NULL, 0},      {NULL, 0}};
 
 static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
     size_t which;
@@ -188,9 +201,9 @@ static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
     ve_msg m = {0};
     CW_TRY(ve_parse_enum(msg, QUERIES, &which, &body));
     CW_TRY(ve_parse(body, Q_FIELDS[which].fields, Q_FIELDS[which].n, &m));
-    uint64_t now = env->time_ns / 1000000000u;
     ve_config cfg;
     CW_TRY(ve_config_load(&cfg));
+    uint64_t now = ve_accrual_time(&cfg, env->time_ns / 1000000000u);
     uint32_t limit = cw_page_limit(m.has_limit, m.limit, 10, 30);
     cw_range r;
     cw_str key, value;
@@ -203,6 +216,13 @@ static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
         key_u128(w, "global_debt_ceiling", cfg.global_debt_ceiling);
         cw_jw_key(w, "next_position_id");
         cw_jw_u64(w, cfg.next_position_id);
+        key_addr(w, "liquidator", cfg.liquidator);
+        key_addr(w, "backstop_pool", cfg.backstop_pool);
+        key_addr(w, "settlement", cfg.settlement);
+        key_u128(w, "global_auction_debt_limit", cfg.global_auction_debt_limit);
+        key_u128(w, "keeper_tip", cfg.keeper_tip);
+        key_dec(w, "keeper_fee", cfg.keeper_fee);
+        key_u128(w, "keeper_reward_cap", cfg.keeper_reward_cap);
         cw_jw_obj_end(w);
         return NULL;
     case 1:
@@ -243,9 +263,14 @@ static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
     }
     case 5:
         return write_health(w, &cfg, m.position_id, now);
-    case 6: {
+    case 6:
+    case 8: {
         ve_totals t;
         CW_TRY(ve_totals_load(&t));
+        if (which == 8) {
+            ve_query_treasury(&cfg, &t, w);
+            return NULL;
+        }
         cw_jw_obj_begin(w);
         key_u128(w, "total_debt", t.total_debt);
         key_u128(w, "minted", t.minted);
@@ -254,6 +279,11 @@ static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
         cw_jw_key(w, "open_positions");
         cw_jw_u64(w, t.open_positions);
         key_u128(w, "global_debt_ceiling", cfg.global_debt_ceiling);
+        key_u128(w, "auction_debt", t.auction_debt);
+        key_u128(w, "bad_debt", t.bad_debt);
+        key_u128(w, "spent", t.spent);
+        key_u128(w, "settled", t.settled);
+        key_u128(w, "redeemed", t.redeemed);
         cw_jw_obj_end(w);
         return NULL;
     }

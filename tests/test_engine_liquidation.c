@@ -1,0 +1,788 @@
+/* test_engine_liquidation.c — the vault engine's solvency side on the host simulator with the real
+ * .wasm: liquidation (health, whole/partial, room limits, basket split, penalties, CW20 path,
+ * keeper reward), the treasury ledger (proceeds, write-off, recapitalize, deficit netting), the
+ * keeper index query and emergency shutdown. The relay test contract plays the liquidator, the
+ * backstop pool and settlement. Spec: contracts/vault_engine/SPEC.md, contracts/SOLVENCY.md. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "hostsim.h"
+
+#define ENGINE_WASM "build/contracts/vault_engine.wasm"
+#define TOKEN_WASM "build/contracts/stable_token.wasm"
+#define ORACLE_WASM "build/contracts/oracle.wasm"
+#define RELAY_WASM "build/test-contracts/relay.wasm"
+#define CW20_WASM "node_modules/@oraichain/common-contracts-build/data/cw20-base.wasm"
+
+/* --- Fixture ---------------------------------------------------------------------------------- */
+
+static hs_chain *C;
+static char ENGINE[128], TOKEN[128], ORACLE[128], CW20[128], LIQ[128], POOL[128], SETTLE[128];
+static char ALICE[128], BOB[128], KEEPER[128], GOV[128], FEEDER[128];
+static uint64_t ENGINE_CODE;
+
+static uint8_t *read_all(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "cannot open %s (run make first)", path);
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    rewind(f);
+    uint8_t *b = malloc(*n);
+    cr_assert(fread(b, 1, *n, f) == *n);
+    fclose(f);
+    return b;
+}
+
+static uint64_t store(const char *path) {
+    size_t n;
+    uint8_t *w = read_all(path, &n);
+    hs_result r = hs_store_code(C, "alice", w, n);
+    free(w);
+    cr_assert(r.ok, "store %s: %s", path, r.error);
+    uint64_t id = r.code_id;
+    hs_result_free(&r);
+    return id;
+}
+
+static char *vfmt(const char *fmt, va_list ap) {
+    char *s;
+    cr_assert(vasprintf(&s, fmt, ap) > 0);
+    return s;
+}
+
+static char *fmt(const char *f, ...) {
+    va_list ap;
+    va_start(ap, f);
+    char *s = vfmt(f, ap);
+    va_end(ap);
+    return s;
+}
+
+static void instantiate(uint64_t code, char *out, const char *f, ...) {
+    va_list ap;
+    va_start(ap, f);
+    char *msg = vfmt(f, ap);
+    va_end(ap);
+    hs_result r = hs_instantiate(C, code, "alice", msg, NULL, 0, "c", NULL);
+    cr_assert(r.ok, "instantiate %s: %s", msg, r.error);
+    snprintf(out, 128, "%s", r.address);
+    hs_result_free(&r);
+    free(msg);
+}
+
+static hs_result exf(const char *sender, const char *contract, const char *denom,
+                     const char *amount, const char *f, ...) {
+    va_list ap;
+    va_start(ap, f);
+    char *msg = vfmt(f, ap);
+    va_end(ap);
+    hs_coin coin = {denom, amount};
+    hs_result r = hs_execute(C, contract, sender, msg, denom ? &coin : NULL, denom ? 1 : 0);
+    free(msg);
+    return r;
+}
+#define ex(sender, contract, ...) exf(sender, contract, NULL, NULL, __VA_ARGS__)
+
+static void ok(hs_result r) {
+    cr_assert(r.ok, "expected success, got: %s", r.error);
+    hs_result_free(&r);
+}
+
+static void fails(hs_result r, const char *want) {
+    cr_assert(!r.ok, "expected failure with '%s'", want);
+    cr_assert(strstr(r.error, want), "error '%s' lacks '%s'", r.error, want);
+    hs_result_free(&r);
+}
+
+static json_t *qj(const char *contract, const char *f, ...) {
+    va_list ap;
+    va_start(ap, f);
+    char *msg = vfmt(f, ap);
+    va_end(ap);
+    hs_result r = hs_query(C, contract, msg);
+    cr_assert(r.ok, "query %s: %s", msg, r.error);
+    json_error_t e;
+    json_t *j = json_loads(r.answer, 0, &e);
+    cr_assert(j, "bad answer %s", r.answer);
+    hs_result_free(&r);
+    free(msg);
+    return j;
+}
+
+/* A member by a dotted path ("collateral.0.amount"), as text (strings unquoted). */
+static char *jtext(json_t *j, const char *path) {
+    char *p = strdup(path), *save = NULL;
+    json_t *v = j;
+    for (char *tok = strtok_r(p, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
+        v = json_is_array(v) ? json_array_get(v, (size_t)atoi(tok)) : json_object_get(v, tok);
+        cr_assert(v, "no %s in %s", path, json_dumps(j, JSON_COMPACT));
+    }
+    free(p);
+    static char buf[8][2048];
+    static int slot;
+    char *out = buf[slot++ % 8];
+    if (json_is_string(v)) {
+        snprintf(out, 2048, "%s", json_string_value(v));
+    } else {
+        char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        snprintf(out, 2048, "%s", d);
+        free(d);
+    }
+    return out;
+}
+
+#define expect_eq(j, path, want) cr_assert_str_eq(jtext(j, path), want, "%s", path)
+
+/* The n-th (0-based) value of attribute `key` in the result's events. */
+static const char *attr_n(const hs_result *r, const char *key, int n) {
+    char want[96];
+    snprintf(want, sizeof want, "{\"key\":\"%s\",\"value\":\"", key);
+    const char *p = r->events;
+    for (int i = 0; p && i <= n; i++) {
+        p = strstr(p, want);
+        if (p && i < n) p += strlen(want);
+    }
+    cr_assert(p, "no attribute %s #%d in %s", key, n, r->events);
+    p += strlen(want);
+    static char out[4][256];
+    static int slot;
+    char *o = out[slot++ % 4];
+    snprintf(o, 256, "%.*s", (int)strcspn(p, "\""), p);
+    return o;
+}
+#define expect_attr(r, key, n, want) cr_assert_str_eq(attr_n(&(r), key, n), want, "%s", key)
+
+static char *b64(const char *s) {
+    size_t len = strlen(s), cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+    char *out = malloc(cap);
+    sodium_bin2base64(out, cap, (const uint8_t *)s, len, sodium_base64_VARIANT_ORIGINAL);
+    return out;
+}
+
+/* A CW20 `send` of `amount` from `sender` to the engine with the hook msg `inner`. */
+static hs_result send_cw20(const char *token, const char *sender, const char *amount,
+                           const char *inner) {
+    char *m = b64(inner);
+    hs_result r =
+        ex(sender, token, "{\"send\":{\"contract\":\"%s\",\"amount\":\"%s\",\"msg\":\"%s\"}}",
+           ENGINE, amount, m);
+    free(m);
+    return r;
+}
+
+/* `relay` (a relay contract) sends stable to the engine with the hook msg `inner`. */
+static hs_result relay_send(const char *relay, const char *amount, const char *inner) {
+    char *m = b64(inner);
+    char *send =
+        fmt("{\"send\":{\"contract\":\"%s\",\"amount\":\"%s\",\"msg\":\"%s\"}}", ENGINE, amount, m);
+    char *sm = b64(send);
+    hs_result r = ex(ALICE, relay,
+                     "{\"relay\":{\"msgs\":[{\"wasm\":{\"execute\":{\"contract_addr\":\"%s\","
+                     "\"msg\":\"%s\",\"funds\":[]}}}]}}",
+                     TOKEN, sm);
+    free(m);
+    free(send);
+    free(sm);
+    return r;
+}
+
+/* `relay` executes `msg` on the engine. */
+static hs_result relay_exec(const char *relay, const char *msg) {
+    char *m = b64(msg);
+    hs_result r = ex(ALICE, relay,
+                     "{\"relay\":{\"msgs\":[{\"wasm\":{\"execute\":{\"contract_addr\":\"%s\","
+                     "\"msg\":\"%s\",\"funds\":[]}}}]}}",
+                     ENGINE, m);
+    free(m);
+    return r;
+}
+
+static void cw20_balance_is(const char *token, const char *who, const char *want) {
+    json_t *j = qj(token, "{\"balance\":{\"address\":\"%s\"}}", who);
+    expect_eq(j, "balance", want);
+    json_decref(j);
+}
+
+static void bank_is(const char *who, const char *denom, const char *want) {
+    char out[64];
+    cr_assert_eq(hs_balance(C, who, denom, out, sizeof out), 0);
+    cr_assert_str_eq(out, want, "%s %s", who, denom);
+}
+
+static void mint(const char *to, const char *denom, const char *amount) {
+    hs_coin coin = {denom, amount};
+    char *err = NULL;
+    cr_assert_eq(hs_mint(C, to, &coin, 1, &err), 0, "%s", err ? err : "");
+}
+
+static void price(const char *denom, const char *p) {
+    ok(ex(FEEDER, ORACLE, "{\"submit_price\":{\"denom\":\"%s\",\"price\":\"%s\"}}", denom, p));
+}
+
+static unsigned long long ju(json_t *j, const char *key) {
+    return strtoull(jtext(j, key), NULL, 10);
+}
+
+#define STABLE_INITIAL 1000000ull /* bob's initial stable balance, outside the protocol */
+
+/* The accounting query's identity, I1' from the totals, and the stable supply form of
+ * SOLVENCY §3: supply − initial = total_debt + auction_debt + deficit − surplus_available +
+ * settled. */
+static void identity_holds(void) {
+    json_t *j = qj(ENGINE, "{\"accounting\":{}}");
+    expect_eq(j, "identity_holds", "true");
+    json_decref(j);
+    json_t *t = qj(ENGINE, "{\"totals\":{}}");
+    cr_assert_eq(ju(t, "total_debt") + ju(t, "auction_debt") + ju(t, "bad_debt") + ju(t, "spent") +
+                     ju(t, "settled") + ju(t, "burned"),
+                 ju(t, "minted") + ju(t, "surplus") + ju(t, "redeemed"), "I1'");
+    json_t *tr = qj(ENGINE, "{\"treasury\":{}}");
+    json_t *ti = qj(TOKEN, "{\"token_info\":{}}");
+    cr_assert_eq(ju(ti, "total_supply") - STABLE_INITIAL + ju(tr, "surplus_available"),
+                 ju(t, "total_debt") + ju(t, "auction_debt") + ju(tr, "deficit") + ju(t, "settled"),
+                 "stable supply form");
+    json_decref(t);
+    json_decref(tr);
+    json_decref(ti);
+}
+
+static hs_result add_coll(const char *market, const char *asset, const char *kind,
+                          const char *oracle_denom, const char *ltv, const char *lt, const char *lp,
+                          const char *cap) {
+    return ex(GOV, ENGINE,
+              "{\"add_collateral\":{\"market\":\"%s\",\"asset\":\"%s\",\"kind\":\"%s\","
+              "\"oracle_denom\":\"%s\",\"max_ltv\":\"%s\",\"liquidation_threshold\":\"%s\","
+              "\"liquidation_penalty\":\"%s\",\"supply_cap\":\"%s\"}}",
+              market, asset, kind, oracle_denom, ltv, lt, lp, cap);
+}
+
+/* Chain: oracle, stable token (bob holds 1,000,000), engine (governance gov; liquidator, pool
+ * and settlement are relays; keeper tip 10, fee 0.01, cap 40), cw20-base collateral. Market
+ * "atom" (fee 0, min_debt 100): uatom 0.5/0.6/penalty 0.1, uosmo 0.4/0.5/0.1, the CW20
+ * 0.8/0.85/0.05. Market "fee" (5 %/yr, min_debt 100): uatom 0.5/0.6/0.1. Prices: uatom 10,
+ * uosmo 2, ucw 1. */
+static void setup(void) {
+    hs_chain_config cfg;
+    hs_chain_config_default(&cfg);
+    cfg.cache_dir = "build/cache";
+    char *err = NULL;
+    cr_assert_eq(hs_chain_open(&cfg, &C, &err), 0, "open: %s", err ? err : "");
+    hs_address(C, "alice", ALICE, sizeof ALICE);
+    hs_address(C, "bob", BOB, sizeof BOB);
+    hs_address(C, "keeper", KEEPER, sizeof KEEPER);
+    hs_address(C, "gov", GOV, sizeof GOV);
+    hs_address(C, "feeder", FEEDER, sizeof FEEDER);
+    uint64_t token = store(TOKEN_WASM), oracle = store(ORACLE_WASM), cw20 = store(CW20_WASM),
+             relay = store(RELAY_WASM);
+    ENGINE_CODE = store(ENGINE_WASM);
+    instantiate(oracle, ORACLE,
+                "{\"governance\":\"%s\",\"feeders\":[\"%s\"],\"quorum\":1,\"max_age\":31536000,"
+                "\"max_move\":\"1000\",\"delay\":0,\"assets\":[{\"denom\":\"uatom\",\"source\":"
+                "\"feeders\"},{\"denom\":\"uosmo\",\"source\":\"feeders\"},{\"denom\":\"ucw\","
+                "\"source\":\"feeders\"}]}",
+                GOV, FEEDER);
+    instantiate(token, TOKEN,
+                "{\"name\":\"Ballast USD\",\"symbol\":\"BUSD\",\"decimals\":6,"
+                "\"initial_balances\":[{\"address\":\"%s\",\"amount\":\"1000000\"}],"
+                "\"mint\":{\"minter\":\"%s\"}}",
+                BOB, GOV);
+    instantiate(relay, LIQ, "{}");
+    instantiate(relay, POOL, "{}");
+    instantiate(relay, SETTLE, "{}");
+    instantiate(ENGINE_CODE, ENGINE,
+                "{\"governance\":\"%s\",\"stable_token\":\"%s\",\"oracle\":\"%s\","
+                "\"global_debt_ceiling\":\"1000000000\",\"liquidator\":\"%s\",\"backstop_pool\":"
+                "\"%s\",\"settlement\":\"%s\",\"keeper_tip\":\"10\",\"keeper_fee\":\"0.01\","
+                "\"keeper_reward_cap\":\"40\"}",
+                GOV, TOKEN, ORACLE, LIQ, POOL, SETTLE);
+    ok(ex(GOV, TOKEN, "{\"update_minter\":{\"new_minter\":\"%s\"}}", ENGINE));
+    instantiate(cw20, CW20,
+                "{\"name\":\"Collateral\",\"symbol\":\"CWT\",\"decimals\":6,"
+                "\"initial_balances\":[{\"address\":\"%s\",\"amount\":\"1000000\"}]}",
+                ALICE);
+    ok(ex(GOV, ENGINE,
+          "{\"create_market\":{\"id\":\"atom\",\"stability_fee\":\"0\",\"debt_ceiling\":"
+          "\"100000000\",\"min_debt\":\"100\"}}"));
+    ok(add_coll("atom", "uatom", "native", "uatom", "0.5", "0.6", "0.1", "10000000"));
+    ok(add_coll("atom", "uosmo", "native", "uosmo", "0.4", "0.5", "0.1", "10000000"));
+    ok(add_coll("atom", CW20, "cw20", "ucw", "0.8", "0.85", "0.05", "10000000"));
+    ok(ex(GOV, ENGINE,
+          "{\"create_market\":{\"id\":\"fee\",\"stability_fee\":\"0.05\",\"debt_ceiling\":"
+          "\"100000000\",\"min_debt\":\"100\"}}"));
+    ok(add_coll("fee", "uatom", "native", "uatom", "0.5", "0.6", "0.1", "10000000"));
+    price("uatom", "10");
+    price("uosmo", "2");
+    price("ucw", "1");
+    mint(ALICE, "uatom", "1000000");
+    mint(ALICE, "uosmo", "1000000");
+}
+
+static void teardown(void) {
+    hs_chain_close(C);
+    C = NULL;
+}
+
+TestSuite(liquidation, .init = setup, .fini = teardown);
+
+static int open_pos(const char *owner, const char *market, const char *denom, const char *amt) {
+    hs_result r = exf(owner, ENGINE, denom, amt, "{\"open_position\":{\"market\":\"%s\"}}", market);
+    cr_assert(r.ok, "open: %s", r.error);
+    unsigned char raw[32];
+    size_t n = 0;
+    cr_assert_eq(sodium_base642bin(raw, sizeof raw - 1, r.data, strlen(r.data), NULL, &n, NULL,
+                                   sodium_base64_VARIANT_ORIGINAL),
+                 0);
+    raw[n] = 0;
+    hs_result_free(&r);
+    return atoi((char *)raw);
+}
+
+static hs_result borrow(int id, const char *amount) {
+    return ex(ALICE, ENGINE, "{\"borrow\":{\"position_id\":%d,\"amount\":\"%s\"}}", id, amount);
+}
+
+static hs_result liquidate(int id) {
+    return ex(KEEPER, ENGINE, "{\"liquidate\":{\"position_id\":%d}}", id);
+}
+
+/* The relay's last recorded execute. */
+static json_t *last(const char *relay) {
+    return qj(relay, "{\"last\":{}}");
+}
+
+static json_t *treasury(void) {
+    return qj(ENGINE, "{\"treasury\":{}}");
+}
+
+/* 1000 uatom at price 10, debt 5000 (the borrow limit); then uatom falls to 8: liquidation
+ * value floor(1000·8·0.6) = 4800 < 5000, health 0.96. */
+static int unhealthy_atom_position(void) {
+    int id = open_pos(ALICE, "atom", "uatom", "1000");
+    ok(borrow(id, "5000"));
+    price("uatom", "8");
+    return id;
+}
+
+/* --- Configuration ------------------------------------------------------------------------------
+ */
+
+Test(liquidation, config_defaults_and_updates) {
+    /* the pre-solvency instantiate message stays valid; defaults shown */
+    char old[128];
+    instantiate(ENGINE_CODE, old,
+                "{\"governance\":\"%s\",\"stable_token\":\"%s\",\"oracle\":\"%s\","
+                "\"global_debt_ceiling\":\"777\"}",
+                GOV, TOKEN, ORACLE);
+    json_t *j = qj(old, "{\"config\":{}}");
+    expect_eq(j, "liquidator", "null");
+    expect_eq(j, "backstop_pool", "null");
+    expect_eq(j, "settlement", "null");
+    expect_eq(j, "global_auction_debt_limit", "777");
+    expect_eq(j, "keeper_tip", "0");
+    expect_eq(j, "keeper_fee", "0");
+    expect_eq(j, "keeper_reward_cap", "0");
+    json_decref(j);
+    fails(ex(KEEPER, old, "{\"liquidate\":{\"position_id\":1}}"), "liquidator not configured");
+    j = qj(ENGINE, "{\"config\":{}}");
+    expect_eq(j, "liquidator", LIQ);
+    expect_eq(j, "backstop_pool", POOL);
+    expect_eq(j, "settlement", SETTLE);
+    expect_eq(j, "global_auction_debt_limit", "1000000000");
+    expect_eq(j, "keeper_tip", "10");
+    expect_eq(j, "keeper_fee", "0.01");
+    expect_eq(j, "keeper_reward_cap", "40");
+    json_decref(j);
+    hs_result r = ex(GOV, old,
+                     "{\"update_config\":{\"liquidator\":\"%s\",\"global_auction_debt_limit\":"
+                     "\"500\",\"keeper_fee\":\"0.5\"}}",
+                     LIQ);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "old_liquidator", 0, "none");
+    expect_attr(r, "new_liquidator", 0, LIQ);
+    expect_attr(r, "old_global_auction_debt_limit", 0, "777");
+    expect_attr(r, "new_global_auction_debt_limit", 0, "500");
+    expect_attr(r, "old_keeper_fee", 0, "0");
+    expect_attr(r, "new_keeper_fee", 0, "0.5");
+    hs_result_free(&r);
+    fails(ex(GOV, old, "{\"update_config\":{\"keeper_fee\":\"1.01\"}}"),
+          "invalid parameters: keeper_fee 1.01 must be <= 1");
+    fails(ex(ALICE, old, "{\"update_config\":{\"keeper_tip\":\"1\"}}"),
+          "unauthorized: governance only");
+    /* market auction limit: default the debt ceiling, settable */
+    j = qj(ENGINE, "{\"market\":{\"id\":\"atom\"}}");
+    expect_eq(j, "auction_debt_limit", "100000000");
+    expect_eq(j, "auction_debt", "0");
+    json_decref(j);
+    r = ex(GOV, ENGINE, "{\"update_market\":{\"id\":\"atom\",\"auction_debt_limit\":\"3000\"}}");
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "old_auction_debt_limit", 0, "100000000");
+    expect_attr(r, "new_auction_debt_limit", 0, "3000");
+    hs_result_free(&r);
+    ok(ex(GOV, ENGINE,
+          "{\"create_market\":{\"id\":\"small\",\"stability_fee\":\"0\",\"debt_ceiling\":\"9\","
+          "\"min_debt\":\"0\",\"auction_debt_limit\":\"5\"}}"));
+    j = qj(ENGINE, "{\"market\":{\"id\":\"small\"}}");
+    expect_eq(j, "auction_debt_limit", "5");
+    json_decref(j);
+}
+
+/* --- Liquidate
+ * ------------------------------------------------------------------------------------ */
+
+Test(liquidation, healthy_position_is_refused) {
+    int id = open_pos(ALICE, "atom", "uatom", "1000");
+    fails(liquidate(id), "position is healthy: no debt (market atom, position 1)");
+    ok(borrow(id, "5000"));
+    /* liquidation value floor(1000·10·0.6) = 6000 ≥ 5000 */
+    fails(liquidate(id), "position is healthy: health 1.2 >= 1 (market atom, position 1)");
+    price("uatom", "8.34"); /* 5004 ≥ 5000 */
+    fails(liquidate(id), "position is healthy: health 1.0008 >= 1 (market atom, position 1)");
+    fails(liquidate(99), "position not found: 99");
+    identity_holds();
+}
+
+Test(liquidation, whole_single_asset_to_the_liquidator) {
+    int id = unhealthy_atom_position();
+    hs_result r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "action", 0, "liquidate");
+    expect_attr(r, "position_id", 0, "1");
+    expect_attr(r, "owner", 0, ALICE);
+    expect_attr(r, "health", 0, "0.96");
+    expect_attr(r, "debt_seized", 0, "5000");
+    expect_attr(r, "asset", 0, "uatom");
+    expect_attr(r, "amount", 0, "1000");
+    expect_attr(r, "asset_debt", 0, "5000");
+    expect_attr(r, "tab", 0, "5500"); /* ceil(5000 · 1.1) */
+    expect_attr(r, "normalised_debt", 0, "0");
+    expect_attr(r, "keeper", 0, KEEPER);
+    expect_attr(r, "keeper_reward", 0, "40"); /* min(10 + floor(0.01·5000), 40) */
+    expect_attr(r, "auction_debt", 0, "5000");
+    expect_attr(r, "position_deleted", 0, "true");
+    hs_result_free(&r);
+    json_t *j = last(LIQ);
+    expect_eq(j, "variant", "start_auction");
+    char *want = fmt("{\"position_id\":1,\"owner\":\"%s\",\"market\":\"atom\",\"asset\":\"uatom\","
+                     "\"kind\":\"native\",\"oracle_denom\":\"uatom\",\"amount\":\"1000\",\"debt\":"
+                     "\"5000\",\"tab\":\"5500\",\"keeper\":\"%s\",\"health\":\"0.96\"}",
+                     ALICE, KEEPER);
+    expect_eq(j, "body", want);
+    free(want);
+    expect_eq(j, "funds", "[{\"denom\":\"uatom\",\"amount\":\"1000\"}]");
+    expect_eq(j, "sender", ENGINE);
+    json_decref(j);
+    bank_is(LIQ, "uatom", "1000");
+    bank_is(ENGINE, "uatom", "0");
+    cw20_balance_is(TOKEN, KEEPER, "40");
+    hs_result q = hs_query(C, ENGINE, "{\"position\":{\"position_id\":1}}");
+    cr_assert(!q.ok && strstr(q.error, "position not found: 1"), "%s", q.error);
+    hs_result_free(&q);
+    j = qj(ENGINE, "{\"totals\":{}}");
+    expect_eq(j, "total_debt", "0");
+    expect_eq(j, "auction_debt", "5000");
+    expect_eq(j, "minted", "5040");
+    expect_eq(j, "spent", "40");
+    expect_eq(j, "open_positions", "0");
+    json_decref(j);
+    j = qj(ENGINE, "{\"market\":{\"id\":\"atom\"}}");
+    expect_eq(j, "auction_debt", "5000");
+    expect_eq(j, "collaterals.0.total", "0");
+    json_decref(j);
+    j = treasury();
+    char *d = json_dumps(j, JSON_COMPACT);
+    cr_assert_str_eq(d, "{\"surplus\":\"0\",\"spent\":\"40\",\"bad_debt\":\"0\","
+                        "\"surplus_available\":\"0\",\"deficit\":\"40\",\"auction_debt\":\"5000\","
+                        "\"global_auction_debt_limit\":\"1000000000\",\"settled\":\"0\"}");
+    free(d);
+    json_decref(j);
+    identity_holds();
+}
+
+Test(liquidation, keeper_named_and_reward_below_cap) {
+    ok(ex(GOV, ENGINE, "{\"update_config\":{\"keeper_reward_cap\":\"1000\"}}"));
+    int id = unhealthy_atom_position();
+    hs_result r =
+        ex(ALICE, ENGINE, "{\"liquidate\":{\"position_id\":%d,\"keeper\":\"%s\"}}", id, BOB);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "keeper", 0, BOB);
+    expect_attr(r, "keeper_reward", 0, "60"); /* 10 + floor(0.01 · 5000) */
+    hs_result_free(&r);
+    cw20_balance_is(TOKEN, BOB, "1000060");
+    /* no reward at all: cap 0 mints nothing */
+    ok(ex(GOV, ENGINE, "{\"update_config\":{\"keeper_reward_cap\":\"0\"}}"));
+    price("uatom", "10");
+    id = open_pos(ALICE, "atom", "uatom", "1000");
+    ok(borrow(id, "5000"));
+    price("uatom", "8");
+    r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "keeper_reward", 0, "0");
+    cr_assert(!strstr(r.response, "mint"), "%s", r.response);
+    hs_result_free(&r);
+    identity_holds();
+}
+
+Test(liquidation, partial_under_market_room_and_min_debt) {
+    ok(ex(GOV, ENGINE, "{\"update_market\":{\"id\":\"atom\",\"auction_debt_limit\":\"3000\"}}"));
+    int id = unhealthy_atom_position();
+    /* room 3000 < debt 5000: x = min(3000, 5000 − 100) = 3000; collateral ceil(1000·3000/5000) */
+    hs_result r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "debt_seized", 0, "3000");
+    expect_attr(r, "amount", 0, "600");
+    expect_attr(r, "tab", 0, "3300");
+    expect_attr(r, "normalised_debt", 0, "2000");
+    expect_attr(r, "debt", 0, "2000");
+    expect_attr(r, "keeper_reward", 0, "40");
+    expect_attr(r, "auction_debt", 0, "3000");
+    cr_assert(!strstr(r.events, "position_deleted"));
+    hs_result_free(&r);
+    json_t *j = qj(ENGINE, "{\"position\":{\"position_id\":%d}}", id);
+    expect_eq(j, "debt", "2000");
+    expect_eq(j, "collateral.0.amount", "400");
+    json_decref(j);
+    /* still unhealthy (floor(400·8·0.6) = 1920 < 2000) but no room left */
+    fails(liquidate(id), "auction debt limit reached: room 0 (market 0, global 999997000) for "
+                         "debt 2000 with min_debt 100 (market atom, position 1)");
+    /* room 1950: x = min(1950, 2000 − 100) = 1900 keeps the rest at min_debt */
+    ok(ex(GOV, ENGINE, "{\"update_market\":{\"id\":\"atom\",\"auction_debt_limit\":\"4950\"}}"));
+    r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "debt_seized", 0, "1900");
+    expect_attr(r, "amount", 0, "380"); /* ceil(400 · 1900 / 2000) */
+    expect_attr(r, "debt", 0, "100");
+    hs_result_free(&r);
+    /* a part below min_debt is refused: room 50 < 100 */
+    ok(ex(GOV, ENGINE, "{\"update_market\":{\"id\":\"atom\",\"auction_debt_limit\":\"4950\"}}"));
+    ok(ex(GOV, ENGINE, "{\"update_market\":{\"id\":\"atom\",\"min_debt\":\"40\"}}"));
+    ok(ex(GOV, ENGINE, "{\"update_market\":{\"id\":\"atom\",\"auction_debt_limit\":\"4930\"}}"));
+    fails(liquidate(id), "auction debt limit reached: room 30 (market 30, global 999995100) for "
+                         "debt 100 with min_debt 40 (market atom, position 1)");
+    /* room 100 = debt: whole */
+    ok(ex(GOV, ENGINE, "{\"update_market\":{\"id\":\"atom\",\"auction_debt_limit\":\"5000\"}}"));
+    r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "debt_seized", 0, "100");
+    expect_attr(r, "amount", 0, "20");
+    expect_attr(r, "position_deleted", 0, "true");
+    hs_result_free(&r);
+    bank_is(LIQ, "uatom", "1000");
+    identity_holds();
+}
+
+Test(liquidation, global_room_limits_too) {
+    ok(ex(GOV, ENGINE, "{\"update_config\":{\"global_auction_debt_limit\":\"2000\"}}"));
+    int id = unhealthy_atom_position();
+    hs_result r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "debt_seized", 0, "2000");
+    expect_attr(r, "amount", 0, "400");
+    hs_result_free(&r);
+    fails(liquidate(id), "auction debt limit reached: room 0 (market 99998000, global 0) for "
+                         "debt 3000 with min_debt 100 (market atom, position 1)");
+    json_t *j = treasury();
+    expect_eq(j, "auction_debt", "2000");
+    expect_eq(j, "global_auction_debt_limit", "2000");
+    json_decref(j);
+    identity_holds();
+}
+
+/* uatom 1000, uosmo 5000, CW20 4000: borrow limit 5000 + 4000 + 3200; debt 12,000. uatom to 5:
+ * liquidation value 3000 + 5000 + 3400 = 11,400 < 12,000 (health 0.95). Values 5000, 10,000,
+ * 4000 (total 19,000) split 12,000 as floor(12000·5000/19000) = 3157, floor(12000·10000/19000)
+ * = 6315 and the rest 2528 to the CW20 (last). */
+Test(liquidation, basket_split_penalties_and_cw20_path) {
+    int id = open_pos(ALICE, "atom", "uatom", "1000");
+    ok(exf(ALICE, ENGINE, "uosmo", "5000", "{\"deposit\":{\"position_id\":%d}}", id));
+    char *inner = fmt("{\"deposit\":{\"position_id\":%d}}", id);
+    ok(send_cw20(CW20, ALICE, "4000", inner));
+    free(inner);
+    ok(borrow(id, "12000"));
+    price("uatom", "5");
+    hs_result r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    cr_log_info("liquidate gas (SDK units): basket of 3 %llu", (unsigned long long)r.sdk_gas_used);
+    expect_attr(r, "health", 0, "0.95");
+    expect_attr(r, "asset", 0, "uatom");
+    expect_attr(r, "asset_debt", 0, "3157");
+    expect_attr(r, "tab", 0, "3473"); /* ceil(3157 · 1.1) = ceil(3472.7) */
+    expect_attr(r, "asset", 1, "uosmo");
+    expect_attr(r, "asset_debt", 1, "6315");
+    expect_attr(r, "tab", 1, "6947"); /* ceil(6946.5) */
+    expect_attr(r, "asset", 2, CW20);
+    expect_attr(r, "asset_debt", 2, "2528");
+    expect_attr(r, "tab", 2, "2655"); /* ceil(2528 · 1.05) = ceil(2654.4) */
+    expect_attr(r, "keeper_reward", 0, "40");
+    /* CW20: a transfer to the liquidator, then start_auction without funds */
+    char *want = fmt("{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"4000\"}}", LIQ);
+    char *enc = b64(want);
+    cr_assert(strstr(r.response, enc), "%s", r.response);
+    free(want);
+    free(enc);
+    hs_result_free(&r);
+    json_t *j = last(LIQ);
+    want = fmt("{\"position_id\":1,\"owner\":\"%s\",\"market\":\"atom\",\"asset\":\"%s\","
+               "\"kind\":\"cw20\",\"oracle_denom\":\"ucw\",\"amount\":\"4000\",\"debt\":\"2528\","
+               "\"tab\":\"2655\",\"keeper\":\"%s\",\"health\":\"0.95\"}",
+               ALICE, CW20, KEEPER);
+    expect_eq(j, "body", want);
+    free(want);
+    expect_eq(j, "funds", "[]");
+    json_decref(j);
+    bank_is(LIQ, "uatom", "1000");
+    bank_is(LIQ, "uosmo", "5000");
+    cw20_balance_is(CW20, LIQ, "4000");
+    cw20_balance_is(CW20, ENGINE, "0");
+    identity_holds();
+}
+
+Test(liquidation, gas_single_asset) {
+    int id = unhealthy_atom_position();
+    hs_result r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    cr_log_info("liquidate gas (SDK units): single asset %llu", (unsigned long long)r.sdk_gas_used);
+    cr_assert_gt(r.sdk_gas_used, 0);
+    hs_result_free(&r);
+}
+
+/* Partial liquidation at A > 1 removes floor(x / A) of normalised debt; the dust is surplus. */
+Test(liquidation, partial_with_accrued_fees_rounds_for_the_protocol) {
+    ok(ex(GOV, ENGINE, "{\"update_market\":{\"id\":\"fee\",\"auction_debt_limit\":\"3000\"}}"));
+    int id = open_pos(ALICE, "fee", "uatom", "1000");
+    ok(borrow(id, "5000"));
+    hs_block_advance(C, 1, 31536000);
+    price("uatom", "8.6"); /* floor(1000·8.6·0.6) = 5160 < ceil(5000·1.05…) = 5251 */
+    hs_result r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    /* floor(3000 / 1.050000000000000000046687778) = 2857 removed: n 5000 → 2143 */
+    expect_attr(r, "debt_seized", 0, "3000");
+    expect_attr(r, "normalised_debt", 0, "2143");
+    expect_attr(r, "debt", 0, "2251");  /* ceil(2143 · A) = ceil(2250.15) */
+    expect_attr(r, "amount", 0, "572"); /* ceil(1000 · 3000 / 5251) = ceil(571.3) */
+    hs_result_free(&r);
+    json_t *j = qj(ENGINE, "{\"market\":{\"id\":\"fee\"}}");
+    /* fees 251, then dust: D' + x − D = 2251 + 3000 − 5251 = 0 */
+    expect_eq(j, "surplus", "251");
+    expect_eq(j, "debt", "2251");
+    json_decref(j);
+    identity_holds();
+}
+
+/* --- Treasury -----------------------------------------------------------------------------------
+ */
+
+Test(liquidation, proceeds_cover_debt_and_penalty_to_surplus) {
+    int id = unhealthy_atom_position();
+    ok(liquidate(id));
+    ok(ex(BOB, TOKEN, "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"6000\"}}", LIQ));
+    /* anyone else is refused */
+    fails(send_cw20(TOKEN, BOB, "100",
+                    "{\"auction_proceeds\":{\"market\":\"atom\",\"debt\":\"100\"}}"),
+          "unauthorized: auction proceeds only from the liquidator or the backstop pool");
+    fails(relay_send(LIQ, "100", "{\"auction_proceeds\":{\"market\":\"atom\",\"debt\":\"101\"}}"),
+          "invalid auction proceeds: debt 101 > amount 100 (market atom)");
+    fails(relay_send(LIQ, "6000", "{\"auction_proceeds\":{\"market\":\"atom\",\"debt\":\"5001\"}}"),
+          "covered debt exceeds auction debt: 5001 > 5000 (market atom)");
+    /* a take of 3300 covering 3000 of debt: 300 of penalty */
+    hs_result r =
+        relay_send(LIQ, "3300", "{\"auction_proceeds\":{\"market\":\"atom\",\"debt\":\"3000\"}}");
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "action", 2, "auction_proceeds");
+    expect_attr(r, "debt_covered", 0, "3000");
+    expect_attr(r, "penalty", 0, "300");
+    expect_attr(r, "auction_debt", 0, "2000");
+    hs_result_free(&r);
+    identity_holds();
+    /* the pool absorbs the rest at no penalty */
+    ok(ex(BOB, TOKEN, "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"2000\"}}", POOL));
+    ok(relay_send(POOL, "2000", "{\"auction_proceeds\":{\"market\":\"atom\",\"debt\":\"2000\"}}"));
+    json_t *j = treasury();
+    expect_eq(j, "surplus", "300");
+    expect_eq(j, "spent", "40");
+    expect_eq(j, "surplus_available", "260");
+    expect_eq(j, "deficit", "0");
+    expect_eq(j, "auction_debt", "0");
+    json_decref(j);
+    j = qj(ENGINE, "{\"totals\":{}}");
+    expect_eq(j, "burned", "5300");
+    json_decref(j);
+    j = qj(TOKEN, "{\"token_info\":{}}");
+    expect_eq(j, "total_supply", "999740"); /* 1,000,000 + 5040 minted − 5300 burned */
+    json_decref(j);
+    identity_holds();
+}
+
+Test(liquidation, write_off_recapitalize_and_deficit_netting) {
+    int id = unhealthy_atom_position();
+    ok(liquidate(id));
+    fails(ex(BOB, ENGINE, "{\"write_off\":{\"market\":\"atom\",\"amount\":\"1\"}}"),
+          "unauthorized: liquidator only");
+    fails(ex(BOB, ENGINE,
+             "{\"keeper_reward\":{\"keeper\":\"%s\",\"market\":\"atom\",\"debt\":"
+             "\"1\"}}",
+             BOB),
+          "unauthorized: liquidator only");
+    fails(ex(BOB, ENGINE, "{\"auction_cancelled\":{\"market\":\"atom\",\"debt\":\"1\"}}"),
+          "unauthorized: liquidator only");
+    fails(relay_exec(POOL, "{\"write_off\":{\"market\":\"atom\",\"amount\":\"1\"}}"),
+          "unauthorized: liquidator only");
+    fails(relay_exec(LIQ, "{\"auction_cancelled\":{\"market\":\"atom\",\"debt\":\"1\"}}"),
+          "system is not shut down");
+    fails(relay_exec(LIQ, "{\"write_off\":{\"market\":\"atom\",\"amount\":\"5001\"}}"),
+          "write-off exceeds auction debt: 5001 > 5000 (market atom)");
+    hs_result r = relay_exec(LIQ, "{\"write_off\":{\"market\":\"atom\",\"amount\":\"2000\"}}");
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "action", 1, "write_off");
+    expect_attr(r, "bad_debt", 0, "2000");
+    expect_attr(r, "auction_debt", 0, "3000");
+    hs_result_free(&r);
+    json_t *j = treasury();
+    expect_eq(j, "bad_debt", "2000");
+    expect_eq(j, "deficit", "2040"); /* spent 40 + bad debt 2000 − surplus 0 */
+    expect_eq(j, "surplus_available", "0");
+    json_decref(j);
+    identity_holds();
+    /* a reset's keeper reward, paid again: min(10 + floor(0.01·3000), 40) */
+    char *kr = fmt("{\"keeper_reward\":{\"keeper\":\"%s\",\"market\":\"atom\",\"debt\":\"3000\"}}",
+                   KEEPER);
+    r = relay_exec(LIQ, kr);
+    free(kr);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "keeper_reward", 0, "40");
+    hs_result_free(&r);
+    cw20_balance_is(TOKEN, KEEPER, "80");
+    /* anyone donates */
+    r = send_cw20(TOKEN, BOB, "1000", "{\"recapitalize\":{}}");
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "action", 1, "recapitalize");
+    expect_attr(r, "surplus", 0, "1000");
+    hs_result_free(&r);
+    fails(send_cw20(TOKEN, BOB, "1", "{\"recapitalize\":{\"x\":1}}"), "unknown field `x`");
+    j = treasury();
+    expect_eq(j, "deficit", "1080"); /* 40 + 40 + 2000 − 1000 */
+    json_decref(j);
+    identity_holds();
+    /* the rest of the auction sells with penalty: 3300 for 3000 */
+    ok(ex(BOB, TOKEN, "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"3300\"}}", LIQ));
+    ok(relay_send(LIQ, "3300", "{\"auction_proceeds\":{\"market\":\"atom\",\"debt\":\"3000\"}}"));
+    j = treasury();
+    char *d = json_dumps(j, JSON_COMPACT);
+    cr_assert_str_eq(d, "{\"surplus\":\"1300\",\"spent\":\"80\",\"bad_debt\":\"2000\","
+                        "\"surplus_available\":\"0\",\"deficit\":\"780\",\"auction_debt\":\"0\","
+                        "\"global_auction_debt_limit\":\"1000000000\",\"settled\":\"0\"}");
+    free(d);
+    json_decref(j);
+    j = qj(ENGINE, "{\"accounting\":{}}");
+    expect_eq(j, "bad_debt", "2000");
+    expect_eq(j, "spent", "80");
+    expect_eq(j, "markets.0.auction_debt", "0");
+    json_decref(j);
+    identity_holds();
+}
