@@ -860,6 +860,50 @@ Test(manifest, governance_delays) {
     json_decref(doc);
 }
 
+Test(manifest, governance_optional_roles_and_emergency_actions) {
+    json_t *doc = local_doc();
+    set(doc, "governance.guardian", json_null());
+    set(doc, "governance.emergency", json_null());
+    set(doc, "governance.emergency_actions", NULL);
+    dep_errors errs = {0};
+    dep_manifest *m = parse_doc(doc, &errs);
+    cr_assert_not_null(m, "%s", errs.count ? errs.items[0] : "");
+    cr_assert(m->governance.guardian.ok);
+    cr_assert_null(m->governance.guardian.address);
+    cr_assert_null(m->governance.emergency.text);
+    cr_assert_not(m->governance.emergency_actions_set);
+    dep_manifest_free(m);
+    json_decref(doc);
+    doc = local_doc();
+    m = parse_doc(doc, &errs);
+    cr_assert_not_null(m);
+    cr_assert_eq(m->governance.emergency_action_count, 3);
+    cr_assert_str_eq(m->governance.emergency_actions[1], "shutdown");
+    dep_manifest_free(m);
+    set(doc, "governance.proposer", json_null());
+    set(doc, "governance.emergency_actions", json_pack("[sssi]", "pause", "Pause", "pause", 3));
+    expect_errors(doc, "governance.proposer: expected a string like \"alice\", got null",
+                  "governance.emergency_actions[1]: \"Pause\" must match [a-z0-9_]{1,64}",
+                  "governance.emergency_actions[2]: \"pause\" is a duplicate of "
+                  "governance.emergency_actions[0]",
+                  "governance.emergency_actions[3]: expected a string like \"shutdown\", got a "
+                  "number",
+                  NULL);
+    doc = local_doc();
+    json_t *many = json_array();
+    for (int i = 0; i < 17; i++) {
+        char a[32];
+        snprintf(a, sizeof a, "stop_%d", i);
+        json_array_append_new(many, json_string(a));
+    }
+    set(doc, "governance.emergency_actions", many);
+    expect_errors(doc, "governance.emergency_actions: 17 actions, at most 16", NULL);
+    doc = local_doc();
+    set(doc, "governance.emergency_actions", json_string("pause"));
+    expect_errors(doc, "governance.emergency_actions: expected an array or null, got a string",
+                  NULL);
+}
+
 /* --- All errors at once ---------------------------------------------------------------------- */
 
 Test(manifest, every_error_is_reported) {

@@ -87,8 +87,11 @@ static void show(const dep_manifest *m) {
 #undef P
     }
     row("governance.proposer", m->governance.proposer.text, m->governance.proposer.address);
-    row("governance.guardian", m->governance.guardian.text, m->governance.guardian.address);
-    row("governance.emergency", m->governance.emergency.text, m->governance.emergency.address);
+    const dep_governance *g = &m->governance;
+    row("governance.guardian", g->guardian.text ? g->guardian.text : "null",
+        g->guardian.address ? g->guardian.address : "none");
+    row("governance.emergency", g->emergency.text ? g->emergency.text : "null",
+        g->emergency.address ? g->emergency.address : "none");
     row_dur("governance.min_delay", &m->governance.min_delay);
     row_dur("governance.max_delay", &m->governance.max_delay);
     row_dur("governance.grace_period", &m->governance.grace_period);

@@ -376,6 +376,7 @@ static void get_address(parse_ctx *c, const json_t *obj, const char *path, const
     out->ok = false;
     out->alias = false;
     out->address = NULL;
+    out->text = NULL;
     out->text = get_string(c, obj, path, name, contract ? "wasm1…" : "alice");
     if (!out->text || !c->prefix_ok) return;
     char p[DEP_PATH_CAP];
@@ -814,21 +815,72 @@ static void parse_backstop_pool(parse_ctx *c, const json_t *doc) {
     (void)get_bool(c, v, "backstop_pool", "enabled", &c->m->backstop_pool_enabled);
 }
 
+/* A role that may be null (no such role). */
+static void get_optional_role(parse_ctx *c, const json_t *obj, const char *path, const char *name,
+                              dep_address *out) {
+    json_t *v = json_object_get(obj, name);
+    if (v && json_is_null(v)) {
+        *out = (dep_address){NULL, NULL, false, true};
+        return;
+    }
+    get_address(c, obj, path, name, false, out);
+}
+
+static void parse_emergency_actions(parse_ctx *c, const json_t *v, dep_governance *g) {
+    json_t *list = json_object_get(v, "emergency_actions");
+    if (!list || json_is_null(list)) return; /* optional: the contract's default */
+    const char *path = "governance.emergency_actions";
+    if (!json_is_array(list)) {
+        dep_errors_add(c->errs, path, "expected an array or null, got %s", json_kind(list));
+        return;
+    }
+    g->emergency_actions_set = true;
+    g->emergency_action_count = json_array_size(list);
+    if (g->emergency_action_count > 16)
+        dep_errors_add(c->errs, path, "%zu actions, at most 16", g->emergency_action_count);
+    g->emergency_actions = xrealloc(NULL, g->emergency_action_count * sizeof(char *));
+    for (size_t i = 0; i < g->emergency_action_count; i++) {
+        char p[DEP_PATH_CAP];
+        dep_path_index(p, path, i);
+        json_t *a = json_array_get(list, i);
+        g->emergency_actions[i] = NULL;
+        if (!json_is_string(a)) {
+            dep_errors_add(c->errs, p, "expected a string like \"shutdown\", got %s", json_kind(a));
+            continue;
+        }
+        const char *s = json_string_value(a);
+        g->emergency_actions[i] = xstrdup(s);
+        if (!s[0] || strlen(s) > 64 || !chars_in(s, "_", true, false, true)) {
+            dep_errors_add(c->errs, p, "\"%s\" must match [a-z0-9_]{1,64}", s);
+            continue;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (g->emergency_actions[j] && strcmp(g->emergency_actions[j], s) == 0) {
+                char q[DEP_PATH_CAP];
+                dep_path_index(q, path, j);
+                dep_errors_add(c->errs, p, "\"%s\" is a duplicate of %s", s, q);
+                break;
+            }
+    }
+}
+
 static void parse_governance(parse_ctx *c, const json_t *doc) {
-    static const char *const FIELDS[] = {"proposer",  "guardian",     "emergency", "min_delay",
-                                         "max_delay", "grace_period", NULL};
+    static const char *const FIELDS[] = {"proposer",          "guardian",  "emergency",
+                                         "min_delay",         "max_delay", "grace_period",
+                                         "emergency_actions", NULL};
     dep_governance *g = &c->m->governance;
     json_t *v = required(c, doc, "", "governance");
     if (!v || !object_with(c, v, "governance", FIELDS)) return;
     get_address(c, v, "governance", "proposer", false, &g->proposer);
-    get_address(c, v, "governance", "guardian", false, &g->guardian);
-    get_address(c, v, "governance", "emergency", false, &g->emergency);
+    get_optional_role(c, v, "governance", "guardian", &g->guardian);
+    get_optional_role(c, v, "governance", "emergency", &g->emergency);
     get_duration(c, v, "governance", "min_delay", 0, DEP_SECONDS_PER_YEAR, "0s", "365d",
                  &g->min_delay);
     get_duration(c, v, "governance", "max_delay", 0, DEP_SECONDS_PER_YEAR, "0s", "365d",
                  &g->max_delay);
     get_duration(c, v, "governance", "grace_period", 1, DEP_SECONDS_PER_YEAR, "1s", "365d",
                  &g->grace_period);
+    parse_emergency_actions(c, v, g);
 }
 
 static void parse_header(parse_ctx *c, const json_t *doc) {
@@ -1002,6 +1054,8 @@ void dep_manifest_free(dep_manifest *m) {
     free(g->min_delay.text);
     free(g->max_delay.text);
     free(g->grace_period.text);
+    for (size_t i = 0; i < g->emergency_action_count; i++) free(g->emergency_actions[i]);
+    free(g->emergency_actions);
     free(m->canonical);
     free(m);
 }

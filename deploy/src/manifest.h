@@ -66,7 +66,8 @@ typedef struct dep_duration {
 } dep_duration;
 
 /* An account or contract address: a bech32 address with the manifest's prefix, or (local
- * target only) an alias resolved like host-sim scripts: bech32(prefix, sha256(name)[0..20]). */
+ * target only) an alias resolved like host-sim scripts: bech32(prefix, sha256(name)[0..20]).
+ * An optional role given as null has ok true and text, address NULL. */
 typedef struct dep_address {
     char *text;    /* as written */
     char *address; /* resolved bech32 (NULL when invalid) */
@@ -189,9 +190,14 @@ typedef enum dep_breaker {
     DEP_BREAKER_STOP_TAKE = 3
 } dep_breaker;
 
-typedef struct dep_governance { /* the timelock */
+/* The timelock (contracts/governance/SPEC.md §3). guardian and emergency may be JSON null: no
+ * such role (ok with text and address NULL). */
+typedef struct dep_governance {
     dep_address proposer, guardian, emergency;
     dep_duration min_delay, max_delay, grace_period;
+    bool emergency_actions_set; /* false: the contract's default allow-list */
+    char **emergency_actions;   /* execute variants the emergency role may send at once */
+    size_t emergency_action_count;
 } dep_governance;
 
 /* The whole manifest. Strings and arrays are owned; free with dep_manifest_free. */
