@@ -1097,3 +1097,29 @@ Test(liquidator, broken_pool_and_oracle_do_not_stop_auctions) {
     fails(ex(KEEPER, LIQ, "{\"redo\":{\"auction_id\":1}}"), "no valid price for uatom");
     identity_holds();
 }
+
+/* Gas of the three hot paths, whole transaction (the engine's relay hop included in
+ * start_auction). Bounds leave ~50 % room; LIQUIDATOR_GAS=1 prints the numbers. */
+Test(liquidator, gas_of_start_take_redo) {
+    allow(BUYER, "100000");
+    hs_result r = start_native("1000", "8000", "8800", "0.95");
+    cr_assert(r.ok, "%s", r.error);
+    uint64_t start = r.sdk_gas_used;
+    hs_result_free(&r);
+    advance(250);
+    r = take(BUYER, 1, "100", "9");
+    cr_assert(r.ok, "%s", r.error);
+    uint64_t take_gas = r.sdk_gas_used;
+    hs_result_free(&r);
+    advance(2000);
+    r = ex(KEEPER, LIQ, "{\"redo\":{\"auction_id\":1}}");
+    cr_assert(r.ok, "%s", r.error);
+    uint64_t redo = r.sdk_gas_used;
+    hs_result_free(&r);
+    if (getenv("LIQUIDATOR_GAS"))
+        fprintf(stderr, "SDK gas: start_auction %llu, take %llu, redo %llu\n",
+                (unsigned long long)start, (unsigned long long)take_gas, (unsigned long long)redo);
+    cr_assert_lt(start, 340000);    /* measured 225,844 */
+    cr_assert_lt(take_gas, 490000); /* measured 326,083 */
+    cr_assert_lt(redo, 440000);     /* measured 294,167 */
+}
