@@ -1,7 +1,7 @@
-# tests/liquidator.mk — the liquidator suite (tests/test_liquidator.c): the real .wasm of the
-# liquidator, stable_token and oracle (chain-sourced prices) on the host simulator, with the
-# relay test contract playing the engine and pool_stub the backstop pool; plus its ASan/UBSan
-# variant. Also the liquidator's size budget and the pool_stub test contract. Included by the
+# tests/liquidator.mk — the liquidator suites (tests/test_liquidator.c): the real .wasm of the
+# liquidator, stable_token and oracle (chain-sourced prices) on the host simulator, first with
+# the relay test contract playing the engine and pool_stub the backstop pool, then with the real
+# vault_engine and backstop_pool; plus its ASan/UBSan variant. Also the liquidator's size budget and the pool_stub test contract. Included by the
 # root Makefile (after compat.mk, whose test_contract_rules it uses).
 
 SIZE_BUDGET_liquidator := 57344
@@ -14,6 +14,7 @@ LQ_TEST_LIBS := -lcriterion $(HOST_SIM_LDLIBS)
 LQ_TEST_DEFS := -Ihost-sim/include -Ihost-sim/src
 LQ_TEST_INPUTS := $(BUILD)/contracts/liquidator.wasm $(BUILD)/contracts/stable_token.wasm \
 	$(BUILD)/contracts/oracle.wasm $(BUILD)/contracts/vault_engine.wasm \
+	$(BUILD)/contracts/backstop_pool.wasm \
 	$(BUILD)/test-contracts/relay.wasm $(BUILD)/test-contracts/pool_stub.wasm
 
 HOST_TESTS += test_liquidator

@@ -1,9 +1,12 @@
-/* test_liquidator.c — the liquidator end to end on the host simulator: the real .wasm of the
- * liquidator, stable_token and the oracle (chain-sourced prices set with hs_oracle_set_price),
- * with the relay test contract playing the engine and a DEX, pool_stub the backstop pool and
- * cw20-base a CW20 collateral. Price curves at exact times, take (full, partial, dust rule,
- * max price, callback order, missing allowance), redo, absorption, circuit breaker, shutdown
- * and the accounting identity. Spec: contracts/liquidator/SPEC.md. */
+/* test_liquidator.c — the liquidator end to end on the host simulator. Suite `liquidator`: the
+ * real .wasm of the liquidator, stable_token and the oracle (chain-sourced prices set with
+ * hs_oracle_set_price), with the relay test contract playing the engine and a DEX, pool_stub the
+ * backstop pool and cw20-base a CW20 collateral: price curves at exact times, take (full,
+ * partial, dust rule, max price, callback order, missing allowance), redo, absorption, circuit
+ * breaker, shutdown, outages and the accounting identity. Suite `system`: the real vault_engine
+ * and backstop_pool wired to it: liquidation → auction → take burns the debt, write-off into
+ * bad debt, absorption at start, redo with partial absorption and the keeper reward, every
+ * contract's identity after each step. Spec: contracts/liquidator/SPEC.md. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -191,8 +194,10 @@ static void advance(uint64_t seconds) {
     hs_block_advance(C, 1, seconds);
 }
 
-/* The value of attribute `key` in `contract`'s wasm event of a result's events (NULL: none). */
-static const char *event_attr(const hs_result *r, const char *contract, const char *key) {
+/* The value of attribute `key` in the first wasm event of `contract` that has it and, when
+ * `action` is not NULL, whose action is `action` (NULL: none). */
+static const char *event_attr_of(const hs_result *r, const char *contract, const char *action,
+                                 const char *key) {
     static char out[4][512];
     static int slot;
     json_error_t e;
@@ -205,6 +210,8 @@ static const char *event_attr(const hs_result *r, const char *contract, const ch
         json_t *attrs = json_object_get(ev, "attributes"), *a;
         const char *addr = json_string_value(json_object_get(json_array_get(attrs, 0), "value"));
         if (strcmp(addr, contract)) continue;
+        const char *act = json_string_value(json_object_get(json_array_get(attrs, 1), "value"));
+        if (action && (!act || strcmp(act, action))) continue;
         json_array_foreach(attrs, k, a) {
             if (!strcmp(json_string_value(json_object_get(a, "key")), key)) {
                 char *o = out[slot++ % 4];
@@ -217,6 +224,10 @@ static const char *event_attr(const hs_result *r, const char *contract, const ch
     }
     json_decref(events);
     return found;
+}
+
+static const char *event_attr(const hs_result *r, const char *contract, const char *key) {
+    return event_attr_of(r, contract, NULL, key);
 }
 
 static void attr_is(const hs_result *r, const char *contract, const char *key, const char *want) {
@@ -1122,4 +1133,229 @@ Test(liquidator, gas_of_start_take_redo) {
     cr_assert_lt(start, 340000);    /* measured 225,844 */
     cr_assert_lt(take_gas, 490000); /* measured 326,083 */
     cr_assert_lt(redo, 440000);     /* measured 294,167 */
+}
+
+/* --- With the real engine and backstop pool ------------------------------------------------------
+ * vault_engine (the stable token's minter, keeper tip 10, fee 0.01, cap 1000) and backstop_pool
+ * wired to the liquidator; market "atom" (fee 0, min_debt 100, uatom: ltv 0.5, threshold 0.6,
+ * penalty 0.1). The owner's position: 1000 uatom at 10, debt 5000; the buyer's: 4000 uatom,
+ * debt 12000 (stays healthy). */
+#define ENGINE_WASM "build/contracts/vault_engine.wasm"
+#define POOL_REAL_WASM "build/contracts/backstop_pool.wasm"
+
+static int OWNER_POS;
+
+static int open_pos(const char *owner, const char *amount) {
+    hs_result r = exf(owner, ENGINE, "uatom", amount, "{\"open_position\":{\"market\":\"atom\"}}");
+    cr_assert(r.ok, "open: %s", r.error);
+    char *id = unb64(r.data);
+    int n = atoi(id);
+    free(id);
+    hs_result_free(&r);
+    return n;
+}
+
+static void setup_system(void) {
+    hs_chain_config cfg;
+    hs_chain_config_default(&cfg);
+    cfg.cache_dir = "build/cache";
+    char *err = NULL;
+    cr_assert_eq(hs_chain_open(&cfg, &C, &err), 0, "open: %s", err ? err : "");
+    hs_address(C, "gov", GOV, sizeof GOV);
+    hs_address(C, "buyer", BUYER, sizeof BUYER);
+    hs_address(C, "owner", OWNER, sizeof OWNER);
+    hs_address(C, "keeper", KEEPER, sizeof KEEPER);
+    hs_address(C, "settlement", SETTLE, sizeof SETTLE);
+    hs_address(C, "bob", BOB, sizeof BOB);
+    uint64_t token = store(TOKEN_WASM), oracle = store(ORACLE_WASM), engine = store(ENGINE_WASM),
+             pool = store(POOL_REAL_WASM);
+    LIQ_CODE = store(LIQ_WASM);
+    instantiate(oracle, ORACLE,
+                "{\"governance\":\"%s\",\"feeders\":[\"%s\"],\"quorum\":1,\"max_age\":31536000,"
+                "\"max_move\":\"1000\",\"delay\":0,\"assets\":[{\"denom\":\"uatom\",\"source\":"
+                "\"chain\"}]}",
+                GOV, GOV);
+    instantiate(token, TOKEN,
+                "{\"name\":\"Ballast USD\",\"symbol\":\"BUSD\",\"decimals\":6,"
+                "\"initial_balances\":[],\"mint\":{\"minter\":\"%s\"}}",
+                GOV);
+    instantiate(engine, ENGINE,
+                "{\"governance\":\"%s\",\"stable_token\":\"%s\",\"oracle\":\"%s\","
+                "\"global_debt_ceiling\":\"1000000000\",\"keeper_tip\":\"10\",\"keeper_fee\":"
+                "\"0.01\",\"keeper_reward_cap\":\"1000\"}",
+                GOV, TOKEN, ORACLE);
+    ok(ex(GOV, TOKEN, "{\"update_minter\":{\"new_minter\":\"%s\"}}", ENGINE));
+    instantiate(LIQ_CODE, LIQ,
+                "{\"governance\":\"%s\",\"engine\":\"%s\",\"stable_token\":\"%s\",\"oracle\":"
+                "\"%s\"}",
+                GOV, ENGINE, TOKEN, ORACLE);
+    instantiate(pool, POOL,
+                "{\"governance\":\"%s\",\"stable_token\":\"%s\",\"engine\":\"%s\",\"liquidator\":"
+                "\"%s\"}",
+                GOV, TOKEN, ENGINE, LIQ);
+    ok(ex(GOV, LIQ, "{\"update_config\":{\"backstop_pool\":\"%s\"}}", POOL));
+    ok(ex(GOV, ENGINE, "{\"update_config\":{\"liquidator\":\"%s\",\"backstop_pool\":\"%s\"}}", LIQ,
+          POOL));
+    ok(ex(GOV, ENGINE,
+          "{\"create_market\":{\"id\":\"atom\",\"stability_fee\":\"0\",\"debt_ceiling\":"
+          "\"100000000\",\"min_debt\":\"100\"}}"));
+    ok(ex(GOV, ENGINE,
+          "{\"add_collateral\":{\"market\":\"atom\",\"asset\":\"uatom\",\"kind\":\"native\","
+          "\"oracle_denom\":\"uatom\",\"max_ltv\":\"0.5\",\"liquidation_threshold\":\"0.6\","
+          "\"liquidation_penalty\":\"0.1\",\"supply_cap\":\"100000000\"}}"));
+    ok(set_params("atom", LINEAR_1000, "1.2", 2000, "0.4", "100", "0.9"));
+    oracle_price("uatom", "10");
+    mint(OWNER, "uatom", "1000");
+    mint(BUYER, "uatom", "4000");
+    OWNER_POS = open_pos(OWNER, "1000");
+    ok(ex(OWNER, ENGINE, "{\"borrow\":{\"position_id\":%d,\"amount\":\"5000\"}}", OWNER_POS));
+    int buyer = open_pos(BUYER, "4000");
+    ok(ex(BUYER, ENGINE, "{\"borrow\":{\"position_id\":%d,\"amount\":\"12000\"}}", buyer));
+}
+
+TestSuite(system, .init = setup_system, .fini = teardown);
+
+static void system_identities_hold(void) {
+    identity_holds();
+    json_t *j = qj(ENGINE, "{\"accounting\":{}}");
+    expect_eq(j, "identity_holds", "true");
+    json_decref(j);
+    j = qj(POOL, "{\"accounting\":{}}");
+    expect_eq(j, "identity_holds", "true");
+    json_decref(j);
+}
+
+static hs_result liquidate_owner(void) {
+    return ex(KEEPER, ENGINE, "{\"liquidate\":{\"position_id\":%d}}", OWNER_POS);
+}
+
+static void deposit(const char *who, const char *amount) {
+    char *m = b64("{\"deposit\":{}}");
+    ok(ex(who, TOKEN, "{\"send\":{\"contract\":\"%s\",\"amount\":\"%s\",\"msg\":\"%s\"}}", POOL,
+          amount, m));
+    free(m);
+}
+
+/* uatom 10 → 8: health floor(4800 / 5000) = 0.96 >= 0.9: an auction at top 9.6; after 250 s
+ * the price is 7.2 and the buyer pays the whole tab 5500 for floor(5500 / 7.2) = 763. */
+Test(system, liquidation_auction_and_take_burn_the_debt) {
+    oracle_price("uatom", "8");
+    hs_result r = liquidate_owner();
+    cr_assert(r.ok, "%s", r.error);
+    attr_is(&r, LIQ, "action", "start_auction");
+    attr_is(&r, LIQ, "outcome", "auction");
+    attr_is(&r, LIQ, "lot", "1000");
+    attr_is(&r, LIQ, "debt", "5000");
+    attr_is(&r, LIQ, "tab", "5500");
+    attr_is(&r, LIQ, "top", "9.6");
+    attr_is(&r, LIQ, "health", "0.96");
+    hs_result_free(&r);
+    json_t *j = qj(ENGINE, "{\"treasury\":{}}");
+    expect_eq(j, "auction_debt", "5000");
+    json_decref(j);
+    system_identities_hold();
+    allow(BUYER, "100000");
+    advance(250);
+    r = take(BUYER, 1, "1000", "7.2");
+    cr_assert(r.ok, "%s", r.error);
+    attr_is(&r, LIQ, "amount", "763");
+    attr_is(&r, LIQ, "owe", "5500");
+    attr_is(&r, LIQ, "debt_covered", "5000");
+    attr_is(&r, LIQ, "penalty_paid", "500");
+    attr_is(&r, LIQ, "returned_to_owner", "237");
+    attr_is(&r, ENGINE, "action", "auction_proceeds");
+    attr_is(&r, ENGINE, "sender", LIQ);
+    attr_is(&r, ENGINE, "debt_covered", "5000");
+    attr_is(&r, ENGINE, "penalty", "500");
+    hs_result_free(&r);
+    j = qj(ENGINE, "{\"treasury\":{}}");
+    expect_eq(j, "auction_debt", "0");
+    expect_eq(j, "bad_debt", "0");
+    expect_eq(j, "surplus", "500");
+    expect_eq(j, "spent", "60"); /* the liquidation's keeper reward: 10 + floor(0.01 · 5000) */
+    json_decref(j);
+    bank_is(BUYER, "uatom", "763");
+    bank_is(OWNER, "uatom", "237");
+    cw20_is(TOKEN, BUYER, "6500");
+    cw20_is(TOKEN, KEEPER, "60");
+    j = qj(TOKEN, "{\"token_info\":{}}");
+    expect_eq(j, "total_supply", "11560"); /* 17000 + 60 minted − 5500 burned */
+    json_decref(j);
+    system_identities_hold();
+}
+
+/* The whole lot sells for less than the debt: the rest is written off as bad debt. */
+Test(system, lot_gone_writes_off_bad_debt) {
+    oracle_price("uatom", "8");
+    ok(liquidate_owner());
+    allow(BUYER, "100000");
+    advance(600); /* 9.6 · 400 / 1000 = 3.84 >= 0.4 · 8 */
+    hs_result r = take(BUYER, 1, "1000", "3.84");
+    cr_assert(r.ok, "%s", r.error);
+    attr_is(&r, LIQ, "owe", "3840");
+    attr_is(&r, LIQ, "written_off", "1160");
+    attr_is(&r, ENGINE, "bad_debt", "1160");
+    hs_result_free(&r);
+    json_t *j = qj(ENGINE, "{\"treasury\":{}}");
+    expect_eq(j, "auction_debt", "0");
+    expect_eq(j, "bad_debt", "1160");
+    expect_eq(j, "deficit", "1220"); /* spent 60 + bad debt 1160 − surplus 0 */
+    json_decref(j);
+    system_identities_hold();
+}
+
+/* uatom 10 → 7: health floor(4200 / 5000) = 0.84 < 0.9 and the pool holds 6000: absorbed at
+ * once, the pool pays the debt to the engine and keeps the 1000 uatom. */
+Test(system, very_unhealthy_position_is_absorbed_by_the_pool) {
+    deposit(BUYER, "6000");
+    oracle_price("uatom", "7");
+    hs_result r = liquidate_owner();
+    cr_assert(r.ok, "%s", r.error);
+    attr_is(&r, LIQ, "outcome", "absorbed");
+    attr_is(&r, LIQ, "absorbed_amount", "1000");
+    attr_is(&r, LIQ, "absorbed_debt", "5000");
+    attr_is(&r, POOL, "action", "absorb");
+    const char *sender = event_attr_of(&r, ENGINE, "auction_proceeds", "sender");
+    cr_assert(sender && !strcmp(sender, POOL), "%s", r.events);
+    hs_result_free(&r);
+    json_t *j = qj(POOL, "{\"pool\":{}}");
+    expect_eq(j, "total_deposits", "1000");
+    json_decref(j);
+    j = qj(ENGINE, "{\"treasury\":{}}");
+    expect_eq(j, "auction_debt", "0");
+    json_decref(j);
+    bank_is(POOL, "uatom", "1000");
+    j = qj(LIQ, "{\"config\":{}}");
+    expect_eq(j, "next_auction_id", "1");
+    json_decref(j);
+    system_identities_hold();
+}
+
+/* The auction stalls; at max_duration the pool (2000 deposited) absorbs 2000 of the 5000 debt
+ * for floor(1000 · 2000 / 5000) = 400 uatom, the rest restarts and the engine pays the keeper
+ * 10 + floor(0.01 · 3000) = 40. */
+Test(system, redo_absorbs_part_and_the_engine_rewards_the_keeper) {
+    deposit(BUYER, "2000");
+    oracle_price("uatom", "8");
+    ok(liquidate_owner());
+    advance(2000);
+    hs_result r = ex(BOB, LIQ, "{\"redo\":{\"auction_id\":1,\"keeper\":\"%s\"}}", KEEPER);
+    cr_assert(r.ok, "%s", r.error);
+    attr_is(&r, LIQ, "absorbed_amount", "400");
+    attr_is(&r, LIQ, "absorbed_debt", "2000");
+    attr_is(&r, LIQ, "penalty_forgiven", "200");
+    attr_is(&r, LIQ, "debt_left", "3000");
+    attr_is(&r, LIQ, "tab_left", "3300");
+    attr_is(&r, ENGINE, "keeper_reward", "40");
+    hs_result_free(&r);
+    cw20_is(TOKEN, KEEPER, "100"); /* 60 at liquidation + 40 */
+    json_t *j = qj(ENGINE, "{\"treasury\":{}}");
+    expect_eq(j, "auction_debt", "3000");
+    expect_eq(j, "spent", "100");
+    json_decref(j);
+    j = qj(LIQ, "{\"totals\":{}}");
+    expect_eq(j, "debt_in_auction", "3000");
+    json_decref(j);
+    bank_is(POOL, "uatom", "400");
+    system_identities_hold();
 }
