@@ -1,8 +1,9 @@
 # tests/liquidator.mk — the liquidator suites (tests/test_liquidator.c): the real .wasm of the
 # liquidator, stable_token and oracle (chain-sourced prices) on the host simulator, first with
 # the relay test contract playing the engine and pool_stub the backstop pool, then with the real
-# vault_engine and backstop_pool; plus its ASan/UBSan variant. Also the liquidator's size budget and the pool_stub test contract. Included by the
-# root Makefile (after compat.mk, whose test_contract_rules it uses).
+# vault_engine and backstop_pool; plus its ASan/UBSan variant. Also the liquidator's size budget
+# and the pool_stub test contract. Included by the root Makefile (after compat.mk, whose
+# test_contract_rules it uses).
 
 SIZE_BUDGET_liquidator := 57344
 
