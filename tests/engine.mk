@@ -4,11 +4,11 @@
 ENGINE_FIXTURES := $(patsubst tests/wasm/%.wat,build/tests/wasm/%.wasm,\
 	$(wildcard tests/wasm/engine_*.wat))
 # The engine layer only: parser, writer, gas injector, engine.
-ENGINE_SRCS := host-sim/src/engine.c host-sim/src/gas_inject.c host-sim/src/wasm_write.c \
-	host-sim/src/wasm_parse.c host-sim/src/errbuf.c
+ENGINE_SRCS := host-sim/src/engine.c host-sim/src/w2c_units.c host-sim/src/gas_inject.c \
+	host-sim/src/wasm_write.c host-sim/src/wasm_parse.c host-sim/src/errbuf.c
 ENGINE_OBJS := $(patsubst host-sim/src/%.c,build/obj/host-sim/%.o,$(ENGINE_SRCS))
 ENGINE_HDRS := host-sim/src/engine.h host-sim/src/gas_inject.h host-sim/src/wasm_write.h \
-	host-sim/src/wasm_parse.h
+	host-sim/src/wasm_parse.h host-sim/src/w2c_units.h
 ENGINE_LIBS := -lcriterion -ltcc -ldl -lpthread -lm
 ENGINE_TEST_DEFS := -Ihost-sim/src -DHS_TEST_WASM_DIR='"build/tests/wasm"'
 ENGINE_TESTS := test_engine test_gas_inject

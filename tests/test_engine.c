@@ -1,11 +1,13 @@
 /* test_engine.c — tests of host-sim's execution engine (host-sim/src/engine.h): exact results,
  * every kind of trap as an error with the instance still usable, memory limits, gas exhaustion,
  * stack exhaustion, fresh-instance isolation over many instances, host imports (re-entrant
- * allocate, host abort, gas charged by imports), and the two tiers (cache, same results).
+ * allocate, host abort, gas charged by imports), the two tiers (cache, same results), and tier 1
+ * built from parallel units (same results and gas, stitched source equal to wasm2c's).
  * Fixtures: tests/wasm/engine_*.wat, assembled into HS_TEST_WASM_DIR by tests/engine.mk. */
 #define _GNU_SOURCE
 #include "engine.h"
 #include "gas_inject.h"
+#include "w2c_units.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -17,6 +19,9 @@
 #ifndef HS_TEST_WASM_DIR
 #define HS_TEST_WASM_DIR "build/tests/wasm"
 #endif
+
+/* cw20-base from the npm lock (tests that need it are skipped when it is not installed). */
+#define CW20_PATH "node_modules/@oraichain/common-contracts-build/data/cw20-base.wasm"
 
 /* --- Helpers ------------------------------------------------------------------------------- */
 
@@ -46,15 +51,20 @@ static void meter(uint8_t **wasm, size_t *len) {
     *len = out_len;
 }
 
-static hs_engine *engine(hs_engine_tiers tiers, const char *cache_dir) {
+static hs_engine *engine_units(hs_engine_tiers tiers, const char *cache_dir, uint32_t units) {
     hs_engine_config cfg;
     hs_engine_config_default(&cfg);
     cfg.tiers = tiers;
     cfg.cache_dir = cache_dir;
+    cfg.tier1_units = units;
     hs_engine *eng;
     char err[256];
     cr_assert_eq(hs_engine_new(&cfg, &eng, err, sizeof err), HS_ENGINE_OK, "%s", err);
     return eng;
+}
+
+static hs_engine *engine(hs_engine_tiers tiers, const char *cache_dir) {
+    return engine_units(tiers, cache_dir, 0);
 }
 
 static hs_module *load(hs_engine *eng, const char *fixture, bool metered) {
@@ -445,10 +455,6 @@ Test(engine, same_module_loaded_twice_is_shared) {
     hs_engine_free(eng);
 }
 
-/* --- A real contract (cw20-base from the npm lock, when installed) --------------------------- */
-
-#define CW20_PATH "node_modules/@oraichain/common-contracts-build/data/cw20-base.wasm"
-
 Test(engine, cw20_base_allocate_deallocate_metered) {
     FILE *f = fopen(CW20_PATH, "rb");
     if (!f) cr_skip_test("%s not installed", CW20_PATH);
@@ -475,4 +481,348 @@ Test(engine, cw20_base_allocate_deallocate_metered) {
     }
     hs_module_free(mod);
     hs_engine_free(eng);
+}
+
+/* --- Tier 1 from parallel units (w2c_units.h) ---------------------------------------------- */
+
+Test(engine, split_tier1_gives_the_same_results_and_gas) {
+    hs_engine *eng1 = engine_units(HS_TIERS_TCC_ONLY, NULL, 1);
+    hs_module *m1 = load(eng1, "engine_basic", true);
+    hs_module_timings t;
+    hs_module_get_timings(m1, &t);
+    cr_assert_eq(t.tier1_units, 1);
+    uint64_t r1[16];
+    run_suite(m1, r1);
+    hs_module_free(m1);
+    hs_engine_free(eng1);
+    /* 2 and 3 units: calls, call_indirect into another unit, traps, the recursion depth limit
+     * (one counter for all units) and gas at every point are those of the one-unit build. */
+    for (uint32_t units = 2; units <= 3; units++) {
+        hs_engine *eng = engine_units(HS_TIERS_TCC_ONLY, NULL, units);
+        hs_module *m = load(eng, "engine_basic", true);
+        hs_module_get_timings(m, &t);
+        cr_assert_eq(t.tier1_units, units, "built from %u units, expected %u", t.tier1_units,
+                     units);
+        uint64_t r[16];
+        run_suite(m, r);
+        for (int i = 0; i < 16; i++)
+            cr_assert_eq(r1[i], r[i], "%u units, result %d: %llu, one unit %llu", units, i,
+                         (unsigned long long)r[i], (unsigned long long)r1[i]);
+        hs_instance *inst = instance(m, NULL, NULL);
+        hs_instance_set_gas(inst, 1u << 30);
+        cr_assert_eq(call_rc(inst, "trap_unreachable", 0, 0), HS_ENGINE_TRAP_UNREACHABLE);
+        cr_assert_eq(call_rc(inst, "call_table_wrong_type", 1, 0), HS_ENGINE_TRAP_CALL_INDIRECT);
+        cr_assert_eq(call_ok(inst, "touch", 1, 1024, 0), 'b');
+        hs_instance_free(inst);
+        hs_module_free(m);
+        hs_engine_free(eng);
+    }
+}
+
+static char *slurp_text(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t)n;
+    return buf;
+}
+
+static void write_bytes(const char *path, const void *data, size_t len) {
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+/* Translate `wasm` whole and as `units` units; the stitched units must equal the whole. */
+static void check_stitch(const uint8_t *wasm, size_t len, uint32_t units) {
+    hs_wasm_module m;
+    char err[256];
+    cr_assert_eq(hs_wasm_parse(wasm, len, &m, err, sizeof err), HS_WASM_OK, "%s", err);
+    const hs_wasm_export *charge = hs_wasm_find_export(&m, HS_GAS_EXPORT_CHARGE);
+    cr_assert_not_null(charge);
+    hs_w2c_plan plan;
+    cr_assert_eq(hs_w2c_plan_units(&m, units, charge->index - m.num_imported_funcs, &plan), units);
+    char *dir = temp_cache(), path[700], cmd[2200];
+    snprintf(cmd, sizeof cmd, "mkdir '%s/whole'", dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/whole/m.wasm", dir);
+    write_bytes(path, wasm, len);
+    snprintf(cmd, sizeof cmd, "wasm2c '%s' -n m -o '%s/whole/m.c'", path, dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/whole/m.c", dir);
+    size_t whole_len;
+    char *whole = slurp_text(path, &whole_len);
+    char *texts[HS_W2C_MAX_UNITS];
+    size_t lens[HS_W2C_MAX_UNITS];
+    hs_w2c_func *funcs[HS_W2C_MAX_UNITS];
+    for (uint32_t k = 0; k < units; k++) {
+        size_t ulen;
+        uint8_t *unit = hs_w2c_unit_module(&m, &plan, k, &ulen);
+        cr_assert_not_null(unit);
+        snprintf(path, sizeof path, "%s/u%u.wasm", dir, k);
+        write_bytes(path, unit, ulen);
+        free(unit);
+        char name[16];
+        hs_w2c_unit_name(k, name, sizeof name);
+        snprintf(cmd, sizeof cmd, "wasm2c '%s' -n %s -o '%s/%s.c'", path, name, dir,
+                 k ? name : "m");
+        cr_assert_eq(system(cmd), 0);
+        snprintf(path, sizeof path, "%s/%s.c", dir, k ? name : "m");
+        texts[k] = slurp_text(path, &lens[k]);
+        funcs[k] = calloc(m.num_defined_funcs, sizeof *funcs[k]);
+        cr_assert(hs_w2c_scan(texts[k], lens[k], name, m.num_defined_funcs, funcs[k]),
+                  "scan unit %u", k);
+        /* Every unit links: its stubs are recognised as stubs. */
+        hs_wbuf linked;
+        hs_wbuf_init(&linked);
+        cr_assert(hs_w2c_link_unit(texts[k], lens[k], funcs[k], &plan, k, &linked), "link %u", k);
+        hs_wbuf_free(&linked);
+    }
+    hs_wbuf out;
+    hs_wbuf_init(&out);
+    cr_assert(hs_w2c_stitch((const char *const *)texts, lens, funcs, &plan, &out));
+    cr_assert_eq(out.len, whole_len, "stitched %zu bytes, wasm2c %zu", out.len, whole_len);
+    cr_assert(memcmp(out.data, whole, whole_len) == 0, "stitched text differs from wasm2c's");
+    hs_wbuf_free(&out);
+    for (uint32_t k = 0; k < units; k++) {
+        free(texts[k]);
+        free(funcs[k]);
+    }
+    free(whole);
+    hs_wasm_module_free(&m);
+    rm_cache(dir);
+}
+
+Test(engine, split_units_stitch_to_the_one_unit_translation) {
+    size_t len;
+    uint8_t *wasm = load_fixture("engine_basic", &len);
+    meter(&wasm, &len);
+    check_stitch(wasm, len, 2);
+    check_stitch(wasm, len, 3);
+    free(wasm);
+}
+
+/* --- A real contract (cw20-base from the npm lock, when installed) --------------------------- */
+
+static uint8_t *cw20_metered(size_t *len) {
+    FILE *f = fopen(CW20_PATH, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    rewind(f);
+    uint8_t *wasm = malloc(*len);
+    cr_assert_eq(fread(wasm, 1, *len, f), *len);
+    fclose(f);
+    meter(&wasm, len);
+    return wasm;
+}
+
+Test(engine, cw20_base_split_units_stitch_to_the_one_unit_translation, .timeout = 120) {
+    size_t len;
+    uint8_t *wasm = cw20_metered(&len);
+    if (!wasm) cr_skip_test("%s not installed", CW20_PATH);
+    check_stitch(wasm, len, 2);
+    free(wasm);
+}
+
+/* A small storage host for cw20-base: an unordered key-value list, identity addresses. */
+typedef struct kv_entry {
+    uint8_t *key, *value;
+    uint32_t klen, vlen;
+} kv_entry;
+typedef struct kv_host {
+    kv_entry e[64];
+    int n;
+} kv_host;
+
+static uint32_t rd32(const uint8_t *p) {
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint8_t *region_bytes(hs_instance *inst, uint32_t ptr, uint32_t *len) {
+    uint8_t r[12];
+    if (!hs_instance_read(inst, ptr, r, 12)) hs_instance_trap(inst, "bad region");
+    *len = rd32(r + 8);
+    uint8_t *buf = malloc(*len + 1);
+    if (!buf || !hs_instance_read(inst, rd32(r), buf, *len)) hs_instance_trap(inst, "bad data");
+    buf[*len] = 0;
+    return buf;
+}
+
+static uint32_t region_alloc(hs_instance *inst, const void *data, uint32_t len) {
+    uint64_t arg = len, ptr = 0;
+    if (hs_instance_call(inst, "allocate", &arg, 1, &ptr) != HS_ENGINE_OK)
+        hs_instance_trap(inst, "allocate failed");
+    uint8_t r[12], l[4] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16), 0};
+    if (!hs_instance_read(inst, (uint32_t)ptr, r, 12) ||
+        !hs_instance_write(inst, rd32(r), data, len) ||
+        !hs_instance_write(inst, (uint32_t)ptr + 8, l, 4))
+        hs_instance_trap(inst, "write failed");
+    return (uint32_t)ptr;
+}
+
+static kv_entry *kv_find(kv_host *h, const uint8_t *k, uint32_t klen) {
+    for (int i = 0; i < h->n; i++)
+        if (h->e[i].klen == klen && !memcmp(h->e[i].key, k, klen)) return &h->e[i];
+    return NULL;
+}
+
+static uint32_t cw_db_read(hs_instance *inst, uint32_t key) {
+    uint32_t klen;
+    uint8_t *k = region_bytes(inst, key, &klen);
+    kv_entry *e = kv_find(hs_instance_user(inst), k, klen);
+    free(k);
+    hs_instance_charge_gas(inst, 1000);
+    return e ? region_alloc(inst, e->value, e->vlen) : 0;
+}
+
+static void cw_db_write(hs_instance *inst, uint32_t key, uint32_t value) {
+    kv_host *h = hs_instance_user(inst);
+    uint32_t klen, vlen;
+    uint8_t *k = region_bytes(inst, key, &klen), *v = region_bytes(inst, value, &vlen);
+    kv_entry *e = kv_find(h, k, klen);
+    if (e) {
+        free(k);
+        free(e->value);
+    } else {
+        if (h->n == 64) hs_instance_trap(inst, "store full");
+        e = &h->e[h->n++];
+        e->key = k;
+        e->klen = klen;
+    }
+    e->value = v;
+    e->vlen = vlen;
+    hs_instance_charge_gas(inst, 2000);
+}
+
+static uint32_t cw_addr_validate(hs_instance *inst, uint32_t src) {
+    (void)inst;
+    (void)src;
+    return 0;
+}
+
+static uint32_t cw_addr_canonicalize(hs_instance *inst, uint32_t src, uint32_t dst) {
+    uint32_t len;
+    uint8_t *s = region_bytes(inst, src, &len);
+    uint8_t r[12], l[4] = {(uint8_t)len, (uint8_t)(len >> 8), 0, 0};
+    if (!hs_instance_read(inst, dst, r, 12) || rd32(r + 4) < len ||
+        !hs_instance_write(inst, rd32(r), s, len) || !hs_instance_write(inst, dst + 8, l, 4))
+        hs_instance_trap(inst, "small region");
+    free(s);
+    return 0;
+}
+
+static void cw_abort(hs_instance *inst, uint32_t msg) {
+    uint32_t len;
+    uint8_t *s = region_bytes(inst, msg, &len);
+    hs_instance_trap(inst, "abort: %.100s", (char *)s);
+}
+
+static const hs_host_imports cw_imports = {
+    .db_read = cw_db_read,
+    .db_write = cw_db_write,
+    .addr_validate = cw_addr_validate,
+    .addr_canonicalize = cw_addr_canonicalize,
+    .addr_humanize = cw_addr_canonicalize,
+    .abort = cw_abort,
+};
+
+/* One entry point call on a fresh instance; `out` gets the result code, gas used and the
+ * returned JSON (or the error message). */
+static void cw_call(hs_module *mod, kv_host *h, const char *entry, const char *msg, char *out,
+                    size_t outlen) {
+    static const char env[] = "{\"block\":{\"height\":7,\"time\":\"1700000000000000000\","
+                              "\"chain_id\":\"t\"},\"contract\":{\"address\":\"contract0\"}}";
+    static const char info[] = "{\"sender\":\"alice\",\"funds\":[]}";
+    hs_instance *inst = instance(mod, &cw_imports, h);
+    hs_instance_set_gas(inst, 500000000000ull);
+    const char *args[3] = {env, strcmp(entry, "query") ? info : msg, msg};
+    uint32_t nargs = strcmp(entry, "query") ? 3 : 2;
+    uint64_t a[3], result = 0;
+    hs_engine_result rc = HS_ENGINE_OK;
+    for (uint32_t i = 0; i < nargs && rc == HS_ENGINE_OK; i++) {
+        uint64_t len = strlen(args[i]);
+        rc = hs_instance_call(inst, "allocate", &len, 1, &a[i]);
+        uint8_t r[12], l[4] = {(uint8_t)len, (uint8_t)(len >> 8), 0, 0};
+        if (rc == HS_ENGINE_OK)
+            cr_assert(hs_instance_read(inst, (uint32_t)a[i], r, 12) &&
+                      hs_instance_write(inst, rd32(r), args[i], len) &&
+                      hs_instance_write(inst, (uint32_t)a[i] + 8, l, 4));
+    }
+    if (rc == HS_ENGINE_OK) rc = hs_instance_call(inst, entry, a, nargs, &result);
+    uint64_t gas = 500000000000ull - hs_instance_gas(inst);
+    if (rc != HS_ENGINE_OK) {
+        snprintf(out, outlen, "rc %d gas %llu: %s", rc, (unsigned long long)gas,
+                 hs_instance_error(inst));
+    } else {
+        uint32_t len;
+        uint8_t r[12];
+        cr_assert(hs_instance_read(inst, (uint32_t)result, r, 12));
+        len = rd32(r + 8) < outlen - 64 ? rd32(r + 8) : (uint32_t)(outlen - 64);
+        int n = snprintf(out, outlen, "ok gas %llu: ", (unsigned long long)gas);
+        cr_assert(hs_instance_read(inst, rd32(r), out + n, len));
+        out[n + len] = '\0';
+    }
+    hs_instance_free(inst);
+}
+
+/* instantiate, transfer, balance query, a transfer beyond the balance, out of gas. */
+static void cw20_script(hs_module *mod, char out[5][1024]) {
+    kv_host *h = calloc(1, sizeof *h);
+    cw_call(mod, h, "instantiate",
+            "{\"name\":\"Split\",\"symbol\":\"SPLT\",\"decimals\":6,\"initial_balances\":"
+            "[{\"address\":\"alice\",\"amount\":\"1000\"}]}",
+            out[0], 1024);
+    cw_call(mod, h, "execute", "{\"transfer\":{\"recipient\":\"bob\",\"amount\":\"250\"}}", out[1],
+            1024);
+    cw_call(mod, h, "query", "{\"balance\":{\"address\":\"alice\"}}", out[2], 1024);
+    cw_call(mod, h, "execute", "{\"transfer\":{\"recipient\":\"bob\",\"amount\":\"5000\"}}", out[3],
+            1024);
+    hs_instance *inst = instance(mod, &cw_imports, h);
+    hs_instance_set_gas(inst, 20000);
+    uint64_t len = 100, ptr;
+    hs_engine_result rc = hs_instance_call(inst, "allocate", &len, 1, &ptr);
+    snprintf(out[4], 1024, "rc %d gas left %llu", rc, (unsigned long long)hs_instance_gas(inst));
+    hs_instance_free(inst);
+    for (int i = 0; i < h->n; i++) {
+        free(h->e[i].key);
+        free(h->e[i].value);
+    }
+    free(h);
+}
+
+Test(engine, cw20_base_split_tier1_same_results_and_gas, .timeout = 120) {
+    size_t len;
+    uint8_t *wasm = cw20_metered(&len);
+    if (!wasm) cr_skip_test("%s not installed", CW20_PATH);
+    static char want[5][1024], got[5][1024];
+    for (uint32_t units = 1; units <= 2; units++) {
+        hs_engine *eng = engine_units(HS_TIERS_TCC_ONLY, NULL, units);
+        hs_module *mod;
+        char err[256];
+        cr_assert_eq(hs_module_load(eng, wasm, len, &mod, err, sizeof err), HS_ENGINE_OK, "%s",
+                     err);
+        hs_module_timings t;
+        hs_module_get_timings(mod, &t);
+        cr_assert_eq(t.tier1_units, units);
+        cw20_script(mod, units == 1 ? want : got);
+        hs_module_free(mod);
+        hs_engine_free(eng);
+    }
+    free(wasm);
+    cr_assert(strncmp(want[0], "ok gas ", 7) == 0, "instantiate: %s", want[0]);
+    cr_assert(strstr(want[1], "\"transfer\""), "transfer: %s", want[1]);
+    /* {"ok": base64 of {"balance":"750"}} */
+    cr_assert(strstr(want[2], "{\"ok\":\"eyJiYWxhbmNlIjoiNzUwIn0=\"}"), "query: %s", want[2]);
+    cr_assert(strstr(want[3], "Cannot Sub"), "overdraft: %s", want[3]);
+    cr_assert(strncmp(want[4], "rc 16 gas left 0", 16) == 0, "out of gas: %s", want[4]);
+    for (int i = 0; i < 5; i++)
+        cr_assert_str_eq(got[i], want[i], "call %d: split %s, one unit %s", i, got[i], want[i]);
 }

@@ -31,6 +31,7 @@
 #include "engine.h"
 #include "errbuf.h"
 
+#include "w2c_units.h"
 #include "wasm_parse.h"
 
 #include <dirent.h>
@@ -124,11 +125,23 @@ static const char glue_prelude_head[] =
 
 static const char glue_types_text[] = GLUE_STR(HS_GLUE_TYPES);
 
+/* The glue's state: private to the module's C (one translation unit, as tier 2 compiles it),
+ * or shared by the units of a split tier-1 compile (defined in unit 0, external in the others:
+ * one call-depth counter for the whole module). */
+static const char glue_state_static[] = "\nstatic const hs_glue_rt *hs_glue_rt_p;\n"
+                                        "static uint32_t hs_glue_depth;\n"
+                                        "static uint32_t hs_glue_max_depth = 1000;\n"
+                                        "static uintptr_t hs_glue_stack_limit;\n";
+static const char glue_state_global[] = "\nconst hs_glue_rt *hs_glue_rt_p;\n"
+                                        "uint32_t hs_glue_depth;\n"
+                                        "uint32_t hs_glue_max_depth = 1000;\n"
+                                        "uintptr_t hs_glue_stack_limit;\n";
+static const char glue_state_extern[] = "\nextern const hs_glue_rt *hs_glue_rt_p;\n"
+                                        "extern uint32_t hs_glue_depth;\n"
+                                        "extern uint32_t hs_glue_max_depth;\n"
+                                        "extern uintptr_t hs_glue_stack_limit;\n";
+
 static const char glue_prelude_tail[] =
-    "\nstatic const hs_glue_rt *hs_glue_rt_p;\n"
-    "static uint32_t hs_glue_depth;\n"
-    "static uint32_t hs_glue_max_depth = 1000;\n"
-    "static uintptr_t hs_glue_stack_limit;\n"
     "#define wasm_rt_call_stack_depth hs_glue_depth\n"
     "#define wasm_rt_trap hs_glue_rt_p->trap\n"
     "#define wasm_rt_register_func_type hs_glue_rt_p->register_func_type\n"
@@ -1086,7 +1099,7 @@ static hs_engine_result inspect_module(hs_module *mod, const hs_wasm_module *m, 
 }
 
 /* The epilogue appended to the wasm2c output: imports, trampolines, hs_glue_bind. */
-static void gen_epilogue(text *t, const hs_wasm_module *m, bool metered) {
+static void gen_epilogue(text *t, const hs_wasm_module *m, bool metered, uint32_t units) {
     text_puts(t, "\n/* --- Ballast host-sim engine glue: imports, exports, bind --- */\n");
     /* Imports: forward to the host with the import's index. */
     uint32_t fi = 0;
@@ -1186,6 +1199,13 @@ static void gen_epilogue(text *t, const hs_wasm_module *m, bool metered) {
         put_mangled(t, mem_export->name.str, mem_export->name.len);
         text_puts(t, "((Z_m_instance_t *)i); }\n");
     }
+    /* A split module: every unit registers its function types (each has its own table). */
+    if (units > 1) {
+        for (uint32_t k = 1; k < units; k++) text_printf(t, "void Z_m%u_init_module(void);\n", k);
+        text_puts(t, "static void hs_glue_init_units(void) {\n  Z_m_init_module();\n");
+        for (uint32_t k = 1; k < units; k++) text_printf(t, "  Z_m%u_init_module();\n", k);
+        text_puts(t, "}\n");
+    }
     if (metered)
         text_puts(t, "static uint64_t *hs_glue_gas_left(void *i) {\n"
                      "  return Z_mZ_hs_gas_left((Z_m_instance_t *)i);\n}\n"
@@ -1195,7 +1215,7 @@ static void gen_epilogue(text *t, const hs_wasm_module *m, bool metered) {
                 "HS_GLUE_EXPORT void hs_glue_bind(const hs_glue_rt *rt, hs_glue_info *info) {\n"
                 "  hs_glue_rt_p = rt;\n"
                 "  info->instance_size = sizeof(Z_m_instance_t);\n"
-                "  info->init_module = Z_m_init_module;\n"
+                "  info->init_module = %s;\n"
                 "  info->instantiate = hs_glue_instantiate;\n"
                 "  info->free = hs_glue_free;\n"
                 "  info->memory = %s;\n"
@@ -1207,6 +1227,7 @@ static void gen_epilogue(text *t, const hs_wasm_module *m, bool metered) {
                 "  info->max_depth = &hs_glue_max_depth;\n"
                 "  info->stack_limit = &hs_glue_stack_limit;\n"
                 "}\n",
+                units > 1 ? "hs_glue_init_units" : "Z_m_init_module",
                 mem_export ? "hs_glue_memory" : "0", metered ? "hs_glue_gas_left" : "0",
                 metered ? "hs_glue_gas_exhausted" : "0", xi);
 }
@@ -1411,7 +1432,10 @@ static hs_engine_result code_bind(hs_module *mod, hs_code *c, glue_bind_fn bind,
     return HS_ENGINE_ERR_NOMEM;
 }
 
+/* Compile `source` with libtcc in memory, call before_link (if any: it may add the object files
+ * of the module's other units) and link, then bind the result. */
 static hs_engine_result compile_tcc(hs_module *mod, const char *source, const char *incdir,
+                                    bool (*before_link)(void *ctx, TCCState *s), void *ctx,
                                     hs_code **out, char *err, size_t errlen) {
     hs_code *c = code_new(1);
     if (!c) return HS_ENGINE_ERR_NOMEM;
@@ -1431,7 +1455,9 @@ static hs_engine_result compile_tcc(hs_module *mod, const char *source, const ch
     tcc_add_include_path(c->tcc, incdir);
     for (size_t i = 0; i < sizeof tcc_symbols / sizeof tcc_symbols[0]; i++)
         tcc_add_symbol(c->tcc, tcc_symbols[i].name, tcc_symbols[i].addr);
-    if (tcc_compile_string(c->tcc, source) < 0 || tcc_relocate(c->tcc, TCC_RELOCATE_AUTO) < 0) {
+    bool ok = tcc_compile_string(c->tcc, source) >= 0;
+    if (before_link && !before_link(ctx, c->tcc)) ok = false;
+    if (!ok || tcc_relocate(c->tcc, TCC_RELOCATE_AUTO) < 0) {
         hs_set_err(err, errlen, "tcc: %s", errors.msg[0] ? errors.msg : "compile failed");
         rc = HS_ENGINE_ERR_COMPILE;
     } else {
@@ -1700,6 +1726,8 @@ void hs_engine_config_default(hs_engine_config *cfg) {
     cfg->wasm2c = "wasm2c";
     cfg->cc = "gcc";
     cfg->cc_opt = "-O2";
+    cfg->tcc = "tcc";
+    cfg->tier1_units = 0;
     cfg->max_memory_pages = 512;
     cfg->max_call_depth = 5000;
 }
@@ -1716,6 +1744,7 @@ void hs_engine_free(hs_engine *eng) {
     free((char *)eng->cfg.wasm2c);
     free((char *)eng->cfg.cc);
     free((char *)eng->cfg.cc_opt);
+    free((char *)eng->cfg.tcc);
     pthread_mutex_destroy(&eng->lock);
     free(eng);
 }
@@ -1746,11 +1775,13 @@ hs_engine_result hs_engine_new(const hs_engine_config *cfg, hs_engine **out, cha
     eng->cfg.wasm2c = strdup(cfg->wasm2c ? cfg->wasm2c : def.wasm2c);
     eng->cfg.cc = strdup(cfg->cc ? cfg->cc : def.cc);
     eng->cfg.cc_opt = strdup(cfg->cc_opt ? cfg->cc_opt : def.cc_opt);
+    eng->cfg.tcc = strdup(cfg->tcc ? cfg->tcc : def.tcc);
     pthread_mutex_init(&eng->lock, NULL);
     eng->slot_bytes = (size_t)eng->cfg.max_memory_pages * PAGE_BYTES;
     eng->map_bytes =
         ((size_t)eng->cfg.max_memory_pages * (PAGE_BYTES / 4096) + 4095) & ~(size_t)4095;
-    if (!eng->cfg.cache_dir || !eng->cfg.wasm2c || !eng->cfg.cc || !eng->cfg.cc_opt) {
+    if (!eng->cfg.cache_dir || !eng->cfg.wasm2c || !eng->cfg.cc || !eng->cfg.cc_opt ||
+        !eng->cfg.tcc) {
         hs_engine_free(eng);
         return HS_ENGINE_ERR_NOMEM;
     }
@@ -1832,11 +1863,11 @@ static const struct {
 
 /* The injected charge function (gas_inject.h) as wasm2c writes it, and the inline body that
  * replaces it: same semantics (check, then subtract; on failure left = 0, exhausted = 1, trap
- * "unreachable"), but no call, no call-depth accounting, inlined by gcc at every block. */
-static const char charge_head[] =
-    "static void w2c_hs_gas_charge(Z_m_instance_t* instance, u64 w2c_p0) {\n";
-static const char charge_inline[] =
-    "static inline __attribute__((always_inline)) void w2c_hs_gas_charge(Z_m_instance_t* instance,"
+ * "unreachable"), but no call, no call-depth accounting, inlined by gcc at every block. %s is the
+ * module's instance type (Z_m_instance_t; Z_m1_instance_t... in the units of a split compile). */
+static const char charge_head_fmt[] = "static void w2c_hs_gas_charge(%s* instance, u64 w2c_p0) {\n";
+static const char charge_inline_fmt[] =
+    "static inline __attribute__((always_inline)) void w2c_hs_gas_charge(%s* instance,"
     " u64 cost) {\n"
     "  if (UNLIKELY(instance->w2c_hs_gas_left < cost)) {\n"
     "    instance->w2c_hs_gas_left = 0;\n"
@@ -1846,10 +1877,13 @@ static const char charge_inline[] =
     "  instance->w2c_hs_gas_left -= cost;\n"
     "}\n";
 
-/* Replace the body of w2c_hs_gas_charge in `t` (from `from` on) with charge_inline. A name
+/* Replace the body of w2c_hs_gas_charge in `t` (from `from` on) with the inline one. A name
  * section could give that name to another function of the same type: it would then charge gas,
  * which only the module itself can observe. */
-static bool patch_charge(text *t, size_t from, char *err, size_t errlen) {
+static bool patch_charge(text *t, size_t from, const char *inst_type, char *err, size_t errlen) {
+    char charge_head[256], charge_inline[1024];
+    snprintf(charge_head, sizeof charge_head, charge_head_fmt, inst_type);
+    snprintf(charge_inline, sizeof charge_inline, charge_inline_fmt, inst_type);
     char *head = strstr(t->data + from, charge_head);
     if (!head) return true; /* metered without the exported charge function: left as is */
     char *end = strstr(head, "\n}\n");
@@ -1858,7 +1892,7 @@ static bool patch_charge(text *t, size_t from, char *err, size_t errlen) {
         return false;
     }
     end += 3; /* "\n}\n" */
-    size_t new_len = sizeof charge_inline - 1, old_len = (size_t)(end - head);
+    size_t new_len = strlen(charge_inline), old_len = (size_t)(end - head);
     size_t at = (size_t)(head - t->data);
     if (new_len > old_len) {
         char pad[256] = {0};
@@ -1906,6 +1940,31 @@ static bool patch_wasm2c_output(const char *c, text *out, char *err, size_t errl
     return true;
 }
 
+typedef enum glue_state { GLUE_STATE_STATIC, GLUE_STATE_GLOBAL, GLUE_STATE_EXTERN } glue_state;
+
+/* Append to `source` the compilable C of one translation unit: the prelude (with the glue's
+ * state as `state` says), the wasm2c output `c` (NUL-terminated, module name `module`) with the
+ * w2c_patches and the inline gas charge, then, if `epilogue_units` > 0, the epilogue (imports,
+ * export trampolines, hs_glue_bind) of a module split into that many units. */
+static hs_engine_result assemble_source(text *source, const char *c, glue_state state,
+                                        const char *module, bool metered, const hs_wasm_module *m,
+                                        uint32_t epilogue_units, char *err, size_t errlen) {
+    text_puts(source, glue_prelude_head);
+    text_puts(source, glue_types_text);
+    text_puts(source, state == GLUE_STATE_STATIC   ? glue_state_static
+                      : state == GLUE_STATE_GLOBAL ? glue_state_global
+                                                   : glue_state_extern);
+    text_puts(source, glue_prelude_tail);
+    size_t body_at = source->len;
+    bool patched = patch_wasm2c_output(c, source, err, errlen);
+    char inst_type[64];
+    snprintf(inst_type, sizeof inst_type, "Z_%s_instance_t", module);
+    if (patched && metered) patched = patch_charge(source, body_at, inst_type, err, errlen);
+    if (!patched) return source->failed ? HS_ENGINE_ERR_NOMEM : HS_ENGINE_ERR_TRANSLATE;
+    if (epilogue_units) gen_epilogue(source, m, metered, epilogue_units);
+    return source->failed ? HS_ENGINE_ERR_NOMEM : HS_ENGINE_OK;
+}
+
 /* Translate with wasm2c in a fresh temporary directory and assemble the full C source. */
 static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const uint8_t *wasm,
                                   size_t len, text *source, char *err, size_t errlen) {
@@ -1948,16 +2007,10 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
         hs_set_err(err, errlen, "read %s: %s", c_path, strerror(errno));
         return HS_ENGINE_ERR_IO;
     }
-    text_puts(source, glue_prelude_head);
-    text_puts(source, glue_types_text);
-    text_puts(source, glue_prelude_tail);
-    size_t body_at = source->len;
-    bool patched = patch_wasm2c_output(c, source, err, errlen);
+    hs_engine_result rc =
+        assemble_source(source, c, GLUE_STATE_STATIC, "m", mod->metered, m, 1, err, errlen);
     free(c);
-    if (patched && mod->metered) patched = patch_charge(source, body_at, err, errlen);
-    if (!patched) return source->failed ? HS_ENGINE_ERR_NOMEM : HS_ENGINE_ERR_TRANSLATE;
-    gen_epilogue(source, m, mod->metered);
-    if (source->failed) return HS_ENGINE_ERR_NOMEM;
+    if (rc != HS_ENGINE_OK) return rc;
     if (!write_file(full_path, source->data, source->len)) {
         hs_set_err(err, errlen, "write %s: %s", full_path, strerror(errno));
         return HS_ENGINE_ERR_IO;
@@ -1965,6 +2018,221 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
     unlink(c_path); /* full.c and m.h are all the compilers need */
     unlink(wasm_path);
     return HS_ENGINE_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Split tier-1 build (w2c_units.h)                                                             */
+
+/* Code size from which a module is split when cfg.tier1_units is 0 (automatic): below it the
+ * extra wasm2c and tcc start-up costs more than the parallelism gains. */
+#define SPLIT_MIN_CODE_BYTES (64u << 10)
+
+static uint32_t tier1_units(const hs_engine *eng, const hs_wasm_module *m) {
+    if (eng->cfg.tier1_units) return eng->cfg.tier1_units;
+    size_t code = 0;
+    for (uint32_t i = 0; i < m->num_defined_funcs; i++) code += m->funcs[i].body.size;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return code >= SPLIT_MIN_CODE_BYTES && cpus >= 2 ? 2 : 1;
+}
+
+typedef struct split_unit {
+    char name[16];
+    char wasm[4200], c[4200], log[4200], src[4200], obj[4200];
+    pid_t wasm2c, tcc;
+    char *raw; /* wasm2c output */
+    size_t raw_len;
+    hs_w2c_func *funcs;
+} split_unit;
+
+typedef struct split_build {
+    hs_module *mod;
+    const hs_wasm_module *m;
+    hs_w2c_plan plan;
+    split_unit *u;
+    bool need_full;  /* write full.c (the one-unit source) for tier 2 */
+    bool full_ready; /* full.c written */
+} split_build;
+
+/* Reap every child still running (after a failure). */
+static void split_reap(split_build *b) {
+    for (uint32_t k = 0; k < b->plan.units; k++) {
+        if (b->u[k].wasm2c > 0) wait_command(b->u[k].wasm2c);
+        if (b->u[k].tcc > 0) wait_command(b->u[k].tcc);
+        b->u[k].wasm2c = b->u[k].tcc = 0;
+    }
+}
+
+static void split_free(split_build *b) {
+    split_reap(b);
+    for (uint32_t k = 0; k < b->plan.units; k++) {
+        free(b->u[k].raw);
+        free(b->u[k].funcs);
+    }
+    free(b->u);
+}
+
+/* Stitch the units' output into full.c, as translate() writes it. */
+static void split_write_full(split_build *b) {
+    const uint32_t units = b->plan.units;
+    const char *texts[HS_W2C_MAX_UNITS];
+    size_t lens[HS_W2C_MAX_UNITS];
+    hs_w2c_func *funcs[HS_W2C_MAX_UNITS];
+    for (uint32_t k = 0; k < units; k++) {
+        texts[k] = b->u[k].raw;
+        lens[k] = b->u[k].raw_len;
+        funcs[k] = b->u[k].funcs;
+    }
+    hs_wbuf raw;
+    hs_wbuf_init(&raw);
+    bool ok = hs_w2c_stitch(texts, lens, funcs, &b->plan, &raw);
+    hs_wbuf_byte(&raw, 0);
+    text source = {0};
+    char err[256];
+    ok = ok && !raw.failed &&
+         assemble_source(&source, (const char *)raw.data, GLUE_STATE_STATIC, "m", b->mod->metered,
+                         b->m, 1, err, sizeof err) == HS_ENGINE_OK;
+    hs_wbuf_free(&raw);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/full.c", b->mod->tmpdir);
+    b->full_ready = ok && write_file(path, source.data, source.len);
+    free(source.data);
+}
+
+/* Called by compile_tcc between unit 0's compile and the link (holding the libtcc lock): write
+ * full.c if needed while the other units compile, then wait for them and add their objects. */
+static bool split_link_hook(void *ctx, TCCState *s) {
+    split_build *b = ctx;
+    if (b->need_full) split_write_full(b);
+    bool ok = true;
+    for (uint32_t k = 1; k < b->plan.units; k++) {
+        int st = wait_command(b->u[k].tcc);
+        b->u[k].tcc = 0;
+        ok = ok && st == 0 && tcc_add_file(s, b->u[k].obj) >= 0;
+    }
+    return ok;
+}
+
+/* Tier 1 from a module split into units: wasm2c on every unit at once; units 1.. compiled by the
+ * tcc command while unit 0 compiles in process; then linked into one code. Returns false (having
+ * removed mod->tmpdir and changed nothing else) when the split cannot be used for any reason:
+ * the caller then builds from one unit, which reports real errors exactly as before. On success
+ * mod->tier1 is set and, when need_full, *full_ready says whether full.c was written. */
+static bool build_split(hs_module *mod, const hs_wasm_module *m, bool need_full, bool *full_ready) {
+    hs_engine *eng = mod->eng;
+    *full_ready = false;
+    uint32_t keep = UINT32_MAX;
+    for (uint32_t i = 0; mod->metered && i < m->num_exports; i++)
+        if (m->exports[i].kind == HS_WASM_EXTERN_FUNC &&
+            name_eq(&m->exports[i].name, "hs_gas_charge") &&
+            m->exports[i].index >= m->num_imported_funcs)
+            keep = m->exports[i].index - m->num_imported_funcs;
+    split_build b = {.mod = mod, .m = m, .need_full = need_full};
+    if (hs_w2c_plan_units(m, tier1_units(eng, m), keep, &b.plan) < 2) return false;
+    const uint32_t units = b.plan.units, n = m->num_defined_funcs;
+    b.u = calloc(units, sizeof *b.u);
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/hs-engine-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!b.u || !mkdtemp(dir)) {
+        free(b.u);
+        return false;
+    }
+    bool ok = true;
+    double t0 = now_seconds();
+    for (uint32_t k = 0; ok && k < units; k++) {
+        split_unit *u = &b.u[k];
+        hs_w2c_unit_name(k, u->name, sizeof u->name);
+        snprintf(u->wasm, sizeof u->wasm, "%s/u%u.wasm", dir, k);
+        /* Unit 0 is m.c so that its header is m.h, as in the one-unit translation. */
+        if (k == 0)
+            snprintf(u->c, sizeof u->c, "%s/m.c", dir);
+        else
+            snprintf(u->c, sizeof u->c, "%s/u%u.c", dir, k);
+        snprintf(u->log, sizeof u->log, "%s/u%u.log", dir, k);
+        snprintf(u->src, sizeof u->src, "%s/u%u.t1.c", dir, k);
+        snprintf(u->obj, sizeof u->obj, "%s/u%u.o", dir, k);
+        size_t ulen = 0;
+        uint8_t *bytes = hs_w2c_unit_module(m, &b.plan, k, &ulen);
+        ok = bytes && write_file(u->wasm, bytes, ulen);
+        free(bytes);
+        char *argv[] = {(char *)eng->cfg.wasm2c, u->wasm, "-n", u->name, "-o", u->c, NULL};
+        if (ok) u->wasm2c = spawn_command(argv, u->log);
+        ok = ok && u->wasm2c > 0;
+    }
+    for (uint32_t k = 0; k < units; k++) {
+        if (b.u[k].wasm2c <= 0) continue;
+        ok = wait_command(b.u[k].wasm2c) == 0 && ok;
+        b.u[k].wasm2c = 0;
+    }
+    double t1 = now_seconds();
+    for (uint32_t k = 0; ok && k < units; k++) {
+        split_unit *u = &b.u[k];
+        u->raw = read_file(u->c, &u->raw_len);
+        u->funcs = calloc(n ? n : 1, sizeof *u->funcs);
+        ok = u->raw && u->funcs && hs_w2c_scan(u->raw, u->raw_len, u->name, n, u->funcs);
+    }
+    /* Units 1..: edit for linking, assemble, compile with the tcc command. */
+    for (uint32_t k = 1; ok && k < units; k++) {
+        split_unit *u = &b.u[k];
+        hs_wbuf linked;
+        hs_wbuf_init(&linked);
+        ok = hs_w2c_link_unit(u->raw, u->raw_len, u->funcs, &b.plan, k, &linked);
+        hs_wbuf_byte(&linked, 0);
+        text src = {0};
+        char err[256];
+        ok = ok && !linked.failed &&
+             assemble_source(&src, (const char *)linked.data, GLUE_STATE_EXTERN, u->name,
+                             mod->metered, m, 0, err, sizeof err) == HS_ENGINE_OK &&
+             write_file(u->src, src.data, src.len);
+        hs_wbuf_free(&linked);
+        free(src.data);
+        char inc[4200];
+        snprintf(inc, sizeof inc, "-I%s", dir);
+        char *argv[] = {(char *)eng->cfg.tcc, "-w", inc, "-c", u->src, "-o", u->obj, NULL};
+        if (ok) u->tcc = spawn_command(argv, u->log);
+        ok = ok && u->tcc > 0;
+    }
+    /* Unit 0 in process; the hook links the others. */
+    text src0 = {0};
+    if (ok) {
+        hs_wbuf linked;
+        hs_wbuf_init(&linked);
+        ok = hs_w2c_link_unit(b.u[0].raw, b.u[0].raw_len, b.u[0].funcs, &b.plan, 0, &linked);
+        hs_wbuf_byte(&linked, 0);
+        char err[256];
+        ok = ok && !linked.failed &&
+             assemble_source(&src0, (const char *)linked.data, GLUE_STATE_GLOBAL, "m", mod->metered,
+                             m, units, err, sizeof err) == HS_ENGINE_OK;
+        hs_wbuf_free(&linked);
+    }
+    mod->tmpdir = strdup(dir); /* full.c and m.h stay there for tier 2 */
+    ok = ok && mod->tmpdir;
+    if (ok) {
+        char err[256];
+        ok = compile_tcc(mod, src0.data, dir, split_link_hook, &b, &mod->tier1, err, sizeof err) ==
+             HS_ENGINE_OK;
+    }
+    free(src0.data);
+    split_free(&b);
+    if (!ok) {
+        remove_tree(dir);
+        free(mod->tmpdir);
+        mod->tmpdir = NULL;
+        return false;
+    }
+    mod->timings.translate = t1 - t0;
+    mod->timings.tier1 = now_seconds() - t1;
+    mod->timings.tier1_units = units;
+    /* Only full.c and m.h are needed from here on. */
+    for (uint32_t k = 0; k < units; k++) {
+        unlink(b.u[k].wasm);
+        unlink(b.u[k].c);
+        unlink(b.u[k].log);
+        unlink(b.u[k].src);
+        unlink(b.u[k].obj);
+    }
+    *full_ready = b.full_ready;
+    return true;
 }
 
 static hs_engine_result module_build(hs_module *mod, const uint8_t *wasm, size_t len, char *err,
@@ -1990,15 +2258,35 @@ static hs_engine_result module_build(hs_module *mod, const uint8_t *wasm, size_t
             goto done;
         }
     }
+    /* Tier 1 from parallel units when the module is large enough (w2c_units.h); full.c for
+     * tier 2 is stitched from them. Any trouble there: the one-unit build below. */
+    bool full_ready = false;
+    if (eng->cfg.tiers != HS_TIERS_GCC_ONLY &&
+        build_split(mod, &m, eng->cfg.tiers == HS_TIERS_BOTH, &full_ready)) {
+        atomic_store(&mod->active, mod->tier1);
+        if (eng->cfg.tiers == HS_TIERS_BOTH && !full_ready) {
+            /* Stitching failed: translate the whole module for tier 2 (slower, same text). */
+            remove_tree(mod->tmpdir);
+            free(mod->tmpdir);
+            mod->tmpdir = NULL;
+            double translated = mod->timings.translate;
+            rc = translate(mod, &m, wasm, len, &source, err, errlen);
+            mod->timings.translate += translated;
+            if (rc != HS_ENGINE_OK) goto done;
+        }
+        goto tier2;
+    }
     rc = translate(mod, &m, wasm, len, &source, err, errlen);
     if (rc != HS_ENGINE_OK) goto done;
     if (eng->cfg.tiers != HS_TIERS_GCC_ONLY) {
         double t0 = now_seconds();
-        rc = compile_tcc(mod, source.data, mod->tmpdir, &mod->tier1, err, errlen);
+        rc = compile_tcc(mod, source.data, mod->tmpdir, NULL, NULL, &mod->tier1, err, errlen);
         mod->timings.tier1 = now_seconds() - t0;
+        mod->timings.tier1_units = 1;
         if (rc != HS_ENGINE_OK) goto done;
         atomic_store(&mod->active, mod->tier1);
     }
+tier2:
     if (eng->cfg.tiers == HS_TIERS_TCC_ONLY) { /* the translation is no longer needed */
         remove_tree(mod->tmpdir);
         free(mod->tmpdir);
@@ -2036,6 +2324,7 @@ hs_engine_result hs_module_load(hs_engine *eng, const uint8_t *wasm, size_t len,
     sha256_update(&c, GLUE_VERSION, sizeof GLUE_VERSION);
     sha256_update(&c, glue_prelude_head, sizeof glue_prelude_head);
     sha256_update(&c, glue_types_text, sizeof glue_types_text);
+    sha256_update(&c, glue_state_static, sizeof glue_state_static - 1);
     sha256_update(&c, glue_prelude_tail, sizeof glue_prelude_tail);
     sha256_update(&c, eng->cfg.cc, strlen(eng->cfg.cc) + 1);
     sha256_update(&c, eng->cfg.cc_opt, strlen(eng->cfg.cc_opt) + 1);

@@ -86,10 +86,18 @@ typedef struct hs_engine_config {
      * safely by concurrent processes: each entry is compiled once, by whoever starts first.
      * NULL: a private temporary directory, removed by hs_engine_free. Default "build/cache". */
     const char *cache_dir;
-    hs_engine_tiers tiers;     /* default HS_TIERS_BOTH */
-    const char *wasm2c;        /* translator command, default "wasm2c" */
-    const char *cc;            /* tier-2 compiler, default "gcc" */
-    const char *cc_opt;        /* tier-2 optimisation flag, default "-O2" */
+    hs_engine_tiers tiers; /* default HS_TIERS_BOTH */
+    const char *wasm2c;    /* translator command, default "wasm2c" */
+    const char *cc;        /* tier-2 compiler, default "gcc" */
+    const char *cc_opt;    /* tier-2 optimisation flag, default "-O2" */
+    /* Tier 1 of a large module is built from units translated and compiled in parallel
+     * (w2c_units.h): wasm2c on every unit at once, unit 0 in libtcc, the others by this command
+     * (`tcc -c`), then linked; the same code as from one unit. Default "tcc". */
+    const char *tcc;
+    /* Number of such units: 0 (default) = 2 when the module has at least 64 KiB of code and the
+     * machine more than one CPU, else 1; 1 = never split; 2..8 = always (if the module has that
+     * many functions). If the split fails for any reason, the module is built from one unit. */
+    uint32_t tier1_units;
     uint32_t max_memory_pages; /* per instance, 64 KiB pages; default 512 (32 MiB) */
     /* Maximum nesting of guest function calls, default 5000. The same for both tiers, so that
      * recursion fails at the same depth whichever tier runs. A native-stack guard (the calling
@@ -146,10 +154,11 @@ bool hs_module_metered(const hs_module *mod);
 /* Compile timings of the module in seconds (0 when that step did not run in this process:
  * e.g. tier 2 taken from the cache). */
 typedef struct hs_module_timings {
-    double translate; /* wasm2c */
-    double tier1;     /* tcc compile + relocate */
-    double tier2;     /* gcc compile to .so (background) */
-    double load2;     /* dlopen of the .so */
+    double translate;     /* wasm2c (all units, in parallel) */
+    double tier1;         /* tcc compile + relocate */
+    double tier2;         /* gcc compile to .so (background) */
+    double load2;         /* dlopen of the .so */
+    uint32_t tier1_units; /* units tier 1 was built from (0: no tier 1 in this process) */
 } hs_module_timings;
 void hs_module_get_timings(const hs_module *mod, hs_module_timings *out);
 
