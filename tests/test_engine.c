@@ -442,6 +442,50 @@ Test(engine, tier2_so_is_cached_and_gives_the_same_results, .timeout = 300) {
     rm_cache(cache);
 }
 
+/* Number of entries in a directory besides . and .. */
+static int dir_entries(const char *dir) {
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    int n = -1;
+    cr_assert_eq(fscanf(p, "%d", &n), 1);
+    pclose(p);
+    return n;
+}
+
+Test(engine, tcc_cached_never_compiles_tier2_but_uses_a_cached_one, .timeout = 300) {
+    char *cache = temp_cache();
+    char err[256];
+    /* Empty cache: tier 1, no tier 2 coming, nothing written to the cache. */
+    hs_engine *eng = engine(HS_TIERS_TCC_CACHED, cache);
+    hs_module *m = load(eng, "engine_basic", true);
+    cr_assert_eq(hs_module_tier(m), 1);
+    cr_assert_eq(hs_module_wait_tier2(m, err, sizeof err), HS_ENGINE_ERR_BUSY);
+    uint64_t r1[16];
+    run_suite(m, r1);
+    hs_module_free(m);
+    hs_engine_free(eng);
+    cr_assert_eq(dir_entries(cache), 0);
+    /* Once a tier-2 object is cached (here by a gcc-only engine), it is used at once. */
+    eng = engine(HS_TIERS_GCC_ONLY, cache);
+    m = load(eng, "engine_basic", true);
+    hs_module_free(m);
+    hs_engine_free(eng);
+    eng = engine(HS_TIERS_TCC_CACHED, cache);
+    m = load(eng, "engine_basic", true);
+    cr_assert_eq(hs_module_tier(m), 2);
+    hs_module_timings t;
+    hs_module_get_timings(m, &t);
+    cr_assert_eq(t.translate, 0.0);
+    uint64_t r2[16];
+    run_suite(m, r2);
+    for (int i = 0; i < 16; i++) cr_assert_eq(r1[i], r2[i], "result %d", i);
+    hs_module_free(m);
+    hs_engine_free(eng);
+    rm_cache(cache);
+}
+
 Test(engine, same_module_loaded_twice_is_shared) {
     hs_engine *eng = engine(HS_TIERS_TCC_ONLY, NULL);
     hs_module *a = load(eng, "engine_basic", false);
@@ -517,6 +561,34 @@ Test(engine, split_tier1_gives_the_same_results_and_gas) {
         hs_module_free(m);
         hs_engine_free(eng);
     }
+}
+
+Test(engine, split_tier1_then_tier2_from_the_stitched_source, .timeout = 300) {
+    hs_engine *eng1 = engine_units(HS_TIERS_TCC_ONLY, NULL, 1);
+    hs_module *m1 = load(eng1, "engine_basic", true);
+    uint64_t r1[16];
+    run_suite(m1, r1);
+    hs_module_free(m1);
+    hs_engine_free(eng1);
+    char *cache = temp_cache();
+    hs_engine *eng = engine_units(HS_TIERS_BOTH, cache, 2);
+    hs_module *m = load(eng, "engine_basic", true);
+    hs_module_timings t;
+    hs_module_get_timings(m, &t);
+    cr_assert_eq(t.tier1_units, 2);
+    uint64_t r[16];
+    run_suite(m, r); /* tier 1 (or tier 2 if already swapped in) */
+    char err[256];
+    cr_assert_eq(hs_module_wait_tier2(m, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    uint64_t r2[16];
+    run_suite(m, r2);
+    for (int i = 0; i < 16; i++) {
+        cr_assert_eq(r[i], r1[i], "result %d before tier 2", i);
+        cr_assert_eq(r2[i], r1[i], "result %d on tier 2", i);
+    }
+    hs_module_free(m);
+    hs_engine_free(eng);
+    rm_cache(cache);
 }
 
 static char *slurp_text(const char *path, size_t *len) {

@@ -39,6 +39,12 @@ typedef struct hs_chain_config {
      * default 100,000,000 SDK gas = 14,000,000,000,000 CosmWasm gas. */
     uint64_t tx_gas_limit;
     bool trace; /* print contract debug() messages and call traces to stderr */
+    /* Never start a background `gcc -O2` compile (tier 2, 30–70 s of CPU per 300 KB contract):
+     * a contract whose tier-2 object is already in cache_dir uses it, any other runs on tcc code
+     * (same results and gas, calls ~5× slower). Meant for test suites, whose many short runs
+     * otherwise start compiles that compete with the tests for the CPUs. Default false; the
+     * environment variable HOSTSIM_TIER2=0 also turns it on (read by hs_chain_open). */
+    bool tcc_only;
 } hs_chain_config;
 
 void hs_chain_config_default(hs_chain_config *cfg);

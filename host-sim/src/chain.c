@@ -346,6 +346,13 @@ void hs_chain_config_default(hs_chain_config *cfg) {
     cfg->block_time_seconds = 5;
     cfg->tx_gas_limit = 100000000ull * HS_GAS_MULTIPLIER;
     cfg->trace = false;
+    cfg->tcc_only = false;
+}
+
+/* HOSTSIM_TIER2=0 in the environment: no tier-2 compiles (hs_chain_config.tcc_only). */
+static bool env_tcc_only(void) {
+    const char *v = getenv("HOSTSIM_TIER2");
+    return v && strcmp(v, "0") == 0;
 }
 
 static char *dup_or_null(const char *s) {
@@ -414,6 +421,11 @@ int hs_chain_open(const hs_chain_config *cfg_in, hs_chain **out, char **err) {
     hs_engine_config ecfg;
     hs_engine_config_default(&ecfg);
     ecfg.cache_dir = c->cache_dir;
+    if (cfg->tcc_only || env_tcc_only()) ecfg.tiers = HS_TIERS_TCC_CACHED;
+    /* HOSTSIM_TIER1_UNITS=N: build tier 1 from N parallel units (engine.h tier1_units; 0 or
+     * unset: automatic). For measurements and for running suites on the split build. */
+    const char *units = getenv("HOSTSIM_TIER1_UNITS");
+    if (units && *units) ecfg.tier1_units = (uint32_t)strtoul(units, NULL, 10);
     if (c->cache_dir) mkdir(c->cache_dir, 0777);
     if (hs_engine_new(&ecfg, &c->eng, msg, sizeof msg) != HS_ENGINE_OK)
         return open_fail(c, err, "engine: %s", msg);

@@ -1914,13 +1914,31 @@ static bool patch_charge(text *t, size_t from, const char *inst_type, char *err,
     return true;
 }
 
-/* Append `c` to `out` with w2c_patches applied; false if a pattern is missing or repeated. */
-static bool patch_wasm2c_output(const char *c, text *out, char *err, size_t errlen) {
+/* Search `find` in the first `limit` bytes of the NUL-terminated `c` (SIZE_MAX: all of it). */
+static const char *find_before(const char *c, size_t limit, const char *find) {
+    if (limit == SIZE_MAX) return strstr(c, find);
+    size_t n = strlen(find);
+    for (const char *p = c; limit >= n && (size_t)(p - c) <= limit - n; p++) {
+        p = memchr(p, find[0], limit - n + 1 - (size_t)(p - c));
+        if (!p) return NULL;
+        if (!memcmp(p, find, n)) return p;
+    }
+    return NULL;
+}
+
+/* Append `c` to `out` with w2c_patches applied; false if a pattern is missing or repeated. The
+ * patterns are in wasm2c's runtime helpers, before the first function: `helpers_end` (offset of
+ * the first function declaration, or SIZE_MAX if unknown) bounds the search. */
+static bool patch_wasm2c_output(const char *c, size_t helpers_end, text *out, char *err,
+                                size_t errlen) {
     const size_t n = sizeof w2c_patches / sizeof w2c_patches[0];
     const char *at[sizeof w2c_patches / sizeof w2c_patches[0]];
     for (size_t i = 0; i < n; i++) {
-        at[i] = strstr(c, w2c_patches[i].find);
-        if (!at[i] || strstr(at[i] + 1, w2c_patches[i].find)) {
+        at[i] = find_before(c, helpers_end, w2c_patches[i].find);
+        if (!at[i] ||
+            find_before(at[i] + 1,
+                        helpers_end == SIZE_MAX ? SIZE_MAX : helpers_end - (size_t)(at[i] + 1 - c),
+                        w2c_patches[i].find)) {
             hs_set_err(err, errlen, "unexpected wasm2c output (pattern %zu); wabt 1.0.32 expected",
                        i);
             return false;
@@ -1946,9 +1964,10 @@ typedef enum glue_state { GLUE_STATE_STATIC, GLUE_STATE_GLOBAL, GLUE_STATE_EXTER
  * state as `state` says), the wasm2c output `c` (NUL-terminated, module name `module`) with the
  * w2c_patches and the inline gas charge, then, if `epilogue_units` > 0, the epilogue (imports,
  * export trampolines, hs_glue_bind) of a module split into that many units. */
-static hs_engine_result assemble_source(text *source, const char *c, glue_state state,
-                                        const char *module, bool metered, const hs_wasm_module *m,
-                                        uint32_t epilogue_units, char *err, size_t errlen) {
+static hs_engine_result assemble_source(text *source, const char *c, size_t helpers_end,
+                                        glue_state state, const char *module, bool metered,
+                                        const hs_wasm_module *m, uint32_t epilogue_units, char *err,
+                                        size_t errlen) {
     text_puts(source, glue_prelude_head);
     text_puts(source, glue_types_text);
     text_puts(source, state == GLUE_STATE_STATIC   ? glue_state_static
@@ -1956,7 +1975,7 @@ static hs_engine_result assemble_source(text *source, const char *c, glue_state 
                                                    : glue_state_extern);
     text_puts(source, glue_prelude_tail);
     size_t body_at = source->len;
-    bool patched = patch_wasm2c_output(c, source, err, errlen);
+    bool patched = patch_wasm2c_output(c, helpers_end, source, err, errlen);
     char inst_type[64];
     snprintf(inst_type, sizeof inst_type, "Z_%s_instance_t", module);
     if (patched && metered) patched = patch_charge(source, body_at, inst_type, err, errlen);
@@ -2007,8 +2026,8 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
         hs_set_err(err, errlen, "read %s: %s", c_path, strerror(errno));
         return HS_ENGINE_ERR_IO;
     }
-    hs_engine_result rc =
-        assemble_source(source, c, GLUE_STATE_STATIC, "m", mod->metered, m, 1, err, errlen);
+    hs_engine_result rc = assemble_source(source, c, SIZE_MAX, GLUE_STATE_STATIC, "m", mod->metered,
+                                          m, 1, err, errlen);
     free(c);
     if (rc != HS_ENGINE_OK) return rc;
     if (!write_file(full_path, source->data, source->len)) {
@@ -2027,12 +2046,18 @@ static hs_engine_result translate(hs_module *mod, const hs_wasm_module *m, const
  * extra wasm2c and tcc start-up costs more than the parallelism gains. */
 #define SPLIT_MIN_CODE_BYTES (64u << 10)
 
+/* Automatic choice: 2 units for a large module when a second CPU is likely idle (1-minute load
+ * average below CPUs - 0.5). Splitting costs ~10 % more CPU in total (a second wasm2c and tcc
+ * start, the object file), which only pays when the two halves really run side by side; on a
+ * busy machine one unit is faster. Either way the code, results and gas are the same. */
 static uint32_t tier1_units(const hs_engine *eng, const hs_wasm_module *m) {
     if (eng->cfg.tier1_units) return eng->cfg.tier1_units;
     size_t code = 0;
     for (uint32_t i = 0; i < m->num_defined_funcs; i++) code += m->funcs[i].body.size;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return code >= SPLIT_MIN_CODE_BYTES && cpus >= 2 ? 2 : 1;
+    double load = 0;
+    if (getloadavg(&load, 1) != 1) load = 0;
+    return code >= SPLIT_MIN_CODE_BYTES && cpus >= 2 && load < (double)cpus - 0.5 ? 2 : 1;
 }
 
 typedef struct split_unit {
@@ -2089,8 +2114,8 @@ static void split_write_full(split_build *b) {
     text source = {0};
     char err[256];
     ok = ok && !raw.failed &&
-         assemble_source(&source, (const char *)raw.data, GLUE_STATE_STATIC, "m", b->mod->metered,
-                         b->m, 1, err, sizeof err) == HS_ENGINE_OK;
+         assemble_source(&source, (const char *)raw.data, b->u[0].funcs[0].decl, GLUE_STATE_STATIC,
+                         "m", b->mod->metered, b->m, 1, err, sizeof err) == HS_ENGINE_OK;
     hs_wbuf_free(&raw);
     char path[4200];
     snprintf(path, sizeof path, "%s/full.c", b->mod->tmpdir);
@@ -2181,8 +2206,8 @@ static bool build_split(hs_module *mod, const hs_wasm_module *m, bool need_full,
         text src = {0};
         char err[256];
         ok = ok && !linked.failed &&
-             assemble_source(&src, (const char *)linked.data, GLUE_STATE_EXTERN, u->name,
-                             mod->metered, m, 0, err, sizeof err) == HS_ENGINE_OK &&
+             assemble_source(&src, (const char *)linked.data, u->funcs[0].decl, GLUE_STATE_EXTERN,
+                             u->name, mod->metered, m, 0, err, sizeof err) == HS_ENGINE_OK &&
              write_file(u->src, src.data, src.len);
         hs_wbuf_free(&linked);
         free(src.data);
@@ -2201,8 +2226,9 @@ static bool build_split(hs_module *mod, const hs_wasm_module *m, bool need_full,
         hs_wbuf_byte(&linked, 0);
         char err[256];
         ok = ok && !linked.failed &&
-             assemble_source(&src0, (const char *)linked.data, GLUE_STATE_GLOBAL, "m", mod->metered,
-                             m, units, err, sizeof err) == HS_ENGINE_OK;
+             assemble_source(&src0, (const char *)linked.data, b.u[0].funcs[0].decl,
+                             GLUE_STATE_GLOBAL, "m", mod->metered, m, units, err,
+                             sizeof err) == HS_ENGINE_OK;
         hs_wbuf_free(&linked);
     }
     mod->tmpdir = strdup(dir); /* full.c and m.h stay there for tier 2 */
@@ -2287,7 +2313,8 @@ static hs_engine_result module_build(hs_module *mod, const uint8_t *wasm, size_t
         atomic_store(&mod->active, mod->tier1);
     }
 tier2:
-    if (eng->cfg.tiers == HS_TIERS_TCC_ONLY) { /* the translation is no longer needed */
+    if (eng->cfg.tiers == HS_TIERS_TCC_ONLY || eng->cfg.tiers == HS_TIERS_TCC_CACHED) {
+        /* the translation is no longer needed */
         remove_tree(mod->tmpdir);
         free(mod->tmpdir);
         mod->tmpdir = NULL;
@@ -2370,7 +2397,7 @@ int hs_module_tier(const hs_module *mod) {
 
 hs_engine_result hs_module_wait_tier2(hs_module *mod, char *err, size_t errlen) {
     if (hs_module_tier(mod) == 2) return HS_ENGINE_OK;
-    if (mod->eng->cfg.tiers == HS_TIERS_TCC_ONLY) {
+    if (mod->eng->cfg.tiers == HS_TIERS_TCC_ONLY || mod->eng->cfg.tiers == HS_TIERS_TCC_CACHED) {
         hs_set_err(err, errlen, "tier 2 is disabled");
         return HS_ENGINE_ERR_BUSY;
     }

@@ -76,9 +76,10 @@ const char *hs_engine_strerror(hs_engine_result r);
 
 /* Which compilers hs_module_load uses. */
 typedef enum hs_engine_tiers {
-    HS_TIERS_BOTH = 0, /* tcc now, gcc in the background, swap when ready (default) */
-    HS_TIERS_TCC_ONLY, /* tcc only; never runs gcc */
-    HS_TIERS_GCC_ONLY  /* gcc only; hs_module_load waits for it (or a cached .so) */
+    HS_TIERS_BOTH = 0,  /* tcc now, gcc in the background, swap when ready (default) */
+    HS_TIERS_TCC_ONLY,  /* tcc only; never runs gcc */
+    HS_TIERS_GCC_ONLY,  /* gcc only; hs_module_load waits for it (or a cached .so) */
+    HS_TIERS_TCC_CACHED /* tier 2 if <cache_dir>/<key>.so exists, else tcc only; never runs gcc */
 } hs_engine_tiers;
 
 typedef struct hs_engine_config {
@@ -94,9 +95,10 @@ typedef struct hs_engine_config {
      * (w2c_units.h): wasm2c on every unit at once, unit 0 in libtcc, the others by this command
      * (`tcc -c`), then linked; the same code as from one unit. Default "tcc". */
     const char *tcc;
-    /* Number of such units: 0 (default) = 2 when the module has at least 64 KiB of code and the
-     * machine more than one CPU, else 1; 1 = never split; 2..8 = always (if the module has that
-     * many functions). If the split fails for any reason, the module is built from one unit. */
+    /* Number of such units: 0 (default) = 2 when the module has at least 64 KiB of code and a
+     * second CPU is likely idle (1-minute load average below CPUs - 0.5; splitting costs ~10 %
+     * more CPU in total), else 1; 1 = never split; 2..8 = always (if the module has that many
+     * functions). If the split fails for any reason, the module is built from one unit. */
     uint32_t tier1_units;
     uint32_t max_memory_pages; /* per instance, 64 KiB pages; default 512 (32 MiB) */
     /* Maximum nesting of guest function calls, default 5000. The same for both tiers, so that
