@@ -26,7 +26,13 @@
  *   crashing.
  * - Tiers: tcc (in process, ~0.1 s for a 300 KB contract) gives the first code; gcc -O2 runs
  *   in a background thread into <cache_dir>/<key>.so, and new instances use it once loaded.
- *   <key> is the SHA-256 of the wasm, the glue version and the compiler flags. */
+ *   <key> is the SHA-256 of the wasm, the glue version and the compiler flags.
+ * - Cold start of large modules (build_split): tier 1 from units translated and compiled in
+ *   parallel (w2c_units.h): wasm2c on each unit at once, unit 0 in libtcc while the others run
+ *   through the tcc command, linked in one TCCState. The glue's state (call depth, stack limit,
+ *   runtime table) is defined in unit 0 and shared, so limits and traps are those of one unit.
+ *   The units' output is stitched into the one-unit full.c for tier 2 (same text, same key).
+ *   Any failure on that path falls back to the one-unit build. */
 #define _GNU_SOURCE
 #include "engine.h"
 #include "errbuf.h"
