@@ -786,3 +786,118 @@ Test(liquidation, write_off_recapitalize_and_deficit_netting) {
     json_decref(j);
     identity_holds();
 }
+
+/* --- Keeper index -------------------------------------------------------------------------------
+ */
+
+/* The liquidatable list as "id:health,id:health" (owner and debt checked separately). */
+static char *listed(const char *market, int limit) {
+    json_t *j =
+        limit ? qj(ENGINE, "{\"liquidatable\":{\"market\":\"%s\",\"limit\":%d}}", market, limit)
+              : qj(ENGINE, "{\"liquidatable\":{\"market\":\"%s\"}}", market);
+    static char out[1024];
+    out[0] = 0;
+    json_t *arr = json_object_get(j, "positions"), *e;
+    size_t i;
+    json_array_foreach(arr, i, e) {
+        char item[96];
+        snprintf(item, sizeof item, "%s%lld:%s", i ? "," : "",
+                 (long long)json_integer_value(json_object_get(e, "position_id")),
+                 json_string_value(json_object_get(e, "health")));
+        strcat(out, item);
+    }
+    json_decref(j);
+    return out;
+}
+
+static void deposit_native(int id, const char *denom, const char *amount) {
+    ok(exf(ALICE, ENGINE, denom, amount, "{\"deposit\":{\"position_id\":%d}}", id));
+}
+
+/* Single-asset uatom positions with n/amount 5, 4, 4.5; a uosmo one; a basket; one without
+ * debt. */
+Test(liquidation, liquidatable_riskiest_first_after_price_moves) {
+    int p1 = open_pos(ALICE, "atom", "uatom", "1000");
+    ok(borrow(p1, "5000"));
+    int p2 = open_pos(ALICE, "atom", "uatom", "1000");
+    ok(borrow(p2, "4000"));
+    int p3 = open_pos(ALICE, "atom", "uatom", "2000");
+    ok(borrow(p3, "9000"));
+    int p4 = open_pos(ALICE, "atom", "uosmo", "10000");
+    ok(borrow(p4, "8000"));
+    int p5 = open_pos(ALICE, "atom", "uatom", "500");
+    deposit_native(p5, "uosmo", "5000");
+    ok(borrow(p5, "6000"));
+    open_pos(ALICE, "atom", "uatom", "1000");
+    cr_assert_str_eq(listed("atom", 0), "");
+    price("uatom", "8"); /* p1 4800 < 5000; p3 9600 ≥ 9000; p2 4800 ≥ 4000; p5 7400 ≥ 6000 */
+    cr_assert_str_eq(listed("atom", 0), "1:0.96");
+    price("uatom", "7");
+    cr_assert_str_eq(listed("atom", 0), "1:0.84,3:0.933333333333333333");
+    price("uosmo", "1.5"); /* p4 7500 / 8000; p5 2100 + 3750 = 5850 / 6000 */
+    cr_assert_str_eq(listed("atom", 0), "1:0.84,3:0.933333333333333333,4:0.9375,5:0.975");
+    cr_assert_str_eq(listed("atom", 2), "1:0.84,3:0.933333333333333333");
+    json_t *j = qj(ENGINE, "{\"liquidatable\":{\"market\":\"atom\",\"limit\":1}}");
+    expect_eq(j, "positions.0.owner", ALICE);
+    expect_eq(j, "positions.0.debt", "5000");
+    json_decref(j);
+    /* maintenance: a repay makes p3 healthy (7000 / 8400 ≥ 1) */
+    char *m = b64("{\"repay\":{\"position_id\":3}}");
+    ok(ex(ALICE, TOKEN, "{\"send\":{\"contract\":\"%s\",\"amount\":\"2000\",\"msg\":\"%s\"}}",
+          ENGINE, m));
+    free(m);
+    cr_assert_str_eq(listed("atom", 0), "1:0.84,4:0.9375,5:0.975");
+    /* a deposit of uosmo makes p2 a basket (ties listed by id) */
+    price("uatom", "5"); /* p2 3000 / 4000; p5 1500 + 3750 = 5250 / 6000 */
+    cr_assert_str_eq(listed("atom", 0), "1:0.6,2:0.75,3:0.857142857142857142,5:0.875,4:0.9375");
+    deposit_native(p2, "uosmo", "1000"); /* + 750: 3750 / 4000 */
+    cr_assert_str_eq(listed("atom", 0), "1:0.6,3:0.857142857142857142,5:0.875,2:0.9375,4:0.9375");
+    /* the owner changes with a transfer; a liquidation removes p1 */
+    ok(ex(ALICE, ENGINE, "{\"transfer_position\":{\"position_id\":1,\"new_owner\":\"%s\"}}", BOB));
+    j = qj(ENGINE, "{\"liquidatable\":{\"market\":\"atom\"}}");
+    expect_eq(j, "positions.0.owner", BOB);
+    json_decref(j);
+    ok(liquidate(p1));
+    cr_assert_str_eq(listed("atom", 0), "3:0.857142857142857142,5:0.875,2:0.9375,4:0.9375");
+    fails(hs_query(C, ENGINE, "{\"liquidatable\":{\"market\":\"nope\"}}"), "market not found");
+    fails(hs_query(C, ENGINE, "{\"liquidatable\":{\"market\":\"atom\",\"x\":1}}"),
+          "unknown field `x`");
+    identity_holds();
+}
+
+/* Fees change every debt by the same factor: the order stays, more positions become listed. */
+Test(liquidation, liquidatable_after_fee_accrual) {
+    int q1 = open_pos(ALICE, "fee", "uatom", "1000");
+    ok(borrow(q1, "5000"));
+    int q2 = open_pos(ALICE, "fee", "uatom", "1000");
+    ok(borrow(q2, "4900"));
+    price("uatom", "8.4"); /* 5040 ≥ 5000 */
+    cr_assert_str_eq(listed("fee", 0), "");
+    hs_block_advance(C, 1, 31536000);
+    /* debts ceil(5000·A) = 5251 and ceil(4900·A) = 5146 */
+    cr_assert_str_eq(listed("fee", 0), "1:0.95981717768044182,2:0.979401476875242907");
+    json_t *j = qj(ENGINE, "{\"liquidatable\":{\"market\":\"fee\"}}");
+    expect_eq(j, "positions.0.debt", "5251");
+    json_decref(j);
+    ok(liquidate(q2));
+    cr_assert_str_eq(listed("fee", 0), "1:0.95981717768044182");
+    identity_holds();
+}
+
+/* Many positions: the query reads only the riskiest ones (limit 30 of 40 listed). */
+Test(liquidation, liquidatable_limit_and_index_gas) {
+    for (int i = 0; i < 40; i++) {
+        int id = open_pos(ALICE, "atom", "uatom", "1000");
+        char amount[16];
+        snprintf(amount, sizeof amount, "%d", 4000 + 25 * i);
+        ok(borrow(id, amount));
+    }
+    price("uatom", "6.5"); /* 3900 < 4000 + 25·i for every i */
+    json_t *j = qj(ENGINE, "{\"liquidatable\":{\"market\":\"atom\",\"limit\":100}}");
+    cr_assert_eq(json_array_size(json_object_get(j, "positions")), 30);
+    expect_eq(j, "positions.0.position_id", "40");
+    expect_eq(j, "positions.29.position_id", "11");
+    json_decref(j);
+    cr_assert_str_eq(listed("atom", 3), "40:0.783919597989949748,39:0.787878787878787878,"
+                                        "38:0.791878172588832487");
+}

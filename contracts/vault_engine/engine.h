@@ -164,12 +164,21 @@ typedef struct ve_holding {
     cw_str asset;
     cw_u128 amount; /* [collateral base units] */
 } ve_holding;
+/* A position's place in the keeper index (keeper_index.c, SOLVENCY.md §5). */
+enum { VE_UNINDEXED = 0, VE_SINGLE = 1, VE_BASKET = 2 };
+typedef struct ve_index_entry {
+    uint8_t kind;          /* VE_UNINDEXED (no debt), VE_SINGLE (one asset held), VE_BASKET */
+    cw_str asset;          /* VE_SINGLE: the asset held */
+    unsigned char key[32]; /* VE_SINGLE: be256(floor(n · 10^36 / amount)) */
+} ve_index_entry;
+
 typedef struct ve_position {
     uint64_t id;
     cw_str owner, market;
     cw_u128 normalised_debt; /* n; debt = ceil(n·A) [stable / ray] */
     uint32_t n;
     ve_holding coll[VE_MAX_BASKET];
+    ve_index_entry indexed; /* per call: the index entry of the stored record */
 } ve_position;
 
 /* --- Per-call context and ledger (accounting.c) -------------------------------------------- */
@@ -284,6 +293,14 @@ void ve_close_position(ve_ctx *c, ve_position *p, cw_str to);
 /* Delete the record and its owner index entry; open_positions − 1. */
 void ve_position_delete(ve_ctx *c, const ve_position *p);
 void ve_position_attrs(ve_ctx *c, const char *action, const ve_position *p);
+
+/* --- keeper_index.c: index of positions with debt for keepers (SOLVENCY.md §5) ------------- */
+/* The entry a position with these holdings and debt belongs to. */
+void ve_index_of(const ve_position *p, ve_index_entry *e);
+/* Move the position's entry from p->indexed to `now` (NULL: delete it). */
+void ve_index_update(const ve_position *p, const ve_index_entry *now);
+cw_error *ve_query_liquidatable(const cw_env *env, const ve_config *cfg, cw_str market,
+                                uint32_t limit, cw_jw *w);
 
 /* --- collateral.c --------------------------------------------------------------------------- */
 cw_error *ve_deposit(ve_ctx *c, ve_position *p, cw_str asset, uint8_t kind, cw_u128 amount);

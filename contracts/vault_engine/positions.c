@@ -28,6 +28,7 @@ cw_error *ve_position_load(uint64_t id, ve_position *p) {
         p->coll[i].asset = ve_get_str(&r);
         p->coll[i].amount = ve_get_u128(&r);
     }
+    ve_index_of(p, &p->indexed);
     return NULL;
 }
 
@@ -47,6 +48,9 @@ void ve_position_save(const ve_position *p) {
     }
     cw_db_write(ve_key_id("position", p->id), cw_buf_view(&b));
     cw_buf_free(&b);
+    ve_index_entry now;
+    ve_index_of(p, &now);
+    ve_index_update(p, &now);
 }
 
 cw_error *ve_position_for(ve_ctx *c, uint64_t id, bool owner_only, ve_position *p) {
@@ -106,6 +110,7 @@ void ve_close_position(ve_ctx *c, ve_position *p, cw_str to) {
 }
 
 void ve_position_delete(ve_ctx *c, const ve_position *p) {
+    ve_index_update(p, NULL);
     cw_db_remove(ve_key_id("position", p->id));
     cw_db_remove(owner_key(p->owner, p->id));
     c->totals.open_positions--;

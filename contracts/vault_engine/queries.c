@@ -178,14 +178,24 @@ static cw_error *write_health(cw_jw *w, const ve_config *cfg, uint64_t id, uint6
 
 /* --- Dispatch ------------------------------------------------------------------------------- */
 
-static const char *const QUERIES[] = {
-    "config",          "market", "markets",    "position", "positions_by_owner",
-    "position_health", "totals", "accounting", "treasury", NULL};
+static const char *const QUERIES[] = {"config",
+                                      "market",
+                                      "markets",
+                                      "position",
+                                      "positions_by_owner",
+                                      "position_health",
+                                      "totals",
+                                      "accounting",
+                                      "treasury",
+                                      "liquidatable",
+                                      NULL};
 static const ve_field Q_ID[] = {VE_REQ("id", VE_STR, id)};
 static const ve_field Q_MARKETS[] = {
     VE_OPT("start_after", VE_STR, start_after_str, has_start_after),
     VE_OPT("limit", VE_U64, limit, has_limit)};
 static const ve_field Q_POSITION[] = {VE_REQ("position_id", VE_U64, position_id)};
+static const ve_field Q_LIQUIDATABLE[] = {VE_REQ("market", VE_STR, market),
+                                          VE_OPT("limit", VE_U64, limit, has_limit)};
 static const ve_field Q_BY_OWNER[] = {VE_REQ("owner", VE_STR, owner),
                                       VE_OPT("start_after", VE_U64, start_after, has_start_after),
                                       VE_OPT("limit", VE_U64, limit, has_limit)};
@@ -193,7 +203,7 @@ static const struct {
     const ve_field *fields;
     uint8_t n;
 } Q_FIELDS[] = {{NULL, 0},       {Q_ID, 1}, {Q_MARKETS, 2}, {Q_POSITION, 1}, {Q_BY_OWNER, 3},
-                {Q_POSITION, 1}, {NULL, 0}, {NULL, 0},      {NULL, 0}};
+                {Q_POSITION, 1}, {NULL, 0}, {NULL, 0},      {NULL, 0},       {Q_LIQUIDATABLE, 2}};
 
 static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
     size_t which;
@@ -287,6 +297,8 @@ static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
         cw_jw_obj_end(w);
         return NULL;
     }
+    case 9:
+        return ve_query_liquidatable(env, &cfg, m.market, limit, w);
     default:
         return ve_query_accounting(env, w);
     }
