@@ -503,6 +503,35 @@ Test(manifest, contract_sources) {
     json_decref(doc);
 }
 
+Test(manifest, section_shapes) {
+    json_t *doc = local_doc();
+    set(doc, "tokens", json_object());
+    set(doc, "markets[0].auction.curve", json_string("linear"));
+    set_str(doc, "target.kind", "network");
+    set(doc, "target.state_dir", NULL);
+    set_str(doc, "target.rpc", "https://rpc.example.org");
+    set_str(doc, "target.grpc", "");
+    set_str(doc, "target.gas_price", "0.025uatom");
+    expect_errors(doc, "target.grpc: must not be empty",
+                  /* aliases on a network target */
+                  "oracle.feeders[0]: \"feeder_a\" is an alias; the network target needs a bech32 "
+                  "address with prefix wasm",
+                  "oracle.feeders[1]: \"feeder_b\" is an alias; the network target needs a bech32 "
+                  "address with prefix wasm",
+                  "oracle.feeders[2]: \"feeder_c\" is an alias; the network target needs a bech32 "
+                  "address with prefix wasm",
+                  "tokens: expected an array, got an object",
+                  "markets[0].auction.curve: expected an object, got a string",
+                  "markets[2].collaterals[0].asset: \"token:wbtc\" names no entry of tokens",
+                  "governance.proposer: \"proposer\" is an alias; the network target needs a "
+                  "bech32 address with prefix wasm",
+                  "governance.guardian: \"guardian\" is an alias; the network target needs a "
+                  "bech32 address with prefix wasm",
+                  "governance.emergency: \"emergency\" is an alias; the network target needs a "
+                  "bech32 address with prefix wasm",
+                  NULL);
+}
+
 /* --- stable_token and tokens ----------------------------------------------------------------- */
 
 Test(manifest, cw20_metadata_rules) {
