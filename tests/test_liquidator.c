@@ -727,6 +727,11 @@ Test(liquidator, take_refusals) {
     fails(take(BUYER, 1, "10", "8.99"), "too expensive: price 9 > max_price 8.99 (auction 1)");
     fails(take(BUYER, 1, "0", "10"), "zero amount: max_amount must be > 0");
     fails(take(BUYER, 2, "10", "10"), "auction not found: 2");
+    fails(ex(BUYER, LIQ,
+             "{\"take\":{\"auction_id\":1,\"max_amount\":\"1\",\"max_price\":\"9\","
+             "\"recipient\":\"%s\"}}",
+             LIQ),
+          "invalid recipient: the liquidator itself");
     mint(BUYER, "uatom", "1");
     fails(exf(BUYER, LIQ, "uatom", "1",
               "{\"take\":{\"auction_id\":1,\"max_amount\":\"1\",\"max_price\":\"9\"}}"),
@@ -1049,6 +1054,9 @@ Test(liquidator, cw20_lot_and_auction_listing) {
     j = qj(LIQ, "{\"auctions\":{\"limit\":1}}");
     cr_assert_eq(json_array_size(json_object_get(j, "auctions")), 1);
     json_decref(j);
+    j = qj(LIQ, "{\"auctions\":{\"limit\":0}}");
+    expect_eq(j, "auctions", "[]");
+    json_decref(j);
     /* A callback may not reach a collateral token the liquidator holds. */
     allow(BUYER, "100000");
     fails(ex(BUYER, LIQ,
@@ -1357,5 +1365,35 @@ Test(system, redo_absorbs_part_and_the_engine_rewards_the_keeper) {
     expect_eq(j, "debt_in_auction", "3000");
     json_decref(j);
     bank_is(POOL, "uatom", "400");
+    system_identities_hold();
+}
+
+/* Gas with the real engine: liquidate (the engine, start_auction and the keeper's mint), take
+ * (send_from, the engine's hook and burn) and redo (pool query and absorb, keeper reward). */
+Test(system, gas_of_liquidate_take_redo) {
+    deposit(BUYER, "2000");
+    oracle_price("uatom", "8");
+    hs_result r = liquidate_owner();
+    cr_assert(r.ok, "%s", r.error);
+    uint64_t liquidate = r.sdk_gas_used;
+    hs_result_free(&r);
+    allow(BUYER, "100000");
+    advance(250);
+    r = take(BUYER, 1, "100", "7.2");
+    cr_assert(r.ok, "%s", r.error);
+    uint64_t take_gas = r.sdk_gas_used;
+    hs_result_free(&r);
+    advance(2000);
+    r = ex(KEEPER, LIQ, "{\"redo\":{\"auction_id\":1}}");
+    cr_assert(r.ok, "%s", r.error);
+    uint64_t redo = r.sdk_gas_used;
+    hs_result_free(&r);
+    if (getenv("LIQUIDATOR_GAS"))
+        fprintf(stderr, "SDK gas with the engine: liquidate %llu, take %llu, redo %llu\n",
+                (unsigned long long)liquidate, (unsigned long long)take_gas,
+                (unsigned long long)redo);
+    cr_assert_lt(liquidate, 610000); /* measured 408,083 */
+    cr_assert_lt(take_gas, 610000);  /* measured 407,931 */
+    cr_assert_lt(redo, 1150000);     /* measured 764,158 */
     system_identities_hold();
 }

@@ -236,7 +236,7 @@ static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
         cw_jw_key(w, "auctions");
         cw_jw_arr_begin(w);
         cw_map_range_begin(&r, "auction", NULL, 0, &opts);
-        while (cw_range_next(&r, &key, &value)) {
+        while (opts.limit && cw_range_next(&r, &key, &value)) { /* limit 0: none (not all) */
             uint64_t id;
             lq_auction a;
             if (!cw_key_u64(key, &id)) continue;

@@ -147,6 +147,8 @@ cw_error *lq_exec_take(lq_ctx *c, cw_json body) {
     a.tab -= owe;
     a.debt -= debt_part;
     cw_str recipient = m.has_recipient ? m.recipient : c->info->sender;
+    if (cw_str_eq(recipient, c->env->contract_address))
+        return cw_errorf("invalid recipient: the liquidator itself");
     lq_auction_attrs(c, "take", &a);
     cw_res_attr(c->res, "buyer", c->info->sender);
     cw_res_attr(c->res, "recipient", recipient);
