@@ -1085,6 +1085,16 @@ Test(cli, validate_reports_every_error_and_exits_1) {
     cr_assert_str_eq(out, want);
     free(out);
     unlink(path);
+    cr_assert_eq(run("build/bin/cdp-deploy show " LOCAL_JSON " 2>&1", &out), 0);
+    cr_assert(starts_with(out, "parameter "), "%.60s", out);
+    cr_assert_not_null(strstr(out, "\noracle.max_age                                       10m  "
+                                   "          600\n"),
+                       "%s", out);
+    cr_assert_not_null(strstr(out, "\nmarkets[atom].stability_fee                          "
+                                   "2.5%/yr        0.025\n"));
+    cr_assert_not_null(strstr(out, "\nmarkets[wbtc].token:wbtc.supply_cap                  250  "
+                                   "          25000000000\n"));
+    free(out);
     cr_assert_eq(run("build/bin/cdp-deploy frobnicate x 2>&1", &out), 2);
     free(out);
 }
