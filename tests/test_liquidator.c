@@ -1143,6 +1143,147 @@ Test(liquidator, gas_of_start_take_redo) {
     cr_assert_lt(redo, 440000);     /* measured 294,167 */
 }
 
+/* --- Randomized: takes, resets, price moves (fixed seeds)
+ * ------------------------------------------ After every step: the liquidator's identity;
+ * collateral conservation (liquidator + buyer + owner + pool = every lot started); the engine holds
+ * exactly Σ owe; no take pays more than one unit's price away from slice × price; every auction has
+ * debt ≤ tab and the totals equal the listed auctions' sums. */
+
+typedef unsigned __int128 u128;
+
+static u128 dec_atomics(const char *s) { /* a Decimal string → atomics (18 digits) */
+    u128 whole = 0, frac = 0;
+    const char *p = s;
+    while (*p && *p != '.') whole = whole * 10 + (u128)(*p++ - '0');
+    int digits = 0;
+    if (*p == '.')
+        for (p++; *p; p++, digits++) frac = frac * 10 + (u128)(*p - '0');
+    while (digits++ < 18) frac *= 10;
+    return whole * (u128)1000000000000000000ull + frac;
+}
+
+static u128 u128_of(const char *s) {
+    u128 v = 0;
+    while (*s) v = v * 10 + (u128)(*s++ - '0');
+    return v;
+}
+
+static uint64_t rng_next(uint64_t *state) {
+    *state = *state * 6364136223846793005ull + 1442695040888963407ull;
+    return *state >> 33;
+}
+
+static u128 bank_u128(const char *who) {
+    char out[64];
+    cr_assert_eq(hs_balance(C, who, "uatom", out, sizeof out), 0);
+    return u128_of(out);
+}
+
+static u128 cw20_u128(const char *who) {
+    json_t *j = qj(TOKEN, "{\"balance\":{\"address\":\"%s\"}}", who);
+    u128 v = u128_of(jtext(j, "balance"));
+    json_decref(j);
+    return v;
+}
+
+static void random_run(uint64_t seed, const char *curve) {
+    uint64_t st = seed;
+    ok(set_params("atom", curve, "1.2", 900, "0.3", "500", "0.5"));
+    allow(BUYER, "1000000");
+    u128 started = 0, paid = 0;
+    int takes = 0, redos = 0;
+    for (int step = 0; step < 150; step++) {
+        uint64_t what = rng_next(&st) % 10;
+        json_t *list = qj(LIQ, "{\"auctions\":{\"limit\":30}}");
+        json_t *arr = json_object_get(list, "auctions");
+        size_t live = json_array_size(arr);
+        if (what == 0 || live == 0) { /* a new auction */
+            char amount[32], debt[32], tab[32];
+            uint64_t lot = 100 + rng_next(&st) % 2000, d = 200 + rng_next(&st) % 10000;
+            snprintf(amount, sizeof amount, "%llu", (unsigned long long)lot);
+            snprintf(debt, sizeof debt, "%llu", (unsigned long long)d);
+            snprintf(tab, sizeof tab, "%llu", (unsigned long long)(d + d / 10));
+            ok(start_native(amount, debt, tab, rng_next(&st) % 2 ? "0.95" : "0.4"));
+            started += lot;
+        } else if (what <= 2) {
+            advance(1 + rng_next(&st) % 700);
+        } else if (what == 3) {
+            char price[32];
+            snprintf(price, sizeof price, "%llu.%02llu",
+                     5 + (unsigned long long)(rng_next(&st) % 10),
+                     (unsigned long long)(rng_next(&st) % 100));
+            oracle_price("uatom", price);
+        } else if (what == 4) {
+            char dep[32];
+            snprintf(dep, sizeof dep, "%llu", (unsigned long long)(rng_next(&st) % 8000));
+            ok(ex(GOV, POOL, "{\"set_deposits\":{\"amount\":\"%s\"}}", dep));
+        } else {
+            json_t *a = json_array_get(arr, rng_next(&st) % live);
+            int id = atoi(jtext(a, "auction_id"));
+            if (!strcmp(jtext(a, "needs_reset"), "true")) {
+                ok(ex(KEEPER, LIQ, "{\"redo\":{\"auction_id\":%d}}", id));
+                redos++;
+            } else {
+                u128 lot = u128_of(jtext(a, "lot")), price = dec_atomics(jtext(a, "price"));
+                char max_amount[48], max_price[64];
+                snprintf(max_amount, sizeof max_amount, "%llu",
+                         (unsigned long long)(1 + rng_next(&st) % (uint64_t)(lot + 50)));
+                snprintf(max_price, sizeof max_price, "%s", jtext(a, "price"));
+                hs_result r = take(BUYER, id, max_amount, max_price);
+                if (r.ok) {
+                    u128 slice = u128_of(event_attr(&r, LIQ, "amount"));
+                    u128 owe = u128_of(event_attr(&r, LIQ, "owe"));
+                    u128 one = (u128)1000000000000000000ull;
+                    /* |owe − slice · price| stays below one unit's price (plus rounding). */
+                    cr_assert(owe * one <= slice * price + price + one, "owe above price");
+                    cr_assert(slice * price <= owe * one + price, "slice above owe / price");
+                    paid += owe;
+                    takes++;
+                } else {
+                    cr_assert(strstr(r.error, "no partial purchase") ||
+                                  strstr(r.error, "take too small"),
+                              "%s", r.error);
+                }
+                hs_result_free(&r);
+            }
+        }
+        json_decref(list);
+        /* Checks after every step. */
+        identity_holds();
+        u128 held = bank_u128(LIQ) + bank_u128(BUYER) + bank_u128(OWNER) + bank_u128(POOL);
+        cr_assert(held == started, "collateral not conserved (step %d)", step);
+        cr_assert(cw20_u128(ENGINE) == paid, "engine stable vs owe (step %d)", step);
+        list = qj(LIQ, "{\"auctions\":{\"limit\":30}}");
+        arr = json_object_get(list, "auctions");
+        u128 debt = 0;
+        size_t i;
+        json_t *a;
+        json_array_foreach(arr, i, a) {
+            cr_assert(u128_of(jtext(a, "debt")) <= u128_of(jtext(a, "tab")));
+            debt += u128_of(jtext(a, "debt"));
+        }
+        json_t *t = qj(LIQ, "{\"totals\":{}}");
+        cr_assert(u128_of(jtext(t, "debt_in_auction")) == debt, "totals vs auctions");
+        cr_assert_eq((size_t)atoi(jtext(t, "live_auctions")), json_array_size(arr));
+        json_decref(t);
+        json_decref(list);
+    }
+    cr_assert(takes >= 20 && redos >= 3, "seed %llu: %d takes, %d redos", (unsigned long long)seed,
+              takes, redos);
+}
+
+Test(liquidator, random_linear_seed_1) {
+    random_run(1, LINEAR_1000);
+}
+
+Test(liquidator, random_exponential_seed_2) {
+    random_run(2, "{\"exponential\":{\"step\":30,\"cut\":\"0.97\"}}");
+}
+
+Test(liquidator, random_linear_seed_3) {
+    random_run(3, "{\"linear\":{\"duration\":600}}");
+}
+
 /* --- With the real engine and backstop pool ------------------------------------------------------
  * vault_engine (the stable token's minter, keeper tip 10, fee 0.01, cap 1000) and backstop_pool
  * wired to the liquidator; market "atom" (fee 0, min_debt 100, uatom: ltv 0.5, threshold 0.6,
