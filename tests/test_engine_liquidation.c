@@ -901,3 +901,206 @@ Test(liquidation, liquidatable_limit_and_index_gas) {
     cr_assert_str_eq(listed("atom", 3), "40:0.783919597989949748,39:0.787878787878787878,"
                                         "38:0.791878172588832487");
 }
+
+/* --- Emergency shutdown -------------------------------------------------------------------------
+ */
+
+static hs_result shutdown(void) {
+    return ex(GOV, ENGINE, "{\"shutdown\":{}}");
+}
+
+static hs_result fix_price(const char *asset) {
+    return ex(ALICE, ENGINE, "{\"fix_price\":{\"market\":\"atom\",\"asset\":\"%s\"}}", asset);
+}
+
+static hs_result settle(int id) {
+    return ex(KEEPER, ENGINE, "{\"settle_position\":{\"position_id\":%d}}", id);
+}
+
+Test(liquidation, shutdown_gates_every_message) {
+    int p1 = open_pos(ALICE, "atom", "uatom", "1000");
+    ok(borrow(p1, "5000"));
+    int p2 = open_pos(ALICE, "atom", "uatom", "1000");
+    fails(fix_price("uatom"), "system is not shut down");
+    fails(settle(p1), "system is not shut down");
+    fails(ex(ALICE, ENGINE, "{\"shutdown\":{}}"), "unauthorized: governance only");
+    json_t *j = qj(ENGINE, "{\"shutdown_status\":{}}");
+    char *d = json_dumps(j, JSON_COMPACT);
+    char *want = fmt("{\"shut_down\":false,\"shutdown_time\":null,\"normalised_debt_outstanding\":"
+                     "\"5000\",\"auction_debt\":\"0\",\"settlement\":\"%s\"}",
+                     SETTLE);
+    cr_assert_str_eq(d, want);
+    free(d);
+    free(want);
+    json_decref(j);
+    uint64_t t = hs_block_time_ns(C) / 1000000000u;
+    hs_result r = shutdown();
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "action", 0, "shutdown");
+    char ts[32];
+    snprintf(ts, sizeof ts, "%llu", (unsigned long long)t);
+    expect_attr(r, "shutdown_time", 0, ts);
+    hs_result_free(&r);
+    j = last(LIQ);
+    expect_eq(j, "variant", "shutdown");
+    want = fmt("{\"settlement\":\"%s\"}", SETTLE);
+    expect_eq(j, "body", want);
+    free(want);
+    json_decref(j);
+    j = qj(ENGINE, "{\"shutdown_status\":{}}");
+    expect_eq(j, "shut_down", "true");
+    expect_eq(j, "shutdown_time", ts);
+    json_decref(j);
+    fails(shutdown(), "system is shut down");
+    fails(exf(ALICE, ENGINE, "uatom", "1", "{\"open_position\":{\"market\":\"atom\"}}"),
+          "system is shut down");
+    fails(exf(ALICE, ENGINE, "uatom", "1", "{\"deposit\":{\"position_id\":%d}}", p2),
+          "system is shut down");
+    char *inner = fmt("{\"deposit\":{\"position_id\":%d}}", p2);
+    fails(send_cw20(CW20, ALICE, "1", inner), "system is shut down");
+    free(inner);
+    fails(borrow(p1, "1"), "system is shut down");
+    fails(liquidate(p1), "system is shut down");
+    fails(send_cw20(TOKEN, ALICE, "10", "{\"repay\":{\"position_id\":1}}"), "system is shut down");
+    fails(send_cw20(TOKEN, ALICE, "5000", "{\"close\":{\"position_id\":1}}"),
+          "system is shut down");
+    fails(ex(ALICE, ENGINE,
+             "{\"withdraw\":{\"position_id\":%d,\"asset\":\"uatom\",\"amount\":"
+             "\"1\"}}",
+             p1),
+          "system is shut down: settle position 1 first (market atom)");
+    char *kr =
+        fmt("{\"keeper_reward\":{\"keeper\":\"%s\",\"market\":\"atom\",\"debt\":\"1\"}}", KEEPER);
+    fails(relay_exec(LIQ, kr), "system is shut down");
+    free(kr);
+    /* without debt: withdraw and close work, with no price needed */
+    price("uatom", "0.000000000000000001");
+    ok(ex(ALICE, ENGINE,
+          "{\"withdraw\":{\"position_id\":%d,\"asset\":\"uatom\",\"amount\":"
+          "\"400\"}}",
+          p2));
+    ok(ex(ALICE, ENGINE, "{\"close\":{\"position_id\":%d}}", p2));
+    cr_assert_str_eq(listed("atom", 0), "");
+    identity_holds();
+}
+
+Test(liquidation, accrual_stops_at_shutdown) {
+    int q = open_pos(ALICE, "fee", "uatom", "1000");
+    ok(borrow(q, "5000"));
+    hs_block_advance(C, 1, 31536000);
+    ok(shutdown());
+    hs_block_advance(C, 1, 31536000);
+    json_t *j = qj(ENGINE, "{\"position\":{\"position_id\":%d}}", q);
+    expect_eq(j, "debt", "5251"); /* ceil(5000 · 1.050000000000000000046687778) */
+    json_decref(j);
+    price("uatom", "10"); /* fresh again after two years */
+    ok(ex(ALICE, ENGINE, "{\"fix_price\":{\"market\":\"fee\",\"asset\":\"uatom\"}}"));
+    hs_result r = settle(q);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "debt", 0, "5251");
+    expect_attr(r, "amount", 0, "526"); /* ceil(5251 / 10) */
+    expect_attr(r, "settled", 0, "5251");
+    expect_attr(r, "shortfall", 0, "0");
+    hs_result_free(&r);
+    j = qj(ENGINE, "{\"market\":{\"id\":\"fee\"}}");
+    expect_eq(j, "accumulator", "1.050000000000000000046687778");
+    expect_eq(j, "surplus", "251");
+    expect_eq(j, "debt", "0");
+    json_decref(j);
+    identity_holds();
+}
+
+/* p1: 5000 uatom, debt 5000; p3: 500 uatom + 5000 uosmo, debt 6000; p4 liquidated before the
+ * shutdown (auction debt 5000). Final prices uatom 2, uosmo 0.5. */
+Test(liquidation, settlement_with_enough_and_with_too_little_collateral) {
+    int p1 = open_pos(ALICE, "atom", "uatom", "5000");
+    ok(borrow(p1, "5000"));
+    int p3 = open_pos(ALICE, "atom", "uatom", "500");
+    deposit_native(p3, "uosmo", "5000");
+    ok(borrow(p3, "6000"));
+    int p4 = open_pos(ALICE, "atom", "uatom", "1000");
+    ok(borrow(p4, "5000"));
+    price("uatom", "8");
+    ok(liquidate(p4));
+    ok(shutdown());
+    /* the liquidator cancels the live auction: its debt moves to settled */
+    fails(relay_exec(LIQ, "{\"auction_cancelled\":{\"market\":\"atom\",\"debt\":\"5001\"}}"),
+          "cancelled debt exceeds auction debt: 5001 > 5000 (market atom)");
+    hs_result r =
+        relay_exec(LIQ, "{\"auction_cancelled\":{\"market\":\"atom\",\"debt\":\"5000\"}}");
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "action", 1, "auction_cancelled");
+    expect_attr(r, "settled", 0, "5000");
+    expect_attr(r, "auction_debt", 0, "0");
+    hs_result_free(&r);
+    identity_holds();
+    price("uatom", "2");
+    price("uosmo", "0.5");
+    fails(settle(p1), "no final price for uatom (market atom): call fix_price first");
+    r = fix_price("uatom");
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "price", 0, "2");
+    hs_result_free(&r);
+    fails(fix_price("uatom"), "final price already fixed: 2 (market atom, collateral uatom)");
+    fails(fix_price("ufoo"), "asset ufoo is not a collateral of market atom");
+    price("uatom", "3"); /* later oracle prices do not matter */
+    ok(fix_price("uosmo"));
+    json_t *j = qj(ENGINE, "{\"market\":{\"id\":\"atom\"}}");
+    expect_eq(j, "collaterals.0.final_price", "2");
+    expect_eq(j, "collaterals.1.final_price", "0.5");
+    expect_eq(j, "collaterals.2.final_price", "null");
+    json_decref(j);
+    /* enough: ceil(5000 / 2) = 2500 uatom to settlement, 2500 stay with the owner */
+    r = settle(p1);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "action", 0, "settle_position");
+    expect_attr(r, "asset", 0, "uatom");
+    expect_attr(r, "amount", 0, "2500");
+    expect_attr(r, "settled", 0, "5000");
+    expect_attr(r, "shortfall", 0, "0");
+    expect_attr(r, "recipient", 0, SETTLE);
+    hs_result_free(&r);
+    fails(settle(p1), "nothing to settle: position 1 has no debt (market atom)");
+    bank_is(SETTLE, "uatom", "2500");
+    identity_holds();
+    /* too little: 500 uatom cover 1000, 5000 uosmo cover 2500; shortfall 2500 → bad debt */
+    r = settle(p3);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "amount", 0, "500");
+    expect_attr(r, "amount", 1, "5000");
+    expect_attr(r, "settled", 0, "3500");
+    expect_attr(r, "shortfall", 0, "2500");
+    expect_attr(r, "position_deleted", 0, "true");
+    hs_result_free(&r);
+    bank_is(SETTLE, "uatom", "3000");
+    bank_is(SETTLE, "uosmo", "5000");
+    /* the owner takes the rest back without a price */
+    ok(ex(ALICE, ENGINE, "{\"close\":{\"position_id\":%d}}", p1));
+    bank_is(ENGINE, "uatom", "0");
+    j = qj(ENGINE, "{\"shutdown_status\":{}}");
+    expect_eq(j, "normalised_debt_outstanding", "0");
+    expect_eq(j, "auction_debt", "0");
+    json_decref(j);
+    j = treasury();
+    char *d = json_dumps(j, JSON_COMPACT);
+    cr_assert_str_eq(d, "{\"surplus\":\"0\",\"spent\":\"40\",\"bad_debt\":\"2500\","
+                        "\"surplus_available\":\"0\",\"deficit\":\"2540\",\"auction_debt\":\"0\","
+                        "\"global_auction_debt_limit\":\"1000000000\",\"settled\":\"13500\"}");
+    free(d);
+    json_decref(j);
+    identity_holds();
+}
+
+Test(liquidation, settlement_needs_a_settlement_contract) {
+    char old[128];
+    instantiate(ENGINE_CODE, old,
+                "{\"governance\":\"%s\",\"stable_token\":\"%s\",\"oracle\":\"%s\","
+                "\"global_debt_ceiling\":\"777\"}",
+                GOV, TOKEN, ORACLE);
+    ok(ex(GOV, old, "{\"shutdown\":{}}"));
+    fails(ex(KEEPER, old, "{\"settle_position\":{\"position_id\":1}}"),
+          "settlement not configured");
+    json_t *j = qj(old, "{\"shutdown_status\":{}}");
+    expect_eq(j, "settlement", "null");
+    json_decref(j);
+}

@@ -68,6 +68,7 @@ static const ve_field LIQUIDATE[] = {POSITION_ID, VE_OPT("keeper", VE_ADDR, keep
 static const ve_field WRITE_OFF[] = {MARKET, AMOUNT};
 static const ve_field KEEPER_REWARD[] = {VE_REQ("keeper", VE_ADDR, keeper), MARKET, DEBT};
 static const ve_field MARKET_DEBT[] = {MARKET, DEBT};
+static const ve_field FIX_PRICE[] = {MARKET, VE_REQ("asset", VE_STR, asset)};
 static const ve_field ADD_COLLATERAL[] = {
     VE_REQ("market", VE_STR, market),
     VE_REQ("asset", VE_STR, asset),
@@ -90,23 +91,11 @@ static const ve_field UPDATE_COLLATERAL[] = {
 typedef cw_error *(*ve_exec_fn)(ve_ctx *c, const ve_msg *m);
 static cw_error *exec_receive(ve_ctx *c, const ve_msg *m);
 
-static const char *const EXECS[] = {"open_position",
-                                    "deposit",
-                                    "withdraw",
-                                    "borrow",
-                                    "close",
-                                    "transfer_position",
-                                    "receive",
-                                    "update_config",
-                                    "create_market",
-                                    "update_market",
-                                    "add_collateral",
-                                    "update_collateral",
-                                    "liquidate",
-                                    "write_off",
-                                    "keeper_reward",
-                                    "auction_cancelled",
-                                    NULL};
+static const char *const EXECS[] = {
+    "open_position",     "deposit",           "withdraw",      "borrow",          "close",
+    "transfer_position", "receive",           "update_config", "create_market",   "update_market",
+    "add_collateral",    "update_collateral", "liquidate",     "write_off",       "keeper_reward",
+    "auction_cancelled", "shutdown",          "fix_price",     "settle_position", NULL};
 static const struct {
     const ve_field *fields;
     uint8_t n;
@@ -129,6 +118,9 @@ static const struct {
     {WRITE_OFF, 2, false, ve_exec_write_off},
     {KEEPER_REWARD, 3, false, ve_exec_keeper_reward},
     {MARKET_DEBT, 2, false, ve_exec_auction_cancelled},
+    {NULL, 0, false, ve_exec_shutdown},
+    {FIX_PRICE, 2, false, ve_exec_fix_price},
+    {BY_ID, 1, false, ve_exec_settle_position},
 };
 
 /* The Receive hook: stable_token pays debt (repay / close), auction proceeds (from the liquidator

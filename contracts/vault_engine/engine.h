@@ -338,6 +338,12 @@ cw_error *ve_exec_keeper_reward(ve_ctx *c, const ve_msg *m);
 cw_error *ve_exec_auction_cancelled(ve_ctx *c, const ve_msg *m);
 void ve_query_treasury(const ve_config *cfg, const ve_totals *t, cw_jw *w);
 
+/* --- shutdown.c: emergency shutdown, final prices, settlement (SOLVENCY.md §4) ------------- */
+cw_error *ve_exec_shutdown(ve_ctx *c, const ve_msg *m);
+cw_error *ve_exec_fix_price(ve_ctx *c, const ve_msg *m);
+cw_error *ve_exec_settle_position(ve_ctx *c, const ve_msg *m);
+cw_error *ve_query_shutdown_status(const ve_config *cfg, cw_jw *w);
+
 /* --- accounting.c --------------------------------------------------------------------------- */
 ve_flow *ve_flow_for(ve_ctx *c, cw_str asset, uint8_t kind);
 void ve_emit_mint(ve_ctx *c, cw_str recipient, cw_u128 amount);

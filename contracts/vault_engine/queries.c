@@ -178,17 +178,9 @@ static cw_error *write_health(cw_jw *w, const ve_config *cfg, uint64_t id, uint6
 
 /* --- Dispatch ------------------------------------------------------------------------------- */
 
-static const char *const QUERIES[] = {"config",
-                                      "market",
-                                      "markets",
-                                      "position",
-                                      "positions_by_owner",
-                                      "position_health",
-                                      "totals",
-                                      "accounting",
-                                      "treasury",
-                                      "liquidatable",
-                                      NULL};
+static const char *const QUERIES[] = {
+    "config", "market",     "markets",  "position",     "positions_by_owner", "position_health",
+    "totals", "accounting", "treasury", "liquidatable", "shutdown_status",    NULL};
 static const ve_field Q_ID[] = {VE_REQ("id", VE_STR, id)};
 static const ve_field Q_MARKETS[] = {
     VE_OPT("start_after", VE_STR, start_after_str, has_start_after),
@@ -202,8 +194,9 @@ static const ve_field Q_BY_OWNER[] = {VE_REQ("owner", VE_STR, owner),
 static const struct {
     const ve_field *fields;
     uint8_t n;
-} Q_FIELDS[] = {{NULL, 0},       {Q_ID, 1}, {Q_MARKETS, 2}, {Q_POSITION, 1}, {Q_BY_OWNER, 3},
-                {Q_POSITION, 1}, {NULL, 0}, {NULL, 0},      {NULL, 0},       {Q_LIQUIDATABLE, 2}};
+} Q_FIELDS[] = {{NULL, 0},       {Q_ID, 1},           {Q_MARKETS, 2}, {Q_POSITION, 1},
+                {Q_BY_OWNER, 3}, {Q_POSITION, 1},     {NULL, 0},      {NULL, 0},
+                {NULL, 0},       {Q_LIQUIDATABLE, 2}, {NULL, 0}};
 
 static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
     size_t which;
@@ -299,6 +292,8 @@ static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
     }
     case 9:
         return ve_query_liquidatable(env, &cfg, m.market, limit, w);
+    case 10:
+        return ve_query_shutdown_status(&cfg, w);
     default:
         return ve_query_accounting(env, w);
     }
