@@ -1,0 +1,509 @@
+/* test_settlement.c — the settlement contract on the host simulator: the real .wasm of settlement
+ * and stable_token, cw20-base as a CW20 collateral, and the engine_stub test contract answering
+ * the engine's shutdown_status and markets queries (the relay cannot answer queries; it serves
+ * as a malformed engine). finalize's refusals and pagination, exact payouts floor(x·pool/supply)
+ * per redemption, and an end-to-end run where every holder redeems everything and the dust per
+ * asset stays below the number of redemptions. Spec: contracts/settlement/SPEC.md. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "hostsim.h"
+
+#define SETTLEMENT_WASM "build/contracts/settlement.wasm"
+#define TOKEN_WASM "build/contracts/stable_token.wasm"
+#define RELAY_WASM "build/test-contracts/relay.wasm"
+#define STUB_WASM "build/test-contracts/engine_stub.wasm"
+#define CW20_WASM "node_modules/@oraichain/common-contracts-build/data/cw20-base.wasm"
+
+/* --- Chain fixture ------------------------------------------------------------------------------
+ */
+
+static hs_chain *C;
+static char SETTLE[128], TOKEN[128], ENG[128], RELAY[128], CW20[128], GOV[128];
+#define NH 5
+static char HOLDER[NH][128];
+static const char *const HOLDER_NAMES[NH] = {"alice", "bob", "carol", "dave", "erin"};
+static uint64_t SETTLE_CODE;
+
+static uint8_t *read_all(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "cannot open %s (run make first)", path);
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    rewind(f);
+    uint8_t *b = malloc(*n);
+    cr_assert(fread(b, 1, *n, f) == *n);
+    fclose(f);
+    return b;
+}
+
+static uint64_t store(const char *path) {
+    size_t n;
+    uint8_t *w = read_all(path, &n);
+    hs_result r = hs_store_code(C, "alice", w, n);
+    free(w);
+    cr_assert(r.ok, "store %s: %s", path, r.error);
+    uint64_t id = r.code_id;
+    hs_result_free(&r);
+    return id;
+}
+
+static char *vfmt(const char *fmt, va_list ap) {
+    char *s;
+    cr_assert(vasprintf(&s, fmt, ap) > 0);
+    return s;
+}
+
+static char *fmt(const char *f, ...) {
+    va_list ap;
+    va_start(ap, f);
+    char *s = vfmt(f, ap);
+    va_end(ap);
+    return s;
+}
+
+static void instantiate(uint64_t code, char *out, const char *msg) {
+    hs_result r = hs_instantiate(C, code, "alice", msg, NULL, 0, "c", NULL);
+    cr_assert(r.ok, "instantiate %s: %s", msg, r.error);
+    snprintf(out, 128, "%s", r.address);
+    hs_result_free(&r);
+}
+
+static hs_result exf(const char *sender, const char *contract, const char *denom,
+                     const char *amount, const char *f, ...) {
+    va_list ap;
+    va_start(ap, f);
+    char *msg = vfmt(f, ap);
+    va_end(ap);
+    hs_coin coin = {denom, amount};
+    hs_result r = hs_execute(C, contract, sender, msg, denom ? &coin : NULL, denom ? 1 : 0);
+    free(msg);
+    return r;
+}
+#define ex(sender, contract, ...) exf(sender, contract, NULL, NULL, __VA_ARGS__)
+
+static void ok(hs_result r) {
+    cr_assert(r.ok, "expected success, got: %s", r.error);
+    hs_result_free(&r);
+}
+
+static void fails(hs_result r, const char *want) {
+    cr_assert(!r.ok, "expected failure with '%s'", want);
+    cr_assert(strstr(r.error, want), "error '%s' lacks '%s'", r.error, want);
+    hs_result_free(&r);
+}
+
+static json_t *qj(const char *contract, const char *f, ...) {
+    va_list ap;
+    va_start(ap, f);
+    char *msg = vfmt(f, ap);
+    va_end(ap);
+    hs_result r = hs_query(C, contract, msg);
+    cr_assert(r.ok, "query %s: %s", msg, r.error);
+    json_error_t e;
+    json_t *j = json_loads(r.answer, 0, &e);
+    cr_assert(j, "bad answer %s", r.answer);
+    hs_result_free(&r);
+    free(msg);
+    return j;
+}
+
+static char *jtext(json_t *j, const char *path) {
+    char *p = strdup(path), *save = NULL;
+    json_t *v = j;
+    for (char *tok = strtok_r(p, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
+        v = json_is_array(v) ? json_array_get(v, (size_t)atoi(tok)) : json_object_get(v, tok);
+        cr_assert(v, "no %s in %s", path, json_dumps(j, JSON_COMPACT));
+    }
+    free(p);
+    static char buf[8][512];
+    static int slot;
+    char *out = buf[slot++ % 8];
+    if (json_is_string(v)) {
+        snprintf(out, 512, "%s", json_string_value(v));
+    } else {
+        char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        snprintf(out, 512, "%s", d);
+        free(d);
+    }
+    return out;
+}
+
+#define expect_eq(j, path, want) cr_assert_str_eq(jtext(j, path), want, "%s", path)
+
+static char *b64(const char *s) {
+    size_t len = strlen(s), cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+    char *out = malloc(cap);
+    sodium_bin2base64(out, cap, (const uint8_t *)s, len, sodium_base64_VARIANT_ORIGINAL);
+    return out;
+}
+
+typedef unsigned __int128 u128;
+
+static u128 parse_u128(const char *s) {
+    u128 v = 0;
+    for (; *s; s++) v = v * 10 + (u128)(*s - '0');
+    return v;
+}
+
+static char *u128_str(u128 v, char *out) {
+    char tmp[48];
+    int n = 0;
+    do tmp[n++] = (char)('0' + (int)(v % 10));
+    while ((v /= 10) > 0);
+    for (int i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    out[n] = 0;
+    return out;
+}
+
+static u128 cw20_balance(const char *token, const char *who) {
+    json_t *j = qj(token, "{\"balance\":{\"address\":\"%s\"}}", who);
+    u128 v = parse_u128(jtext(j, "balance"));
+    json_decref(j);
+    return v;
+}
+
+static u128 bank(const char *who, const char *denom) {
+    char out[64];
+    cr_assert_eq(hs_balance(C, who, denom, out, sizeof out), 0);
+    return parse_u128(out);
+}
+
+static void mint_native(const char *to, const char *denom, const char *amount) {
+    hs_coin coin = {denom, amount};
+    char *err = NULL;
+    cr_assert_eq(hs_mint(C, to, &coin, 1, &err), 0, "%s", err ? err : "");
+}
+
+static void mint_stable(const char *to, const char *amount) {
+    ok(ex(GOV, TOKEN, "{\"mint\":{\"recipient\":\"%s\",\"amount\":\"%s\"}}", to, amount));
+}
+
+/* The engine stand-in answers `query` (exact JSON text) with `answer`. */
+static void stub_answer(const char *query, const char *answer) {
+    ok(ex(GOV, ENG, "{\"set\":{\"query\":%s,\"answer\":%s}}", query, answer));
+}
+
+#define SHUTDOWN_Q "{\"shutdown_status\":{}}"
+static void shutdown_status(const char *shut_down, const char *debt, const char *auction) {
+    char *a = fmt("{\"shut_down\":%s,\"shutdown_time\":1700000000,\"normalised_debt_outstanding\":"
+                  "\"%s\",\"auction_debt\":\"%s\",\"settled\":\"123\"}",
+                  shut_down, debt, auction);
+    stub_answer(SHUTDOWN_Q, a);
+    free(a);
+}
+
+/* A market object as the engine writes it, with its collaterals (asset, kind) pairs. */
+static char *market_json(const char *id, int n, const char *const *assets,
+                         const char *const *kinds) {
+    char *cols = strdup("");
+    for (int i = 0; i < n; i++) {
+        char *next = fmt("%s%s{\"asset\":\"%s\",\"kind\":\"%s\",\"oracle_denom\":\"x\","
+                         "\"max_ltv\":\"0.5\",\"total\":\"0\"}",
+                         cols, i ? "," : "", assets[i], kinds[i]);
+        free(cols);
+        cols = next;
+    }
+    char *m = fmt("{\"id\":\"%s\",\"stability_fee\":\"0\",\"debt\":\"0\",\"collaterals\":[%s]}", id,
+                  cols);
+    free(cols);
+    return m;
+}
+
+/* Two markets: atom (uatom, the CW20) and osmo (uosmo, uatom again), in one page. */
+static void two_markets(void) {
+    const char *atom_assets[] = {"uatom", CW20}, *atom_kinds[] = {"native", "cw20"};
+    const char *osmo_assets[] = {"uosmo", "uatom"}, *osmo_kinds[] = {"native", "native"};
+    char *a = market_json("atom", 2, atom_assets, atom_kinds);
+    char *o = market_json("osmo", 2, osmo_assets, osmo_kinds);
+    char *page = fmt("{\"markets\":[%s,%s]}", a, o);
+    stub_answer("{\"markets\":{\"limit\":30}}", page);
+    free(a);
+    free(o);
+    free(page);
+}
+
+/* Stable holders (supply 1,000,003), a stub engine, the settlement, and collateral sent to it:
+ * 777,777 uatom and 12,345 uosmo by bank, 5,000,001 CW20 by transfer. */
+static void setup(void) {
+    hs_chain_config cfg;
+    hs_chain_config_default(&cfg);
+    cfg.cache_dir = "build/cache";
+    char *err = NULL;
+    cr_assert_eq(hs_chain_open(&cfg, &C, &err), 0, "open: %s", err ? err : "");
+    hs_address(C, "gov", GOV, sizeof GOV);
+    for (int i = 0; i < NH; i++) hs_address(C, HOLDER_NAMES[i], HOLDER[i], sizeof HOLDER[i]);
+    uint64_t token = store(TOKEN_WASM), stub = store(STUB_WASM), relay = store(RELAY_WASM),
+             cw20 = store(CW20_WASM);
+    SETTLE_CODE = store(SETTLEMENT_WASM);
+    char *m = fmt("{\"name\":\"Ballast USD\",\"symbol\":\"BUSD\",\"decimals\":6,"
+                  "\"initial_balances\":[],\"mint\":{\"minter\":\"%s\"}}",
+                  GOV);
+    instantiate(token, TOKEN, m);
+    free(m);
+    instantiate(stub, ENG, "{}");
+    instantiate(relay, RELAY, "{}");
+    m = fmt("{\"name\":\"Collateral\",\"symbol\":\"CWT\",\"decimals\":6,\"initial_balances\":"
+            "[{\"address\":\"%s\",\"amount\":\"1000000000\"}]}",
+            GOV);
+    instantiate(cw20, CW20, m);
+    free(m);
+    m = fmt("{\"engine\":\"%s\",\"stable_token\":\"%s\"}", ENG, TOKEN);
+    instantiate(SETTLE_CODE, SETTLE, m);
+    free(m);
+    mint_stable(HOLDER[0], "500001");
+    mint_stable(HOLDER[1], "300001");
+    mint_stable(HOLDER[2], "150000");
+    mint_stable(HOLDER[3], "50001"); /* supply 1,000,003 */
+    mint_native(SETTLE, "uatom", "777777");
+    mint_native(SETTLE, "uosmo", "12345");
+    ok(ex(GOV, CW20, "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"5000001\"}}", SETTLE));
+}
+
+static void teardown(void) {
+    hs_chain_close(C);
+    C = NULL;
+}
+
+TestSuite(settlement, .init = setup, .fini = teardown);
+
+static hs_result finalize(void) {
+    return ex(HOLDER[4], SETTLE, "{\"finalize\":{}}");
+}
+
+static hs_result redeem_raw(int who, const char *amount) {
+    char *hook = b64("{\"redeem\":{}}");
+    hs_result r =
+        ex(HOLDER[who], TOKEN, "{\"send\":{\"contract\":\"%s\",\"amount\":\"%s\",\"msg\":\"%s\"}}",
+           SETTLE, amount, hook);
+    free(hook);
+    return r;
+}
+
+static void ready_and_finalized(void) {
+    shutdown_status("true", "0", "0");
+    two_markets();
+    ok(finalize());
+}
+
+/* --- Tests --------------------------------------------------------------------------------------
+ */
+
+Test(settlement, instantiate_and_status) {
+    json_t *j = qj(SETTLE, "{\"config\":{}}");
+    expect_eq(j, "engine", ENG);
+    expect_eq(j, "stable_token", TOKEN);
+    json_decref(j);
+    j = qj(SETTLE, "{\"status\":{}}");
+    char *d = json_dumps(j, JSON_COMPACT);
+    cr_assert_str_eq(d, "{\"finalized\":false,\"supply\":\"0\",\"redeemed\":\"0\",\"assets\":[]}");
+    free(d);
+    json_decref(j);
+    hs_result r = hs_instantiate(C, SETTLE_CODE, "alice", "{\"engine\":\"x\"}", NULL, 0, "c", NULL);
+    cr_assert(!r.ok && strstr(r.error, "addr_validate"), "%s", r.error);
+    hs_result_free(&r);
+}
+
+Test(settlement, finalize_refused_until_the_engine_is_settled) {
+    /* the engine's own error reaches the settlement redacted by the chain, as wasmd does */
+    fails(finalize(), "Querier contract error");
+    shutdown_status("false", "0", "0");
+    fails(finalize(), "not ready: the engine is not shut down");
+    shutdown_status("true", "5", "0");
+    fails(finalize(), "not ready: normalised debt outstanding 5 (settle every position first)");
+    shutdown_status("true", "0", "7");
+    fails(finalize(), "not ready: auction debt 7 (cancel every auction first)");
+    stub_answer(SHUTDOWN_Q, "{\"shut_down\":true,\"auction_debt\":\"0\"}");
+    fails(finalize(), "malformed shutdown_status answer");
+    stub_answer(SHUTDOWN_Q, "{\"shut_down\":\"yes\",\"normalised_debt_outstanding\":\"0\","
+                            "\"auction_debt\":\"0\"}");
+    fails(finalize(), "malformed shutdown_status answer");
+    /* ready, but the markets query is missing or malformed */
+    shutdown_status("true", "0", "0");
+    fails(finalize(), "Querier contract error");
+    stub_answer("{\"markets\":{\"limit\":30}}", "{\"markets\":[{\"id\":\"atom\"}]}");
+    fails(finalize(), "malformed markets answer");
+    /* the relay as the engine: it answers every query with its `last` record */
+    char *m = fmt("{\"engine\":\"%s\",\"stable_token\":\"%s\"}", RELAY, TOKEN);
+    char other[128];
+    instantiate(SETTLE_CODE, other, m);
+    free(m);
+    fails(ex(HOLDER[0], other, "{\"finalize\":{}}"), "malformed shutdown_status answer");
+    json_t *j = qj(SETTLE, "{\"status\":{}}");
+    expect_eq(j, "finalized", "false");
+    json_decref(j);
+}
+
+Test(settlement, redeem_before_finalize_refused) {
+    fails(redeem_raw(0, "100"), "not finalized: redemption opens after finalize");
+    hs_result r = hs_query(C, SETTLE, "{\"redemption\":{\"amount\":\"1\"}}");
+    cr_assert(!r.ok && strstr(r.error, "not finalized"), "%s", r.error);
+    hs_result_free(&r);
+}
+
+Test(settlement, finalize_records_supply_and_every_asset_once) {
+    shutdown_status("true", "0", "0");
+    /* 31 markets over two pages: 30 listing uatom, then osmo (uosmo, the CW20) and zeta (uatom) */
+    char *page = strdup("");
+    const char *atom_assets[] = {"uatom"}, *native[] = {"native", "native"};
+    for (int i = 0; i < 30; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "m%02d", i);
+        char *mk = market_json(id, 1, atom_assets, native);
+        char *next = fmt("%s%s%s", page, i ? "," : "", mk);
+        free(mk);
+        free(page);
+        page = next;
+    }
+    char *answer = fmt("{\"markets\":[%s]}", page);
+    stub_answer("{\"markets\":{\"limit\":30}}", answer);
+    free(answer);
+    free(page);
+    const char *osmo_assets[] = {"uosmo", CW20}, *osmo_kinds[] = {"native", "cw20"};
+    char *o = market_json("osmo", 2, osmo_assets, osmo_kinds);
+    char *z = market_json("zeta", 1, atom_assets, native);
+    answer = fmt("{\"markets\":[%s,%s]}", o, z);
+    stub_answer("{\"markets\":{\"start_after\":\"m29\",\"limit\":30}}", answer);
+    free(o);
+    free(z);
+    free(answer);
+    hs_result r = finalize();
+    cr_assert(r.ok, "%s", r.error);
+    char *want = fmt("{\"key\":\"pools\",\"value\":\"uatom:777777,uosmo:12345,%s:5000001\"}", CW20);
+    cr_assert(strstr(r.events, want), "%s", r.events);
+    free(want);
+    hs_result_free(&r);
+    json_t *j = qj(SETTLE, "{\"status\":{}}");
+    expect_eq(j, "finalized", "true");
+    expect_eq(j, "supply", "1000003");
+    expect_eq(j, "redeemed", "0");
+    cr_assert_eq(json_array_size(json_object_get(j, "assets")), 3);
+    expect_eq(j, "assets.0.asset", "uatom");
+    expect_eq(j, "assets.0.kind", "native");
+    expect_eq(j, "assets.0.pool", "777777");
+    expect_eq(j, "assets.1.asset", "uosmo");
+    expect_eq(j, "assets.1.pool", "12345");
+    expect_eq(j, "assets.2.asset", CW20);
+    expect_eq(j, "assets.2.kind", "cw20");
+    expect_eq(j, "assets.2.pool", "5000001");
+    expect_eq(j, "assets.2.paid", "0");
+    json_decref(j);
+    fails(finalize(), "already finalized: supply 1000003");
+    /* collateral arriving after finalize is not part of any pool */
+    mint_native(SETTLE, "uatom", "5");
+    j = qj(SETTLE, "{\"status\":{}}");
+    expect_eq(j, "assets.0.pool", "777777");
+    json_decref(j);
+}
+
+/* Every holder redeems everything, some in several parts: each redemption pays exactly
+ * floor(x · pool / supply) of every asset, and what stays behind per asset is below the number
+ * of redemptions (SPEC.md §4). */
+Test(settlement, every_holder_redeems_everything_dust_within_bound) {
+    ready_and_finalized();
+    /* finalize's order: atom's uatom and CW20, then osmo's uosmo */
+    const char *assets[3] = {"uatom", CW20, "uosmo"};
+    const u128 pool[3] = {777777, 5000001, 12345}, supply = 1000003;
+    struct {
+        int who;
+        const char *amount;
+    } plan[] = {{0, "1"},      {0, "333333"}, {1, "300001"}, {2, "149999"},
+                {0, "166667"}, {2, "1"},      {3, "50000"},  {3, "1"}};
+    int n = (int)(sizeof plan / sizeof plan[0]);
+    u128 paid_total[3] = {0, 0, 0};
+    uint64_t gas = 0;
+    for (int k = 0; k < n; k++) {
+        const char *who = HOLDER[plan[k].who];
+        u128 x = parse_u128(plan[k].amount), before[3];
+        for (int a = 0; a < 3; a++)
+            before[a] = a == 1 ? cw20_balance(CW20, who) : bank(who, assets[a]);
+        /* the redemption query previews the payout */
+        json_t *p = qj(SETTLE, "{\"redemption\":{\"amount\":\"%s\"}}", plan[k].amount);
+        hs_result r = redeem_raw(plan[k].who, plan[k].amount);
+        cr_assert(r.ok, "%s", r.error);
+        gas = r.sdk_gas_used;
+        hs_result_free(&r);
+        for (int a = 0; a < 3; a++) {
+            u128 want = x * pool[a] / supply;
+            u128 after = a == 1 ? cw20_balance(CW20, who) : bank(who, assets[a]);
+            char w[48], g[48];
+            cr_assert(after - before[a] == want, "redemption %d asset %s: paid %s, want %s", k,
+                      assets[a], u128_str(after - before[a], g), u128_str(want, w));
+            char path[32];
+            snprintf(path, sizeof path, "assets.%d.amount", a);
+            cr_assert_str_eq(jtext(p, path), u128_str(want, w));
+            paid_total[a] += want;
+        }
+        json_decref(p);
+    }
+    json_t *j = qj(TOKEN, "{\"token_info\":{}}");
+    expect_eq(j, "total_supply", "0"); /* all stable burned */
+    json_decref(j);
+    j = qj(SETTLE, "{\"status\":{}}");
+    expect_eq(j, "redeemed", "1000003");
+    for (int a = 0; a < 3; a++) {
+        u128 left = (a == 1 ? cw20_balance(CW20, SETTLE) : bank(SETTLE, assets[a]));
+        char path[32], l[48], w[48];
+        snprintf(path, sizeof path, "assets.%d.paid", a);
+        cr_assert_str_eq(jtext(j, path), u128_str(paid_total[a], w));
+        cr_assert(left == pool[a] - paid_total[a]);
+        cr_assert(left < (u128)n, "asset %s: %s left after %d redemptions", assets[a],
+                  u128_str(left, l), n);
+        cr_log_info("settlement dust %s: %s base units after %d redemptions", assets[a],
+                    u128_str(left, l), n);
+    }
+    json_decref(j);
+    cr_log_info("settlement gas (SDK units, whole tx): redeem via CW20 send paying 3 assets %llu",
+                (unsigned long long)gas);
+    fails(redeem_raw(4, "1"), "Cannot Sub"); /* erin has no stable */
+}
+
+Test(settlement, redeem_beyond_the_supply_refused) {
+    ready_and_finalized();
+    mint_stable(HOLDER[4], "2000000"); /* stable minted after finalize */
+    fails(redeem_raw(4, "1000004"),
+          "redemption exceeds the supply at finalize: redeemed 0 + amount 1000004 > supply "
+          "1000003");
+    ok(redeem_raw(4, "1000003"));
+    fails(redeem_raw(4, "1"),
+          "redemption exceeds the supply at finalize: redeemed 1000003 + amount 1 > supply");
+    hs_result r = hs_query(C, SETTLE, "{\"redemption\":{\"amount\":\"1\"}}");
+    cr_assert(!r.ok && strstr(r.error, "redemption exceeds the supply"), "%s", r.error);
+    hs_result_free(&r);
+    cr_assert(bank(SETTLE, "uatom") == 0 && bank(SETTLE, "uosmo") == 0);
+    cr_assert(cw20_balance(CW20, SETTLE) == 0);
+}
+
+Test(settlement, strict_messages_funds_and_hooks) {
+    ready_and_finalized();
+    fails(ex(HOLDER[0], SETTLE, "{\"finalize\":{\"now\":true}}"),
+          "unknown field `now`, expected no fields");
+    fails(ex(HOLDER[0], SETTLE, "{\"redeem\":{}}"),
+          "unknown variant `redeem`, expected one of `receive`, `finalize`");
+    mint_native(HOLDER[0], "uatom", "3");
+    fails(exf(HOLDER[0], SETTLE, "uatom", "3", "{\"finalize\":{}}"),
+          "this message takes no funds: got 3uatom");
+    char *hook = b64("{\"deposit\":{}}");
+    fails(ex(HOLDER[0], TOKEN, "{\"send\":{\"contract\":\"%s\",\"amount\":\"5\",\"msg\":\"%s\"}}",
+             SETTLE, hook),
+          "unknown variant `deposit`, expected `redeem`");
+    free(hook);
+    fails(redeem_raw(0, "0"), "zero amount");
+    /* another CW20's send is not a redemption */
+    ok(ex(GOV, CW20, "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"10\"}}", HOLDER[0]));
+    hook = b64("{\"redeem\":{}}");
+    fails(ex(HOLDER[0], CW20, "{\"send\":{\"contract\":\"%s\",\"amount\":\"10\",\"msg\":\"%s\"}}",
+             SETTLE, hook),
+          "unauthorized: only the stable token");
+    free(hook);
+    hs_result r = hs_query(C, SETTLE, "{\"status\":{\"x\":1}}");
+    cr_assert(!r.ok && strstr(r.error, "unknown field `x`"), "%s", r.error);
+    hs_result_free(&r);
+}
