@@ -1104,3 +1104,218 @@ Test(liquidation, settlement_needs_a_settlement_contract) {
     expect_eq(j, "settlement", "null");
     json_decref(j);
 }
+
+/* --- Edge cases and a randomized index check
+ * ------------------------------------------------------ */
+
+/* Partial liquidations can take the last unit of a tiny holding: the debt left without
+ * collateral is in the basket set (health 0) and its liquidation goes straight to bad debt. */
+Test(liquidation, debt_without_collateral_becomes_bad_debt) {
+    ok(ex(GOV, ENGINE,
+          "{\"create_market\":{\"id\":\"tiny\",\"stability_fee\":\"0\",\"debt_ceiling\":\"1000\","
+          "\"min_debt\":\"0\",\"auction_debt_limit\":\"3\"}}"));
+    ok(add_coll("tiny", "uatom", "native", "uatom", "0.5", "0.6", "0.1", "1000"));
+    int id = open_pos(ALICE, "tiny", "uatom", "1");
+    ok(borrow(id, "5"));
+    price("uatom", "8"); /* floor(1·8·0.6) = 4 < 5 */
+    hs_result r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "debt_seized", 0, "3");
+    expect_attr(r, "amount", 0, "1"); /* ceil(1 · 3 / 5) */
+    expect_attr(r, "debt", 0, "2");
+    hs_result_free(&r);
+    cr_assert_str_eq(listed("tiny", 0), "1:0");
+    hs_result q = hs_query(C, ENGINE, "{\"position_health\":{\"position_id\":1}}");
+    cr_assert(q.ok, "%s", q.error);
+    cr_assert(strstr(q.answer, "\"health\":\"0\""), "%s", q.answer);
+    hs_result_free(&q);
+    /* nothing to auction: no room needed (the market's room is already 0) */
+    r = liquidate(id);
+    cr_assert(r.ok, "%s", r.error);
+    expect_attr(r, "debt_seized", 0, "2");
+    expect_attr(r, "bad_debt", 0, "2");
+    expect_attr(r, "position_deleted", 0, "true");
+    hs_result_free(&r);
+    cr_assert_str_eq(listed("tiny", 0), "");
+    json_t *j = treasury();
+    expect_eq(j, "bad_debt", "2");
+    expect_eq(j, "auction_debt", "3");
+    json_decref(j);
+    identity_holds();
+}
+
+/* Index entries follow withdrawals (basket → single), partial liquidations (new key) and
+ * closes. */
+Test(liquidation, index_follows_withdraw_partial_liquidation_and_close) {
+    int a = open_pos(ALICE, "atom", "uatom", "1000");
+    deposit_native(a, "uosmo", "1000");
+    ok(borrow(a, "5000")); /* limit 5000 + 800 */
+    ok(ex(ALICE, ENGINE, "{\"withdraw\":{\"position_id\":%d,\"asset\":\"uosmo\",\"amount\":\"1\"}}",
+          a));
+    price("uatom", "7");
+    cr_assert_str_eq(listed("atom", 0), "");
+    /* basket: 4200 + 999 = 5199 ≥ 5000; a withdrawal is refused (limit 3500 + 799) */
+    fails(ex(ALICE, ENGINE,
+             "{\"withdraw\":{\"position_id\":%d,\"asset\":\"uosmo\",\"amount\":\"999\"}}", a),
+          "borrow limit exceeded");
+    price("uosmo", "0.000000000000000001"); /* uosmo worthless: 4200 / 5000 */
+    cr_assert_str_eq(listed("atom", 0), "1:0.84");
+    ok(ex(GOV, ENGINE, "{\"update_market\":{\"id\":\"atom\",\"auction_debt_limit\":\"2000\"}}"));
+    ok(liquidate(a)); /* x 2000: 400 uatom and 400 uosmo leave; n 3000 */
+    cr_assert_str_eq(listed("atom", 0), "1:0.84"); /* 600·7·0.6 = 2520 / 3000 */
+    price("uatom", "10");
+    price("uosmo", "2");
+    cr_assert_str_eq(listed("atom", 0), "");
+    ok(ex(ALICE, ENGINE,
+          "{\"withdraw\":{\"position_id\":%d,\"asset\":\"uosmo\",\"amount\":\"599\"}}", a));
+    price("uatom", "8"); /* single again: 600·8·0.6 = 2880 / 3000 */
+    cr_assert_str_eq(listed("atom", 0), "1:0.96");
+    char *m = b64("{\"close\":{\"position_id\":1}}");
+    ok(ex(ALICE, TOKEN, "{\"send\":{\"contract\":\"%s\",\"amount\":\"3000\",\"msg\":\"%s\"}}",
+          ENGINE, m));
+    free(m);
+    cr_assert_str_eq(listed("atom", 0), "");
+    identity_holds();
+}
+
+/* Random user actions and prices (fixed seeds); after every step the liquidatable list equals
+ * the brute-force list from position_health over every position, and the identity holds. */
+static unsigned long long rng_state;
+static unsigned rnd(unsigned n) {
+    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+    return (unsigned)((rng_state >> 33) % n);
+}
+
+typedef struct ranked {
+    int id;
+    char health[64];
+} ranked;
+
+static int by_health(const void *a, const void *b) {
+    const ranked *x = a, *y = b;
+    /* Decimal strings < 1 compare as numbers via their digits: "0.84" vs "0.9375" */
+    double hx = strtod(x->health, NULL), hy = strtod(y->health, NULL);
+    if (hx != hy) return hx < hy ? -1 : 1;
+    int c = strcmp(x->health, y->health);
+    if (c) return c;
+    return x->id - y->id;
+}
+
+static int nonempty_lists, liquidations;
+
+static void brute_force_matches(int next_id) {
+    ranked all[256];
+    int n = 0;
+    for (int id = 1; id < next_id; id++) {
+        char *q = fmt("{\"position_health\":{\"position_id\":%d}}", id);
+        hs_result r = hs_query(C, ENGINE, q);
+        free(q);
+        if (r.ok) {
+            json_t *j = json_loads(r.answer, 0, NULL);
+            json_t *h = json_object_get(j, "health");
+            if (json_is_string(h) && strtod(json_string_value(h), NULL) < 1.0 &&
+                strcmp(json_string_value(h), "1") != 0) {
+                all[n].id = id;
+                snprintf(all[n].health, sizeof all[n].health, "%s", json_string_value(h));
+                n++;
+            }
+            json_decref(j);
+        }
+        hs_result_free(&r);
+    }
+    qsort(all, (size_t)n, sizeof all[0], by_health);
+    nonempty_lists += n > 0;
+    char want[4096] = "";
+    for (int i = 0; i < n && i < 30; i++) {
+        char item[96];
+        snprintf(item, sizeof item, "%s%d:%s", i ? "," : "", all[i].id, all[i].health);
+        strcat(want, item);
+    }
+    cr_assert_str_eq(listed("atom", 30), want);
+}
+
+Test(liquidation, index_matches_brute_force_under_random_actions) {
+    ok(ex(GOV, ENGINE, "{\"update_market\":{\"id\":\"atom\",\"auction_debt_limit\":\"30000\"}}"));
+    ok(ex(BOB, TOKEN, "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"500000\"}}", ALICE));
+    const char *atom_prices[] = {"10", "9", "8", "7.5", "7", "6", "12"};
+    const char *osmo_prices[] = {"2", "1.8", "1.5", "1.2", "2.4"};
+    for (unsigned long long seed = 1; seed <= 3; seed++) {
+        rng_state = seed;
+        int next_id = 1;
+        json_t *cfg = qj(ENGINE, "{\"config\":{}}");
+        next_id = (int)ju(cfg, "next_position_id");
+        json_decref(cfg);
+        int first = next_id;
+        for (int step = 0; step < 80; step++) {
+            int id = next_id > first ? first + (int)rnd((unsigned)(next_id - first)) : 0;
+            char amount[24];
+            snprintf(amount, sizeof amount, "%u", 100 + rnd(3000));
+            hs_result r = {0};
+            switch (rnd(9)) {
+            case 0:
+            case 1:
+                next_id = open_pos(ALICE, "atom", rnd(2) ? "uatom" : "uosmo", "1000") + 1;
+                continue;
+            case 2:
+                if (!id) continue;
+                r = exf(ALICE, ENGINE, rnd(2) ? "uatom" : "uosmo", amount,
+                        "{\"deposit\":{\"position_id\":%d}}", id);
+                break;
+            case 3:
+                if (!id) continue;
+                r = ex(ALICE, ENGINE,
+                       "{\"withdraw\":{\"position_id\":%d,\"asset\":\"%s\",\"amount\":\"%s\"}}", id,
+                       rnd(2) ? "uatom" : "uosmo", amount);
+                break;
+            case 4:
+            case 5: {
+                /* up to the borrow limit, so that price drops make positions unhealthy */
+                if (!id) continue;
+                char *q = fmt("{\"position_health\":{\"position_id\":%d}}", id);
+                hs_result h = hs_query(C, ENGINE, q);
+                free(q);
+                if (h.ok) {
+                    json_t *j = json_loads(h.answer, 0, NULL);
+                    long long room = (long long)ju(j, "borrow_limit") - (long long)ju(j, "debt");
+                    json_decref(j);
+                    if (room > 200)
+                        snprintf(amount, sizeof amount, "%lld",
+                                 room - (long long)rnd((unsigned)(room / 5)));
+                }
+                hs_result_free(&h);
+                r = borrow(id, amount);
+                break;
+            }
+            case 6: {
+                if (!id) continue;
+                char *inner = fmt("{\"repay\":{\"position_id\":%d}}", id);
+                r = send_cw20(TOKEN, ALICE, amount, inner);
+                free(inner);
+                break;
+            }
+            case 7:
+                price(rnd(2) ? "uatom" : "uosmo",
+                      rnd(2) ? atom_prices[rnd(7)] : osmo_prices[rnd(5)]);
+                break;
+            default: {
+                json_t *j = qj(ENGINE, "{\"liquidatable\":{\"market\":\"atom\",\"limit\":1}}");
+                json_t *arr = json_object_get(j, "positions");
+                if (json_array_size(arr)) {
+                    r = liquidate((int)json_integer_value(
+                        json_object_get(json_array_get(arr, 0), "position_id")));
+                    liquidations += r.ok;
+                }
+                json_decref(j);
+                break;
+            }
+            }
+            hs_result_free(&r); /* refusals are part of the sequence */
+            brute_force_matches(next_id);
+            identity_holds();
+        }
+    }
+    cr_log_info("random index check: %d non-empty lists, %d liquidations", nonempty_lists,
+                liquidations);
+    cr_assert_gt(nonempty_lists, 10);
+    cr_assert_gt(liquidations, 2);
+}
