@@ -12,6 +12,7 @@ SM_TEST_SRCS := $(filter-out host-sim/src/main.c,$(HOST_SIM_SRCS))
 SM_TEST_LIBS := -lcriterion -ljansson $(HOST_SIM_LDLIBS)
 SM_TEST_DEFS := -Ihost-sim/include -Ihost-sim/src
 SM_TEST_INPUTS := $(BUILD)/contracts/settlement.wasm $(BUILD)/contracts/stable_token.wasm \
+	$(BUILD)/contracts/vault_engine.wasm $(BUILD)/contracts/oracle.wasm \
 	$(BUILD)/test-contracts/relay.wasm $(BUILD)/test-contracts/engine_stub.wasm
 
 HOST_TESTS += test_settlement

@@ -507,3 +507,177 @@ Test(settlement, strict_messages_funds_and_hooks) {
     cr_assert(!r.ok && strstr(r.error, "unknown field `x`"), "%s", r.error);
     hs_result_free(&r);
 }
+
+/* --- End to end with the real engine ------------------------------------------------------------
+ */
+
+#define ENGINE_WASM "build/contracts/vault_engine.wasm"
+#define ORACLE_WASM "build/contracts/oracle.wasm"
+static char ORACLE[128], FEEDER[128];
+
+static void price(const char *denom, const char *p) {
+    ok(ex(FEEDER, ORACLE, "{\"submit_price\":{\"denom\":\"%s\",\"price\":\"%s\"}}", denom, p));
+}
+
+static void add_coll(const char *market, const char *asset, const char *kind,
+                     const char *oracle_denom, const char *ltv) {
+    ok(ex(GOV, ENG,
+          "{\"add_collateral\":{\"market\":\"%s\",\"asset\":\"%s\",\"kind\":\"%s\","
+          "\"oracle_denom\":\"%s\",\"max_ltv\":\"%s\",\"liquidation_threshold\":\"0.85\","
+          "\"liquidation_penalty\":\"0.05\",\"supply_cap\":\"100000000\"}}",
+          market, asset, kind, oracle_denom, ltv));
+}
+
+/* A position of `owner` in `market`; returns its id (the response data). */
+static int open_position(int owner, const char *market, const char *denom, const char *amount) {
+    hs_result r =
+        exf(HOLDER[owner], ENG, denom, amount, "{\"open_position\":{\"market\":\"%s\"}}", market);
+    cr_assert(r.ok, "open: %s", r.error);
+    unsigned char raw[32];
+    size_t n = 0;
+    cr_assert_eq(sodium_base642bin(raw, sizeof raw - 1, r.data, strlen(r.data), NULL, &n, NULL,
+                                   sodium_base64_VARIANT_ORIGINAL),
+                 0);
+    raw[n] = 0;
+    hs_result_free(&r);
+    return atoi((char *)raw);
+}
+
+/* The real system: oracle, stable_token (the engine mints), vault_engine with the settlement
+ * wired in, cw20-base. Markets atom (uatom, the CW20) and osmo (uosmo). Prices uatom 10,
+ * uosmo 2, ucw 1. Positions: alice 10,000 uatom borrowing 30,001; bob 50,000 uosmo borrowing
+ * 20,003; carol 30,000 CW20 borrowing 11,111; alice gives dave 7,000. */
+static void setup_e2e(void) {
+    hs_chain_config cfg;
+    hs_chain_config_default(&cfg);
+    cfg.cache_dir = "build/cache";
+    char *err = NULL;
+    cr_assert_eq(hs_chain_open(&cfg, &C, &err), 0, "open: %s", err ? err : "");
+    hs_address(C, "gov", GOV, sizeof GOV);
+    hs_address(C, "feeder", FEEDER, sizeof FEEDER);
+    for (int i = 0; i < NH; i++) hs_address(C, HOLDER_NAMES[i], HOLDER[i], sizeof HOLDER[i]);
+    uint64_t token = store(TOKEN_WASM), engine = store(ENGINE_WASM), oracle = store(ORACLE_WASM),
+             cw20 = store(CW20_WASM);
+    SETTLE_CODE = store(SETTLEMENT_WASM);
+    char *m = fmt("{\"governance\":\"%s\",\"feeders\":[\"%s\"],\"quorum\":1,\"max_age\":31536000,"
+                  "\"max_move\":\"1000\",\"delay\":0,\"assets\":[{\"denom\":\"uatom\",\"source\":"
+                  "\"feeders\"},{\"denom\":\"uosmo\",\"source\":\"feeders\"},{\"denom\":\"ucw\","
+                  "\"source\":\"feeders\"}]}",
+                  GOV, FEEDER);
+    instantiate(oracle, ORACLE, m);
+    free(m);
+    m = fmt("{\"name\":\"Ballast USD\",\"symbol\":\"BUSD\",\"decimals\":6,"
+            "\"initial_balances\":[],\"mint\":{\"minter\":\"%s\"}}",
+            GOV);
+    instantiate(token, TOKEN, m);
+    free(m);
+    m = fmt("{\"governance\":\"%s\",\"stable_token\":\"%s\",\"oracle\":\"%s\","
+            "\"global_debt_ceiling\":\"1000000000\"}",
+            GOV, TOKEN, ORACLE);
+    instantiate(engine, ENG, m);
+    free(m);
+    ok(ex(GOV, TOKEN, "{\"update_minter\":{\"new_minter\":\"%s\"}}", ENG));
+    m = fmt("{\"engine\":\"%s\",\"stable_token\":\"%s\"}", ENG, TOKEN);
+    instantiate(SETTLE_CODE, SETTLE, m);
+    free(m);
+    ok(ex(GOV, ENG, "{\"update_config\":{\"settlement\":\"%s\"}}", SETTLE));
+    m = fmt("{\"name\":\"Collateral\",\"symbol\":\"CWT\",\"decimals\":6,\"initial_balances\":"
+            "[{\"address\":\"%s\",\"amount\":\"30000\"}]}",
+            HOLDER[2]);
+    instantiate(cw20, CW20, m);
+    free(m);
+    ok(ex(GOV, ENG,
+          "{\"create_market\":{\"id\":\"atom\",\"stability_fee\":\"0\",\"debt_ceiling\":"
+          "\"100000000\",\"min_debt\":\"100\"}}"));
+    ok(ex(GOV, ENG,
+          "{\"create_market\":{\"id\":\"osmo\",\"stability_fee\":\"0\",\"debt_ceiling\":"
+          "\"100000000\",\"min_debt\":\"100\"}}"));
+    add_coll("atom", "uatom", "native", "uatom", "0.5");
+    add_coll("atom", CW20, "cw20", "ucw", "0.8");
+    add_coll("osmo", "uosmo", "native", "uosmo", "0.5");
+    price("uatom", "10");
+    price("uosmo", "2");
+    price("ucw", "1");
+    mint_native(HOLDER[0], "uatom", "10000");
+    mint_native(HOLDER[1], "uosmo", "50000");
+    int p1 = open_position(0, "atom", "uatom", "10000");
+    ok(ex(HOLDER[0], ENG, "{\"borrow\":{\"position_id\":%d,\"amount\":\"30001\"}}", p1));
+    int p2 = open_position(1, "osmo", "uosmo", "50000");
+    ok(ex(HOLDER[1], ENG, "{\"borrow\":{\"position_id\":%d,\"amount\":\"20003\"}}", p2));
+    int p3 = open_position(2, "atom", NULL, NULL);
+    char *text = fmt("{\"deposit\":{\"position_id\":%d}}", p3), *hook = b64(text);
+    free(text);
+    ok(ex(HOLDER[2], CW20, "{\"send\":{\"contract\":\"%s\",\"amount\":\"30000\",\"msg\":\"%s\"}}",
+          ENG, hook));
+    free(hook);
+    ok(ex(HOLDER[2], ENG, "{\"borrow\":{\"position_id\":%d,\"amount\":\"11111\"}}", p3));
+    ok(ex(HOLDER[0], TOKEN, "{\"transfer\":{\"recipient\":\"%s\",\"amount\":\"7000\"}}",
+          HOLDER[3]));
+}
+
+TestSuite(settlement_e2e, .init = setup_e2e, .fini = teardown);
+
+/* Shutdown after a crash (uatom 3, uosmo 1.5, ucw 0.5), every position settled, finalize, and every
+ * holder redeems everything: payouts exact, dust per asset below the number of redemptions. */
+Test(settlement_e2e, shutdown_settle_finalize_and_redeem_everything) {
+    fails(finalize(), "not ready: the engine is not shut down");
+    ok(ex(GOV, ENG, "{\"shutdown\":{}}"));
+    fails(finalize(), "not ready: normalised debt outstanding 61115");
+    price("uatom", "3");
+    price("uosmo", "1.5");
+    price("ucw", "0.5");
+    ok(ex(HOLDER[4], ENG, "{\"fix_price\":{\"market\":\"atom\",\"asset\":\"uatom\"}}"));
+    ok(ex(HOLDER[4], ENG, "{\"fix_price\":{\"market\":\"atom\",\"asset\":\"%s\"}}", CW20));
+    ok(ex(HOLDER[4], ENG, "{\"fix_price\":{\"market\":\"osmo\",\"asset\":\"uosmo\"}}"));
+    for (int id = 1; id <= 3; id++)
+        ok(ex(HOLDER[4], ENG, "{\"settle_position\":{\"position_id\":%d}}", id));
+    /* p1: all 10,000 uatom (cover 30,000 of 30,001: shortfall 1); p2: ceil(20,003 / 1.5) =
+     * 13,336 uosmo; p3: 22,222 CW20 */
+    json_t *j = qj(ENG, "{\"shutdown_status\":{}}");
+    expect_eq(j, "normalised_debt_outstanding", "0");
+    json_decref(j);
+    cr_assert(bank(SETTLE, "uatom") == 10000 && bank(SETTLE, "uosmo") == 13336);
+    cr_assert(cw20_balance(CW20, SETTLE) == 22222);
+    hs_result r = finalize();
+    cr_assert(r.ok, "%s", r.error);
+    char *want = fmt("{\"key\":\"pools\",\"value\":\"uatom:10000,%s:22222,uosmo:13336\"}", CW20);
+    cr_assert(strstr(r.events, want), "%s", r.events);
+    free(want);
+    hs_result_free(&r);
+    j = qj(SETTLE, "{\"status\":{}}");
+    expect_eq(j, "supply", "61115");
+    json_decref(j);
+    const char *assets[3] = {"uatom", CW20, "uosmo"};
+    const u128 pool[3] = {10000, 22222, 13336}, supply = 61115;
+    struct {
+        int who;
+        const char *amount;
+    } plan[] = {{0, "10000"}, {1, "20003"}, {0, "13001"}, {2, "11110"},
+                {3, "6999"},  {2, "1"},     {3, "1"}};
+    int n = (int)(sizeof plan / sizeof plan[0]);
+    for (int k = 0; k < n; k++) {
+        const char *who = HOLDER[plan[k].who];
+        u128 x = parse_u128(plan[k].amount), before[3];
+        for (int a = 0; a < 3; a++)
+            before[a] = a == 1 ? cw20_balance(CW20, who) : bank(who, assets[a]);
+        ok(redeem_raw(plan[k].who, plan[k].amount));
+        for (int a = 0; a < 3; a++) {
+            u128 after = a == 1 ? cw20_balance(CW20, who) : bank(who, assets[a]);
+            cr_assert(after - before[a] == x * pool[a] / supply, "redemption %d asset %d", k, a);
+        }
+    }
+    j = qj(TOKEN, "{\"token_info\":{}}");
+    expect_eq(j, "total_supply", "0");
+    json_decref(j);
+    for (int a = 0; a < 3; a++) {
+        u128 left = a == 1 ? cw20_balance(CW20, SETTLE) : bank(SETTLE, assets[a]);
+        char l[48];
+        cr_assert(left < (u128)n, "asset %s: %s left after %d redemptions", assets[a],
+                  u128_str(left, l), n);
+        cr_log_info("settlement e2e dust %s: %s after %d redemptions", assets[a], u128_str(left, l),
+                    n);
+    }
+    j = qj(ENG, "{\"accounting\":{}}");
+    expect_eq(j, "identity_holds", "true");
+    json_decref(j);
+}
