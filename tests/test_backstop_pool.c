@@ -863,6 +863,41 @@ Test(backstop_pool, many_absorptions_drive_a_scale_change) {
     model_free();
 }
 
+/* Small absorptions (a tenth of the deposits each, plus 3) drive the product below 10^18 after
+ * ~390 of them: the scale change with depositors from before and after it. */
+Test(backstop_pool, many_small_absorptions_drive_a_scale_change) {
+    model_init("uatom", CW20);
+    deposit(0, "1000000000000000000000000000000"); /* 10^30 */
+    char debt[64], coll[32];
+    int n = 0, changed_at = 0;
+    while (M.scale == 0 || n % 100 != 20) {
+        mpz_t d;
+        mpz_init(d);
+        mpz_fdiv_q_ui(d, M.T, 10);
+        mpz_add_ui(d, d, 3);
+        mpz_get_str(debt, 10, d);
+        mpz_clear(d);
+        snprintf(coll, sizeof coll, "%d", 100 + n % 7);
+        absorb(n % 2, coll, debt);
+        if (++n == 100) deposit(1, "300000000000000000000000000"); /* bob, 3·10^26 */
+        if (M.scale == 1 && !changed_at) changed_at = n;
+        if (n % 100 == 0) check_against_models();
+        cr_assert_lt(n, 600);
+    }
+    cr_assert_eq(M.scale, 1);
+    cr_log_info("backstop_pool: scale change at absorption %d (a tenth each); checked after %d",
+                changed_at, n);
+    check_against_models();
+    deposit(2, "5000000000000"); /* carol joins in scale 1 */
+    absorb(1, "77", "1000000000");
+    check_against_models();
+    withdraw(1, NULL);
+    withdraw(0, NULL);
+    withdraw(2, NULL);
+    check_against_models();
+    model_free();
+}
+
 /* A fixed-seed sequence of deposits, top-ups, partial withdrawals, claims and absorptions of two
  * assets; then everyone withdraws: what stays in the pool is the dust of SPEC.md §4. */
 Test(backstop_pool, everyone_withdraws_leaving_documented_dust) {
