@@ -893,6 +893,11 @@ Test(liquidation, liquidatable_limit_and_index_gas) {
         ok(borrow(id, amount));
     }
     price("uatom", "6.5"); /* 3900 < 4000 + 25·i for every i */
+    hs_result g = hs_query(C, ENGINE, "{\"liquidatable\":{\"market\":\"atom\",\"limit\":30}}");
+    cr_assert(g.ok, "%s", g.error);
+    cr_log_info("liquidatable query, 30 of 40 listed: %llu SDK gas",
+                (unsigned long long)g.sdk_gas_used);
+    hs_result_free(&g);
     json_t *j = qj(ENGINE, "{\"liquidatable\":{\"market\":\"atom\",\"limit\":100}}");
     cr_assert_eq(json_array_size(json_object_get(j, "positions")), 30);
     expect_eq(j, "positions.0.position_id", "40");
