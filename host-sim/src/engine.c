@@ -2190,24 +2190,22 @@ static bool build_split(hs_module *mod, const hs_wasm_module *m, bool need_full,
         if (ok) u->wasm2c = spawn_command(argv, u->log);
         ok = ok && u->wasm2c > 0;
     }
-    for (uint32_t k = 0; k < units; k++) {
-        if (b.u[k].wasm2c <= 0) continue;
-        ok = wait_command(b.u[k].wasm2c) == 0 && ok;
-        b.u[k].wasm2c = 0;
-    }
-    double t1 = now_seconds();
-    for (uint32_t k = 0; ok && k < units; k++) {
-        split_unit *u = &b.u[k];
+    /* Units last to first: as soon as unit k (k >= 1) is translated, edit it for linking and
+     * start its compile with the tcc command, while the other units are still translating. */
+    double translated = t0;
+    for (uint32_t j = units; j-- > 0;) {
+        split_unit *u = &b.u[j];
+        if (u->wasm2c > 0) ok = wait_command(u->wasm2c) == 0 && ok;
+        u->wasm2c = 0;
+        if (!ok) continue; /* keep reaping the others */
+        translated = now_seconds();
         u->raw = read_file(u->c, &u->raw_len);
         u->funcs = calloc(n ? n : 1, sizeof *u->funcs);
         ok = u->raw && u->funcs && hs_w2c_scan(u->raw, u->raw_len, u->name, n, u->funcs);
-    }
-    /* Units 1..: edit for linking, assemble, compile with the tcc command. */
-    for (uint32_t k = 1; ok && k < units; k++) {
-        split_unit *u = &b.u[k];
+        if (!ok || j == 0) continue;
         hs_wbuf linked;
         hs_wbuf_init(&linked);
-        ok = hs_w2c_link_unit(u->raw, u->raw_len, u->funcs, &b.plan, k, &linked);
+        ok = hs_w2c_link_unit(u->raw, u->raw_len, u->funcs, &b.plan, j, &linked);
         hs_wbuf_byte(&linked, 0);
         text src = {0};
         char err[256];
@@ -2223,6 +2221,7 @@ static bool build_split(hs_module *mod, const hs_wasm_module *m, bool need_full,
         if (ok) u->tcc = spawn_command(argv, u->log);
         ok = ok && u->tcc > 0;
     }
+    const double t1 = translated; /* the last translation finished */
     /* Unit 0 in process; the hook links the others. */
     text src0 = {0};
     if (ok) {
