@@ -372,6 +372,7 @@ Test(liquidator, instantiate_and_config) {
     expect_eq(j, "backstop_pool", POOL);
     expect_eq(j, "settlement", "null");
     expect_eq(j, "circuit_breaker", "0");
+    expect_eq(j, "shut_down", "false");
     expect_eq(j, "next_auction_id", "1");
     json_decref(j);
     hs_result r = inst(LIQ_CODE, "{\"governance\":\"%s\",\"engine\":\"%s\",\"oracle\":\"%s\"}", GOV,
@@ -1012,6 +1013,41 @@ Test(liquidator, shutdown_then_cancel_sends_lots_to_settlement) {
     identity_holds();
 }
 
+/* The engine has no settlement yet: it sends null; lots wait until governance names one. */
+Test(liquidator, shutdown_without_settlement_waits_for_governance) {
+    start_standard();
+    char *m = b64("{\"shutdown\":{\"settlement\":null}}");
+    hs_result r = ex(GOV, ENGINE,
+                     "{\"relay\":{\"msgs\":[{\"wasm\":{\"execute\":{\"contract_addr\":\"%s\","
+                     "\"msg\":\"%s\",\"funds\":[]}}}]}}",
+                     LIQ, m);
+    cr_assert(r.ok, "%s", r.error);
+    attr_is(&r, LIQ, "action", "shutdown");
+    attr_is(&r, LIQ, "settlement", "none");
+    hs_result_free(&r);
+    fails(ex(GOV, ENGINE,
+             "{\"relay\":{\"msgs\":[{\"wasm\":{\"execute\":{\"contract_addr\":\"%s\",\"msg\":"
+             "\"%s\",\"funds\":[]}}}]}}",
+             LIQ, m),
+          "liquidator is already shut down");
+    free(m);
+    json_t *j = qj(LIQ, "{\"config\":{}}");
+    expect_eq(j, "shut_down", "true");
+    expect_eq(j, "settlement", "null");
+    json_decref(j);
+    fails(ex(BOB, LIQ, "{\"cancel_auction\":{\"auction_id\":1}}"),
+          "settlement not configured: governance sets it with update_config");
+    r = ex(GOV, LIQ, "{\"update_config\":{\"settlement\":\"%s\"}}", SETTLE);
+    cr_assert(r.ok, "%s", r.error);
+    attr_is(&r, LIQ, "old_settlement", "none");
+    attr_is(&r, LIQ, "new_settlement", SETTLE);
+    hs_result_free(&r);
+    ok(ex(BOB, LIQ, "{\"cancel_auction\":{\"auction_id\":1}}"));
+    bank_is(SETTLE, "uatom", "1000");
+    last_is(ENGINE, "auction_cancelled", "{\"market\":\"atom\",\"debt\":\"8000\"}");
+    identity_holds();
+}
+
 /* --- CW20 lots, listing, identity ----------------------------------------------------------------
  */
 
@@ -1506,6 +1542,35 @@ Test(system, redo_absorbs_part_and_the_engine_rewards_the_keeper) {
     expect_eq(j, "debt_in_auction", "3000");
     json_decref(j);
     bank_is(POOL, "uatom", "400");
+    system_identities_hold();
+}
+
+/* The engine's shutdown stops the liquidator; each auction is cancelled into settlement and
+ * the engine moves its debt from auction_debt to settled. */
+Test(system, engine_shutdown_then_cancel_moves_the_debt_to_settled) {
+    ok(ex(GOV, ENGINE, "{\"update_config\":{\"settlement\":\"%s\"}}", SETTLE));
+    oracle_price("uatom", "8");
+    ok(liquidate_owner());
+    allow(BUYER, "100000");
+    advance(250);
+    ok(take(BUYER, 1, "100", "7.2")); /* owe 720: debt 4280, lot 900 */
+    hs_result r = ex(GOV, ENGINE, "{\"shutdown\":{}}");
+    cr_assert(r.ok, "%s", r.error);
+    attr_is(&r, LIQ, "action", "shutdown");
+    attr_is(&r, LIQ, "settlement", SETTLE);
+    hs_result_free(&r);
+    fails(take(BUYER, 1, "100", "10"), "liquidator is shut down: takes stopped");
+    r = ex(BOB, LIQ, "{\"cancel_auction\":{\"auction_id\":1}}");
+    cr_assert(r.ok, "%s", r.error);
+    attr_is(&r, LIQ, "lot", "900");
+    attr_is(&r, LIQ, "debt", "4280");
+    attr_is(&r, ENGINE, "action", "auction_cancelled");
+    hs_result_free(&r);
+    bank_is(SETTLE, "uatom", "900");
+    json_t *j = qj(ENGINE, "{\"treasury\":{}}");
+    expect_eq(j, "auction_debt", "0");
+    expect_eq(j, "settled", "4280");
+    json_decref(j);
     system_identities_hold();
 }
 

@@ -16,6 +16,7 @@ cw_error *lq_config_load(lq_config *c) {
     c->backstop_pool = lq_get_str(&r);
     c->settlement = lq_get_str(&r);
     c->circuit_breaker = lq_get_u64(&r);
+    c->shut_down = lq_get_u64(&r);
     c->next_auction_id = lq_get_u64(&r);
     return NULL;
 }
@@ -29,6 +30,7 @@ void lq_config_save(const lq_config *c) {
     lq_put_str(&b, c->backstop_pool);
     lq_put_str(&b, c->settlement);
     lq_put_u64(&b, c->circuit_breaker);
+    lq_put_u64(&b, c->shut_down);
     lq_put_u64(&b, c->next_auction_id);
     cw_db_write(CW_LIT("config"), cw_buf_view(&b));
     cw_buf_free(&b);
@@ -37,8 +39,8 @@ void lq_config_save(const lq_config *c) {
 /* --- Instantiate and update_config ----------------------------------------------------------- */
 
 typedef struct config_msg {
-    cw_str governance, engine, stable_token, oracle, backstop_pool;
-    bool has_governance, has_engine, has_stable_token, has_oracle, has_pool;
+    cw_str governance, engine, stable_token, oracle, backstop_pool, settlement;
+    bool has_governance, has_engine, has_stable_token, has_oracle, has_pool, has_settlement;
 } config_msg;
 
 #define REQ(name, member) CW_REQ(config_msg, name, LQ_ADDR, member)
@@ -47,10 +49,12 @@ typedef struct config_msg {
 static const cw_field INIT[] = {REQ("governance", governance), REQ("engine", engine),
                                 REQ("stable_token", stable_token), REQ("oracle", oracle),
                                 OPT("backstop_pool", backstop_pool, has_pool)};
-static const cw_field UPDATE[] = {
-    OPT("governance", governance, has_governance), OPT("engine", engine, has_engine),
-    OPT("stable_token", stable_token, has_stable_token), OPT("oracle", oracle, has_oracle),
-    OPT("backstop_pool", backstop_pool, has_pool)};
+static const cw_field UPDATE[] = {OPT("governance", governance, has_governance),
+                                  OPT("engine", engine, has_engine),
+                                  OPT("stable_token", stable_token, has_stable_token),
+                                  OPT("oracle", oracle, has_oracle),
+                                  OPT("backstop_pool", backstop_pool, has_pool),
+                                  OPT("settlement", settlement, has_settlement)};
 
 static void attr_or_none(cw_response *res, const char *key, cw_str v) {
     if (v.len)
@@ -65,7 +69,7 @@ cw_error *lq_instantiate(const cw_env *env, const cw_info *info, cw_json msg, cw
     config_msg m = {0};
     CW_TRY(lq_parse(msg, INIT, 5, &m));
     lq_config c = {
-        m.governance, m.engine, m.stable_token, m.oracle, m.backstop_pool, CW_LIT(""), 0, 1};
+        m.governance, m.engine, m.stable_token, m.oracle, m.backstop_pool, CW_LIT(""), 0, 0, 1};
     if (!m.has_pool) c.backstop_pool = CW_LIT("");
     lq_config_save(&c);
     cw_res_attr_c(res, "action", "instantiate");
@@ -90,7 +94,7 @@ static void old_new(cw_response *res, const char *name, cw_str *field, cw_str no
 
 cw_error *lq_exec_update_config(lq_ctx *c, cw_json body) {
     config_msg m = {0};
-    CW_TRY(lq_parse(body, UPDATE, 5, &m));
+    CW_TRY(lq_parse(body, UPDATE, 6, &m));
     CW_TRY(lq_require_governance(c));
     cw_res_attr_c(c->res, "action", "update_config");
     if (m.has_governance) old_new(c->res, "governance", &c->cfg.governance, m.governance);
@@ -98,6 +102,7 @@ cw_error *lq_exec_update_config(lq_ctx *c, cw_json body) {
     if (m.has_stable_token) old_new(c->res, "stable_token", &c->cfg.stable_token, m.stable_token);
     if (m.has_oracle) old_new(c->res, "oracle", &c->cfg.oracle, m.oracle);
     if (m.has_pool) old_new(c->res, "backstop_pool", &c->cfg.backstop_pool, m.backstop_pool);
+    if (m.has_settlement) old_new(c->res, "settlement", &c->cfg.settlement, m.settlement);
     lq_config_save(&c->cfg);
     return NULL;
 }
@@ -140,7 +145,7 @@ cw_error *lq_require_engine(lq_ctx *c) {
 }
 
 cw_error *lq_require_running(lq_ctx *c, uint64_t level, const char *what) {
-    if (c->cfg.settlement.len) return cw_errorf("liquidator is shut down: %s stopped", what);
+    if (c->cfg.shut_down) return cw_errorf("liquidator is shut down: %s stopped", what);
     if (c->cfg.circuit_breaker >= level)
         return cw_errorf("circuit breaker at level %llu: %s stopped (level %llu and above)",
                          (unsigned long long)c->cfg.circuit_breaker, what,

@@ -58,8 +58,9 @@ typedef struct lq_config {
     cw_str stable_token;      /* the CW20 stablecoin buyers pay with (send_from) */
     cw_str oracle;            /* answers {"price":{"denom"}} */
     cw_str backstop_pool;     /* absorbs auctions; empty: none */
-    cw_str settlement;        /* set by the engine's shutdown; empty before */
+    cw_str settlement;        /* receives cancelled lots after shutdown; empty: not set */
     uint64_t circuit_breaker; /* 0 none, 1 no new auctions, 2 also no redo, 3 also no take */
+    uint64_t shut_down;       /* 1 after the engine's shutdown */
     uint64_t next_auction_id; /* first 1 */
 } lq_config;
 

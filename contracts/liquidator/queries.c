@@ -74,6 +74,8 @@ static void write_config(cw_jw *w, const lq_config *c) {
     key_str_or_null(w, "backstop_pool", c->backstop_pool);
     key_str_or_null(w, "settlement", c->settlement);
     key_u64(w, "circuit_breaker", c->circuit_breaker);
+    cw_jw_key(w, "shut_down");
+    cw_jw_bool(w, c->shut_down != 0);
     key_u64(w, "next_auction_id", c->next_auction_id);
     cw_jw_obj_end(w);
 }
