@@ -1,14 +1,24 @@
-/* main.c — build/bin/cdp-deploy, the deploy tool's command line. For now: `validate MANIFEST`
- * (every broken rule by JSON path, exit 1) and `show MANIFEST` (each parameter's human text and
- * its on-chain form). plan/apply/proposals/execute/status arrive with the rest of issue 6. */
+/* main.c — build/bin/cdp-deploy, the deploy tool's command line: `validate` and `show` (the
+ * manifest alone), `plan`, `apply [--broadcast]`, `proposals`, `execute ID`, `status` (against
+ * the manifest's target and the deployment record). Reference: deploy/DEPLOY.md. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "deploy.h"
 #include "manifest.h"
 
 static int usage(void) {
     fputs("usage: cdp-deploy validate MANIFEST\n"
-          "       cdp-deploy show MANIFEST\n",
+          "       cdp-deploy show MANIFEST\n"
+          "       cdp-deploy plan MANIFEST [OPTIONS]\n"
+          "       cdp-deploy apply MANIFEST [--broadcast] [OPTIONS]\n"
+          "       cdp-deploy proposals MANIFEST [OPTIONS]\n"
+          "       cdp-deploy execute MANIFEST ID [OPTIONS]\n"
+          "       cdp-deploy status MANIFEST [OPTIONS]\n"
+          "options: --state DIR (local devnet state, default the manifest's target.state_dir)\n"
+          "         --records DIR (deployment records, default deployments)\n"
+          "         --time-advance SECONDS (local devnet only: move block time first)\n",
           stderr);
     return 2;
 }
@@ -97,7 +107,65 @@ static void show(const dep_manifest *m) {
     row_dur("governance.grace_period", &m->governance.grace_period);
 }
 
+static int run_command(int argc, char **argv) {
+    const char *cmd = argv[1];
+    dep_options o = {.out = stdout, .err = stderr};
+    const char *manifest = NULL, *id_text = NULL;
+    bool needs_id = strcmp(cmd, "execute") == 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--broadcast") && !strcmp(cmd, "apply")) {
+            o.broadcast = true;
+        } else if (!strcmp(a, "--state") && i + 1 < argc) {
+            o.state_dir = argv[++i];
+        } else if (!strcmp(a, "--records") && i + 1 < argc) {
+            o.records_dir = argv[++i];
+        } else if (!strcmp(a, "--time-advance") && i + 1 < argc) {
+            char *end;
+            o.time_advance = strtoull(argv[++i], &end, 10);
+            if (*end || !*argv[i]) return usage();
+        } else if (a[0] == '-') {
+            return usage();
+        } else if (!manifest) {
+            manifest = a;
+        } else if (needs_id && !id_text) {
+            id_text = a;
+        } else {
+            return usage();
+        }
+    }
+    if (!manifest || (needs_id && !id_text)) return usage();
+    uint64_t id = 0;
+    if (id_text) {
+        char *end;
+        id = strtoull(id_text, &end, 10);
+        if (*end || !*id_text) return usage();
+    }
+    const char *stop = getenv("CDP_DEPLOY_STOP_AFTER");
+    if (stop && *stop) o.stop_after = (unsigned)strtoul(stop, NULL, 10);
+    dep_manifest *m = load_or_report(manifest);
+    if (!m) return 1;
+    int rc;
+    if (!strcmp(cmd, "plan"))
+        rc = dep_cmd_plan(m, &o);
+    else if (!strcmp(cmd, "apply"))
+        rc = dep_cmd_apply(m, &o);
+    else if (!strcmp(cmd, "proposals"))
+        rc = dep_cmd_proposals(m, &o);
+    else if (!strcmp(cmd, "execute"))
+        rc = dep_cmd_execute(m, id, &o);
+    else
+        rc = dep_cmd_status(m, &o);
+    dep_manifest_free(m);
+    return rc;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 3) {
+        static const char *const commands[] = {"plan", "apply", "proposals", "execute", "status"};
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (!strcmp(argv[1], commands[i])) return run_command(argc, argv);
+    }
     if (argc != 3) return usage();
     bool is_show = strcmp(argv[1], "show") == 0;
     if (!is_show && strcmp(argv[1], "validate") != 0) return usage();
