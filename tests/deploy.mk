@@ -7,7 +7,8 @@ include deploy/deploy.mk
 HOST_TESTS += test_deploy
 DEPLOY_TEST_INPUTS := $(BUILD)/contracts/governance.wasm $(BUILD)/contracts/oracle.wasm \
 	$(BUILD)/contracts/stable_token.wasm $(BUILD)/contracts/vault_engine.wasm \
-	$(BUILD)/contracts/backstop_pool.wasm $(BUILD)/contracts/liquidator.wasm
+	$(BUILD)/contracts/backstop_pool.wasm $(BUILD)/contracts/liquidator.wasm \
+	$(BUILD)/contracts/settlement.wasm
 
 $(BUILD)/tests/test_deploy: tests/test_deploy.c $(DEP_TOOL_OBJS) $(DEP_LIB_OBJS) $(DEP_HOST_OBJS) \
 		$(DEP_HDRS) host-sim/include/hostsim.h | $(DEPS_STAMP)

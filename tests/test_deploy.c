@@ -196,7 +196,7 @@ static void exec_as(const char *contract, const char *sender, const char *msg) {
 
 static void deploy_fresh(const dep_manifest *m) {
     cr_assert_eq(run(BROADCAST, m), 0, "%s\n%s", OUT, ERR);
-    EXPECT_OUT("deployed: 31 steps");
+    EXPECT_OUT("deployed: 33 steps");
 }
 
 /* --- A fresh deployment -------------------------------------------------------------------- */
@@ -225,6 +225,7 @@ Test(deploy, fresh_apply_deploys_everything_then_nothing_to_do) {
     expect_field(e, "governance", timelock);
     expect_field(e, "liquidator", liq);
     expect_field(e, "backstop_pool", pool);
+    expect_field(e, "settlement", rec_address(rec, "settlement"));
     expect_field(e, "global_debt_ceiling", "50000000000000");
     json_decref(e);
     json_t *l = q(liq, "{\"config\":{}}");
@@ -243,9 +244,9 @@ Test(deploy, fresh_apply_deploys_everything_then_nothing_to_do) {
     json_t *atom = q(engine, "{\"market\":{\"id\":\"atom\"}}");
     expect_field(json_array_get(json_object_get(atom, "collaterals"), 0), "max_ltv", "0.6");
     json_decref(atom);
-    const char *names[] = {"governance",   "oracle",     "stable_token", "token:wbtc",
-                           "vault_engine", "liquidator", "backstop_pool"};
-    for (size_t i = 0; i < 7; i++) {
+    const char *names[] = {"governance",   "oracle",     "stable_token",  "token:wbtc",
+                           "vault_engine", "liquidator", "backstop_pool", "settlement"};
+    for (size_t i = 0; i < 8; i++) {
         json_t *ci = contract_info(rec_address(rec, names[i]));
         expect_field(ci, "admin", timelock); /* the timelock is its own admin too */
         cr_assert_eq(json_integer_value(json_object_get(ci, "code_id")), (json_int_t)i + 1);
@@ -272,7 +273,7 @@ Test(deploy, apply_without_broadcast_publishes_nothing) {
     dep_manifest *m = local();
     cr_assert_eq(run(APPLY, m), 0, "%s", ERR);
     EXPECT_OUT("simulation on a copy of");
-    EXPECT_OUT("deployed: 31 steps\nsimulation succeeded\n");
+    EXPECT_OUT("deployed: 33 steps\nsimulation succeeded\n");
     struct stat st;
     cr_assert_neq(stat(state, &st), 0, "the simulation created the state directory");
     cr_assert_neq(stat(record_file, &st), 0, "the simulation wrote a record");
@@ -299,7 +300,7 @@ Test(deploy, resume_after_interruption_repeats_nothing) {
     deploy_fresh(m);
     json_t *ref = record_doc();
     char cmd[256];
-    static const unsigned stops[] = {1, 2, 13, 30};
+    static const unsigned stops[] = {1, 2, 13, 32};
     for (size_t s = 0; s < sizeof stops / sizeof stops[0]; s++) {
         snprintf(cmd, sizeof cmd, "rm -rf %s %s", state, records);
         cr_assert_eq(system(cmd), 0);
@@ -312,7 +313,7 @@ Test(deploy, resume_after_interruption_repeats_nothing) {
         EXPECT_OUT("interrupted deployment");
         cr_assert_eq(run(BROADCAST, m), 0, "%s", ERR);
         /* The resumed run publishes exactly the remaining steps. */
-        snprintf(want, sizeof want, "deployed: %u steps\n", 31 - stops[s]);
+        snprintf(want, sizeof want, "deployed: %u steps\n", 33 - stops[s]);
         EXPECT_OUT(want);
         json_t *done = record_doc();
         /* Everything recorded before the stop is unchanged, and the result equals the
@@ -524,13 +525,13 @@ Test(deploy, migration_through_governance) {
     EXPECT_OUT("  migration  code.governance                              "
                "5fe80c6282ae65775a06ad75858a49bcae30996e63ea277abe9d6f213647f5b4 -> ");
     cr_assert_eq(run(BROADCAST, m2), 0, "%s", ERR);
-    EXPECT_OUT("  store        governance       code 8 ");
+    EXPECT_OUT("  store        governance       code 9 ");
     EXPECT_OUT("queued proposal 1");
     json_t *rec = record_doc();
     json_t *mig = json_array_get(
         json_object_get(json_array_get(json_object_get(rec, "proposals"), 0), "migrations"), 0);
     cr_assert_str_eq(json_string_value(json_object_get(mig, "contract")), "governance");
-    cr_assert_eq(json_integer_value(json_object_get(mig, "code_id")), 8);
+    cr_assert_eq(json_integer_value(json_object_get(mig, "code_id")), 9);
     cr_assert_eq(run(BROADCAST, m2), 0);
     EXPECT_OUT("nothing to do: the change is already proposal 1");
     cr_assert_eq(run_full(EXECUTE, m2, 1, 10, 0), 1);
@@ -540,10 +541,10 @@ Test(deploy, migration_through_governance) {
     json_decref(rec);
     rec = record_doc();
     json_t *g = json_object_get(json_object_get(rec, "contracts"), "governance");
-    cr_assert_eq(json_integer_value(json_object_get(g, "code_id")), 8);
+    cr_assert_eq(json_integer_value(json_object_get(g, "code_id")), 9);
     chain_open();
     json_t *ci = contract_info(rec_address(rec, "governance"));
-    cr_assert_eq(json_integer_value(json_object_get(ci, "code_id")), 8);
+    cr_assert_eq(json_integer_value(json_object_get(ci, "code_id")), 9);
     json_decref(ci);
     chain_close();
     cr_assert_eq(run(PLAN, m2), 0);
