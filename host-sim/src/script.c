@@ -10,6 +10,7 @@
 #include "script.h"
 
 #include "hostsim.h"
+#include "hs_keeper.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -50,6 +51,8 @@ typedef struct runner {
     size_t n_aliases, cap_aliases;
     gas_row *gas;
     size_t n_gas, cap_gas;
+    hs_keeper **keepers; /* `keeper` ops, in the order they were declared */
+    size_t n_keepers, cap_keepers;
 } runner;
 
 static char *xstrdup(const char *s) {
@@ -707,6 +710,150 @@ static int op_balance(runner *r, json_t *step, outcome *o, step_error *e) {
     return 0;
 }
 
+/* --- Keepers (hs_keeper.h) ------------------------------------------------------------------ */
+
+static int get_bool(json_t *step, const char *key, bool dflt, bool *out, step_error *e) {
+    json_t *v = json_object_get(step, key);
+    *out = dflt;
+    if (!v) return 0;
+    if (!json_is_boolean(v)) return fail(e, "\"%s\" must be true or false", key);
+    *out = json_is_true(v);
+    return 0;
+}
+
+static hs_keeper *keeper_find(runner *r, const char *name) {
+    for (size_t i = 0; i < r->n_keepers; i++)
+        if (strcmp(hs_keeper_name(r->keepers[i]), name) == 0) return r->keepers[i];
+    return NULL;
+}
+
+/* {"op":"keeper","name","account","engine","liquidator"?,"min_discount"?,"max_take"?,"bid"?,
+ *  "liquidate"?,"redo"?,"page"?}: declare a keeper (a name declared again is replaced). */
+static int op_keeper(runner *r, json_t *step, outcome *o, step_error *e) {
+    static const char *const keys[] = {"name",         "account",  "engine", "liquidator",
+                                       "min_discount", "max_take", "bid",    "liquidate",
+                                       "redo",         "page",     NULL};
+    hs_keeper_config kc;
+    hs_keeper_config_default(&kc);
+    const char *name, *account, *engine, *liquidator, *min_discount, *max_take;
+    uint64_t page;
+    if (check_keys(step, keys, e) || get_string(step, "name", true, &name, e) ||
+        get_string(step, "account", true, &account, e) ||
+        get_string(step, "engine", true, &engine, e) ||
+        get_string(step, "liquidator", false, &liquidator, e) ||
+        get_string(step, "min_discount", false, &min_discount, e) ||
+        get_string(step, "max_take", false, &max_take, e) ||
+        get_bool(step, "bid", true, &kc.bid, e) ||
+        get_bool(step, "liquidate", true, &kc.liquidate, e) ||
+        get_bool(step, "redo", true, &kc.redo, e) || get_u64(step, "page", 10, &page, e))
+        return -1;
+    if (page == 0 || page > 100) return fail(e, "\"page\" must be 1..100");
+    char account_addr[ADDR_CAP], engine_addr[ADDR_CAP], liquidator_addr[ADDR_CAP];
+    resolve_address(r, account, account_addr);
+    resolve_address(r, engine, engine_addr);
+    if (liquidator) resolve_address(r, liquidator, liquidator_addr);
+    kc.name = name;
+    kc.account = account_addr;
+    kc.engine = engine_addr;
+    kc.liquidator = liquidator ? liquidator_addr : NULL;
+    if (min_discount) kc.min_discount = min_discount;
+    kc.max_take_per_round = max_take;
+    kc.page_limit = (uint32_t)page;
+    hs_keeper *k = NULL;
+    char *err = NULL;
+    if (hs_keeper_new(r->chain, &kc, &k, &err)) {
+        int rc = fail(e, "keeper %s: %s", name, err ? err : "invalid configuration");
+        free(err);
+        return rc;
+    }
+    for (size_t i = 0; i < r->n_keepers; i++)
+        if (strcmp(hs_keeper_name(r->keepers[i]), name) == 0) {
+            hs_keeper_free(r->keepers[i]);
+            r->keepers[i] = k;
+            k = NULL;
+        }
+    if (k) {
+        r->keepers = grow(r->keepers, &r->cap_keepers, r->n_keepers + 1, sizeof *r->keepers);
+        r->keepers[r->n_keepers++] = k;
+    }
+    o->ok = json_pack("{s:s,s:s}", "name", name, "account", account_addr);
+    return 0;
+}
+
+static json_t *report_json(const hs_keeper_report *rep) {
+    char *s = hs_keeper_report_json(rep);
+    json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+    free(s);
+    return j ? j : json_object();
+}
+
+/* {"op":"keepers","rounds"?,"names"?,"blocks"?,"seconds"?}: run `rounds` rounds (default 1);
+ * in each, every keeper (or the named ones) in declaration order runs hs_keeper_round, then the
+ * chain advances `blocks` blocks / `seconds` seconds when given. ok: {"rounds","keepers":
+ * {name: report summed over the rounds},"total": all keepers summed}; gas_used: the keepers'
+ * transactions. */
+static int op_keepers(runner *r, json_t *step, outcome *o, step_error *e) {
+    static const char *const keys[] = {"rounds", "names", "blocks", "seconds", NULL};
+    uint64_t rounds, blocks, seconds;
+    if (check_keys(step, keys, e) || get_u64(step, "rounds", 1, &rounds, e) ||
+        get_u64(step, "blocks", 0, &blocks, e) || get_u64(step, "seconds", 0, &seconds, e))
+        return -1;
+    json_t *names = json_object_get(step, "names");
+    if (names && !json_is_array(names)) return fail(e, "\"names\" must be a list of keeper names");
+    hs_keeper **run = calloc(r->n_keepers + json_array_size(names) + 1, sizeof *run);
+    if (!run) exit(1);
+    size_t n_run = 0;
+    if (names) {
+        for (size_t i = 0; i < json_array_size(names); i++) {
+            json_t *n = json_array_get(names, i);
+            hs_keeper *k = json_is_string(n) ? keeper_find(r, json_string_value(n)) : NULL;
+            if (!k) {
+                free(run);
+                return fail(e, "\"names\"[%zu]: no keeper of that name", i);
+            }
+            run[n_run++] = k;
+        }
+    } else {
+        for (size_t i = 0; i < r->n_keepers; i++) run[n_run++] = r->keepers[i];
+    }
+    if (n_run == 0) {
+        free(run);
+        return fail(e, "no keepers declared (use the keeper op first)");
+    }
+    hs_keeper_report *sum = calloc(n_run, sizeof *sum);
+    if (!sum) exit(1);
+    const char *error = NULL;
+    for (uint64_t round = 0; round < rounds && !error; round++) {
+        for (size_t i = 0; i < n_run && !error; i++) {
+            hs_keeper_report rep;
+            if (hs_keeper_round(run[i], &rep)) error = hs_keeper_error(run[i]);
+            hs_keeper_report_add(&sum[i], &rep);
+        }
+        if (!error && (blocks || seconds)) hs_block_advance(r->chain, blocks ? blocks : 1, seconds);
+    }
+    hs_keeper_report total = {0};
+    json_t *per = json_object();
+    for (size_t i = 0; i < n_run; i++) {
+        json_object_set_new(per, hs_keeper_name(run[i]), report_json(&sum[i]));
+        hs_keeper_report_add(&total, &sum[i]);
+    }
+    total.rounds = rounds;
+    o->has_gas = true;
+    o->gas = total.gas_used;
+    if (error) {
+        o->error = xstrdup(error);
+        json_decref(per);
+    } else {
+        o->ok = json_object();
+        json_object_set_new(o->ok, "rounds", json_integer((json_int_t)rounds));
+        json_object_set_new(o->ok, "keepers", per);
+        json_object_set_new(o->ok, "total", report_json(&total));
+    }
+    free(sum);
+    free(run);
+    return 0;
+}
+
 typedef struct op_entry {
     const char *name;
     int (*run)(runner *r, json_t *step, outcome *o, step_error *e);
@@ -716,7 +863,7 @@ static const op_entry ops[] = {
     {"store", op_store},     {"instantiate", op_instantiate}, {"execute", op_execute},
     {"query", op_query},     {"migrate", op_migrate},         {"sudo", op_sudo},
     {"block", op_block},     {"oracle", op_oracle},           {"mint", op_mint},
-    {"balance", op_balance},
+    {"balance", op_balance}, {"keeper", op_keeper},           {"keepers", op_keepers},
 };
 
 /* --- One line
@@ -758,7 +905,7 @@ static int run_line(runner *r, const char *text) {
         fail(&e,
              "unknown op \"%s\" (store, instantiate, execute, query, migrate, "
              "sudo, block, "
-             "oracle, mint, balance)",
+             "oracle, mint, balance, keeper, keepers)",
              op_name);
         goto malformed;
     }
@@ -919,6 +1066,8 @@ int hs_script_run(const hs_script_options *opts, FILE *out, FILE *err) {
         free(r.gas[i].kind);
     }
     free(r.gas);
+    for (size_t i = 0; i < r.n_keepers; i++) hs_keeper_free(r.keepers[i]);
+    free(r.keepers);
     return status;
 }
 
