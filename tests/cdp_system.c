@@ -134,8 +134,8 @@ static int ok(hs_result r) {
     return rc;
 }
 
-hs_result cdp_send_stable(cdp_system *s, const char *sender, const char *contract,
-                          cdp_u128 amount, const char *hook) {
+hs_result cdp_send_stable(cdp_system *s, const char *sender, const char *contract, cdp_u128 amount,
+                          const char *hook) {
     size_t len = strlen(hook);
     size_t cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
     char *b64 = malloc(cap);
@@ -266,7 +266,8 @@ int cdp_deploy(hs_chain *chain, const cdp_params *p, cdp_system *s) {
     s->chain = chain;
     hs_address(chain, "governance", s->gov, sizeof s->gov);
     uint64_t oracle, token, engine, liquidator, pool = 0, settlement = 0;
-    bool has_pool = access(POOL_WASM, R_OK) == 0, has_settlement = access(SETTLEMENT_WASM, R_OK) == 0;
+    bool has_pool = access(POOL_WASM, R_OK) == 0,
+         has_settlement = access(SETTLEMENT_WASM, R_OK) == 0;
     if (store(chain, ORACLE_WASM, &oracle) || store(chain, TOKEN_WASM, &token) ||
         store(chain, ENGINE_WASM, &engine) || store(chain, LIQUIDATOR_WASM, &liquidator) ||
         (has_pool && store(chain, POOL_WASM, &pool)) ||
@@ -302,13 +303,12 @@ int cdp_deploy(hs_chain *chain, const cdp_params *p, cdp_system *s) {
                     "\"oracle\":\"%s\"}",
                     s->gov, s->engine, s->token, s->oracle))
         return -1;
-    if (has_pool &&
-        (instantiate(s, pool, s->pool, "backstop_pool",
-                     "{\"governance\":\"%s\",\"stable_token\":\"%s\",\"engine\":\"%s\","
-                     "\"liquidator\":\"%s\"}",
-                     s->gov, s->token, s->engine, s->liquidator) ||
-         ok(cdp_exec(s, s->gov, s->liquidator, NULL, 0,
-                     "{\"update_config\":{\"backstop_pool\":\"%s\"}}", s->pool))))
+    if (has_pool && (instantiate(s, pool, s->pool, "backstop_pool",
+                                 "{\"governance\":\"%s\",\"stable_token\":\"%s\",\"engine\":\"%s\","
+                                 "\"liquidator\":\"%s\"}",
+                                 s->gov, s->token, s->engine, s->liquidator) ||
+                     ok(cdp_exec(s, s->gov, s->liquidator, NULL, 0,
+                                 "{\"update_config\":{\"backstop_pool\":\"%s\"}}", s->pool))))
         return -1;
     if (has_settlement && instantiate(s, settlement, s->settlement, "settlement",
                                       "{\"governance\":\"%s\",\"engine\":\"%s\","
@@ -316,8 +316,8 @@ int cdp_deploy(hs_chain *chain, const cdp_params *p, cdp_system *s) {
                                       s->gov, s->engine, s->token))
         return -1;
     char wiring[1024];
-    int n = snprintf(wiring, sizeof wiring, "{\"update_config\":{\"liquidator\":\"%s\"",
-                     s->liquidator);
+    int n =
+        snprintf(wiring, sizeof wiring, "{\"update_config\":{\"liquidator\":\"%s\"", s->liquidator);
     if (has_pool)
         n += snprintf(wiring + n, sizeof wiring - (size_t)n, ",\"backstop_pool\":\"%s\"", s->pool);
     if (has_settlement)
@@ -397,8 +397,7 @@ int cdp_stable_supply(cdp_system *s, cdp_u128 *out) {
 
 int cdp_native_balance(cdp_system *s, const char *who, const char *denom, cdp_u128 *out) {
     char amount[64];
-    if (hs_balance(s->chain, who, denom, amount, sizeof amount) ||
-        !cdp_parse_u128(amount, out))
+    if (hs_balance(s->chain, who, denom, amount, sizeof amount) || !cdp_parse_u128(amount, out))
         return fail("bank balance of %s in %s", who, denom);
     return 0;
 }
@@ -412,16 +411,15 @@ int cdp_read_ledger(cdp_system *s, cdp_ledger *out) {
         json_decref(t);
         return -1;
     }
-    bool good = cdp_json_u128(t, "total_debt", &out->total_debt) &&
-                cdp_json_u128(t, "minted", &out->minted) &&
-                cdp_json_u128(t, "burned", &out->burned) &&
-                cdp_json_u128(tr, "surplus", &out->surplus) &&
-                cdp_json_u128(tr, "spent", &out->spent) &&
-                cdp_json_u128(tr, "bad_debt", &out->bad_debt) &&
-                cdp_json_u128(tr, "auction_debt", &out->auction_debt) &&
-                cdp_json_u128(tr, "settled", &out->settled) &&
-                cdp_json_u128(tr, "surplus_available", &out->surplus_available) &&
-                cdp_json_u128(tr, "deficit", &out->deficit);
+    bool good =
+        cdp_json_u128(t, "total_debt", &out->total_debt) &&
+        cdp_json_u128(t, "minted", &out->minted) && cdp_json_u128(t, "burned", &out->burned) &&
+        cdp_json_u128(tr, "surplus", &out->surplus) && cdp_json_u128(tr, "spent", &out->spent) &&
+        cdp_json_u128(tr, "bad_debt", &out->bad_debt) &&
+        cdp_json_u128(tr, "auction_debt", &out->auction_debt) &&
+        cdp_json_u128(tr, "settled", &out->settled) &&
+        cdp_json_u128(tr, "surplus_available", &out->surplus_available) &&
+        cdp_json_u128(tr, "deficit", &out->deficit);
     cdp_json_u128(t, "redeemed", &out->redeemed);
     char *dump = good ? NULL : json_dumps(t, JSON_COMPACT);
     json_decref(t);

@@ -64,7 +64,7 @@ typedef struct cdp_system {
 /* The last failure's message (static buffer). */
 const char *cdp_error(void);
 
-/* Store the six contracts (build/contracts/*.wasm, relative to the repo root) and deploy them on
+/* Store the six contracts (build/contracts/NAME.wasm, relative to the repo root) and deploy them on
  * `chain`. 0, or -1 with cdp_error(). */
 int cdp_deploy(hs_chain *chain, const cdp_params *p, cdp_system *sys);
 
@@ -75,8 +75,8 @@ hs_result cdp_exec(cdp_system *s, const char *sender, const char *contract, cons
 json_t *cdp_query(cdp_system *s, const char *contract, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Send `amount` stable from `sender` to `contract` with the Receive hook `hook` (JSON). */
-hs_result cdp_send_stable(cdp_system *s, const char *sender, const char *contract,
-                          cdp_u128 amount, const char *hook);
+hs_result cdp_send_stable(cdp_system *s, const char *sender, const char *contract, cdp_u128 amount,
+                          const char *hook);
 
 /* Give `who` `amount` of a native denom (faucet). 0 or -1. */
 int cdp_fund(cdp_system *s, const char *who, const char *denom, cdp_u128 amount);
@@ -94,8 +94,7 @@ int cdp_native_balance(cdp_system *s, const char *who, const char *denom, cdp_u1
 
 /* The engine's treasury ledger (SOLVENCY §3) from its `accounting`/`treasury` queries. */
 typedef struct cdp_ledger {
-    cdp_u128 total_debt, auction_debt, bad_debt, spent, settled, burned, minted, surplus,
-        redeemed;
+    cdp_u128 total_debt, auction_debt, bad_debt, spent, settled, burned, minted, surplus, redeemed;
     cdp_u128 surplus_available, deficit;
 } cdp_ledger;
 int cdp_read_ledger(cdp_system *s, cdp_ledger *out);

@@ -428,6 +428,7 @@ typedef struct auction {
     char asset[ADDR_CAP], oracle_denom[ADDR_CAP];
     bool cw20, needs_redo;
     hs_u128 lot;   /* collateral left */
+    hs_u128 tab;   /* stable still to raise (a take never costs more); U128_MAX if unknown */
     hs_u128 price; /* current auction price, atomics */
     hs_u128 oracle_price;
     hs_u128 discount; /* atomics; 0 when at or above the oracle price */
@@ -461,6 +462,7 @@ static int read_auction(hs_keeper *k, json_t *a, auction *out) {
     if (!jamount(a, "amount", &out->lot) && !jamount(a, "lot", &out->lot))
         return fail(k, "keeper %s: auction %llu lacks its collateral amount", k->name,
                     (unsigned long long)out->id);
+    if (!jamount(a, "tab", &out->tab)) out->tab = U128_MAX;
     snprintf(out->asset, sizeof out->asset, "%s", asset);
     snprintf(out->oracle_denom, sizeof out->oracle_denom, "%s", odenom ? odenom : asset);
     out->cw20 = kind && strcmp(kind, "cw20") == 0;
@@ -550,9 +552,11 @@ static int ensure_allowance(hs_keeper *k, hs_u128 need, hs_keeper_report *rep) {
 }
 
 static int take_one(hs_keeper *k, const auction *a, hs_u128 *budget, hs_keeper_report *rep) {
-    /* Buy the whole lot when the budget allows, else what the budget pays for. */
+    /* Buy the whole lot when the budget allows, else what the budget pays for. The whole lot
+     * never costs more than the tab (the liquidator then sells only what covers it). */
     hs_u128 amount = a->lot;
     hs_u128 cost = mul_div_ceil(a->lot, a->price, (uint64_t)ONE);
+    if (cost > a->tab) cost = a->tab;
     if (cost > *budget) amount = a->price ? floor_div_price(*budget, a->price) : a->lot;
     if (amount == 0) {
         rep->skipped_budget++;
