@@ -33,3 +33,19 @@ bench-vault: $(BUILD)/bin/bench_vault $(BUILD)/contracts/vault_engine.wasm \
 
 bench: bench-vault
 .PHONY: bench-vault
+
+# bench/bench_liquidation_scale.c: 1,000 and 10,000 positions, a crash, one keeper clearing every
+# liquidatable position (tests/cdp_scale.c); gas and wall time per liquidation for both sizes.
+BENCH_SCALE_SIZES ?= 1000 10000
+$(BUILD)/bin/bench_liquidation_scale: bench/bench_liquidation_scale.c tests/cdp_scale.c \
+		tests/cdp_system.c tests/cdp_scale.h tests/cdp_system.h host-sim/include/hs_keeper.h \
+		$(HOST_SIM_LIB_OBJS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Ihost-sim/include -Itests -o $@ bench/bench_liquidation_scale.c \
+		tests/cdp_scale.c tests/cdp_system.c $(HOST_SIM_LIB_OBJS) $(HOST_SIM_LDLIBS)
+
+bench-liquidation-scale: $(BUILD)/bin/bench_liquidation_scale $(CONTRACT_WASMS) | $(DEPS_STAMP)
+	$(BUILD)/bin/bench_liquidation_scale $(BENCH_SCALE_SIZES)
+
+bench: bench-liquidation-scale
+.PHONY: bench-liquidation-scale

@@ -6,21 +6,22 @@ LIQ_TEST_OBJS := $(filter-out build/obj/host-sim/main.o,$(HOST_SIM_OBJS))
 LIQ_TEST_SRCS := $(filter-out host-sim/src/main.c,$(HOST_SIM_SRCS))
 LIQ_TEST_LIBS := -lcriterion $(HOST_SIM_LDLIBS)
 LIQ_TEST_DEFS := -Ihost-sim/include -Ihost-sim/src -Itests
-LIQ_TEST_HDRS := host-sim/include/hostsim.h host-sim/include/hs_keeper.h tests/cdp_system.h
+LIQ_TEST_HDRS := host-sim/include/hostsim.h host-sim/include/hs_keeper.h tests/cdp_system.h \
+	tests/cdp_scale.h
 
 HOST_TESTS += test_liquidation
 
-$(BUILD)/tests/test_liquidation: tests/test_liquidation.c tests/cdp_system.c $(LIQ_TEST_OBJS) \
+LIQ_TEST_C := tests/test_liquidation.c tests/cdp_system.c tests/cdp_scale.c
+
+$(BUILD)/tests/test_liquidation: $(LIQ_TEST_C) $(LIQ_TEST_OBJS) $(LIQ_TEST_HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(LIQ_TEST_DEFS) -o $@ $(LIQ_TEST_C) $(LIQ_TEST_OBJS) $(LIQ_TEST_LIBS)
+
+$(BUILD)/tests-asan/test_liquidation: $(LIQ_TEST_C) $(LIQ_TEST_SRCS) $(wildcard host-sim/src/*.h) \
 		$(LIQ_TEST_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(LIQ_TEST_DEFS) -o $@ tests/test_liquidation.c tests/cdp_system.c \
-		$(LIQ_TEST_OBJS) $(LIQ_TEST_LIBS)
-
-$(BUILD)/tests-asan/test_liquidation: tests/test_liquidation.c tests/cdp_system.c $(LIQ_TEST_SRCS) \
-		$(wildcard host-sim/src/*.h) $(LIQ_TEST_HDRS) | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(LIQ_TEST_DEFS) -o $@ tests/test_liquidation.c \
-		tests/cdp_system.c $(LIQ_TEST_SRCS) $(LIQ_TEST_LIBS)
+	$(CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(LIQ_TEST_DEFS) -o $@ $(LIQ_TEST_C) $(LIQ_TEST_SRCS) \
+		$(LIQ_TEST_LIBS)
 
 test-liquidation: $(BUILD)/tests/test_liquidation $(CONTRACT_WASMS)
 	$(BUILD)/tests/test_liquidation --jobs 2

@@ -2,9 +2,10 @@
  * system (tests/cdp_system.c) and the keeper agent (hs_keeper.h): a 40 % drop in one block, a
  * 60 % slide over a day, keepers that bid only at ≥ 15 %, no bidders (the backstop pool absorbs),
  * a crash deep enough for bad debt (netted against surplus, the rest recorded as deficit),
- * auction resets and the circuit breaker. Expected values come from the documented formulas:
- * contracts/SOLVENCY.md, the engine's and the liquidator's SPEC.md. Each scenario prints its
- * liquidated debt, bad debt and average auction discount. */
+ * auction resets, the circuit breaker, and gas per liquidation at 1k and 10k positions. Expected
+ * values come from the documented formulas: contracts/SOLVENCY.md, the engine's and the
+ * liquidator's SPEC.md. Each scenario prints its liquidated debt, bad debt and average auction
+ * discount. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cdp_scale.h"
 #include "cdp_system.h"
 #include "hostsim.h"
 #include "hs_keeper.h"
@@ -494,4 +496,25 @@ Test(liquidation, slide_60_percent_over_a_day) {
     system_consistent();
     scenario_report("slide 60% over a day", ks, 2);
     free_keepers(ks, 2);
+}
+
+/* Issue 5 §8, small: 1,000 and 10,000 positions, every 100th liquidatable; the keeper's gas per
+ * liquidated position (liquidate + take) at 10,000 stays within 1.5x of that at 1,000: the index
+ * makes the work follow the positions liquidated, not the positions open. */
+Test(liquidation, gas_per_liquidation_follows_liquidated_not_positions, .timeout = 600) {
+    cdp_scale_result small, large;
+    OK(cdp_scale_run(1000, 100, &small));
+    OK(cdp_scale_run(10000, 100, &large));
+    EQ(small.liquidated, 10);
+    EQ(large.liquidated, 100);
+    EQ(small.takes, 10);
+    EQ(large.takes, 100);
+    double g_small = (double)small.tx_gas / 10, g_large = (double)large.tx_gas / 100;
+    fprintf(stderr,
+            "scale: gas per liquidation %.0f at 1k positions, %.0f at 10k (x%.3f); query gas per "
+            "liquidation %.0f / %.0f\n",
+            g_small, g_large, g_large / g_small, (double)small.query_gas / 10,
+            (double)large.query_gas / 100);
+    cr_assert(g_large <= 1.5 * g_small,
+              "gas per liquidation grew with the positions: %.0f > 1.5 x %.0f", g_large, g_small);
 }

@@ -97,6 +97,8 @@ typedef struct hs_keeper_report {
     uint64_t discount_min;         /* smallest discount taken, 18-digit atomics (0 if none) */
     uint64_t discount_max;         /* largest discount taken, 18-digit atomics */
     uint64_t gas_used;             /* CosmWasm gas of the keeper's transactions */
+    uint64_t query_gas;            /* CosmWasm gas of its queries (free on a chain; shows the
+                                      work of finding positions and auctions) */
     uint64_t txs;                  /* transactions sent */
 } hs_keeper_report;
 
@@ -132,7 +134,7 @@ uint64_t hs_keeper_report_average_discount(const hs_keeper_report *r);
 
 /* The report as a JSON object (malloc'd, caller frees): counts as numbers, amounts as
  * Uint128 strings, discounts as Decimal strings:
- * {"rounds","pages","txs","gas_used","liquidations","liquidations_refused","takes",
+ * {"rounds","pages","txs","gas_used","query_gas","liquidations","liquidations_refused","takes",
  *  "takes_refused","redos","redos_refused","skipped_unprofitable","skipped_budget",
  *  "debt_liquidated","stable_paid","collateral_bought","collateral_value",
  *  "average_discount","min_discount","max_discount"} */

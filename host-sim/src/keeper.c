@@ -32,6 +32,7 @@ struct hs_keeper {
     hs_u128 max_take;     /* U128_MAX: no limit */
     hs_keeper_config cfg;
     hs_keeper_report totals;
+    uint64_t query_gas; /* gas of the queries of the current round */
     char error[ERR_CAP];
 };
 
@@ -189,6 +190,7 @@ static json_t *query(hs_keeper *k, const char *contract, const char *fmt, ...) {
     char *msg = vfmt(fmt, ap);
     va_end(ap);
     hs_result r = hs_query(k->chain, contract, msg);
+    k->query_gas += r.gas_used;
     json_t *j = NULL;
     if (!r.ok)
         fail(k, "keeper %s: query %s failed: %s", k->name, msg, r.error ? r.error : "?");
@@ -700,6 +702,7 @@ int hs_keeper_round(hs_keeper *k, hs_keeper_report *report) {
     hs_keeper_report rep = {0};
     rep.rounds = 1;
     k->error[0] = '\0';
+    k->query_gas = 0;
     int rc = wire(k);
     if (rc == 0 && k->cfg.liquidate) rc = liquidate_all(k, &rep);
     if (rc == 0 && k->has_liquidator && (k->cfg.redo || k->cfg.bid)) {
@@ -713,6 +716,7 @@ int hs_keeper_round(hs_keeper *k, hs_keeper_report *report) {
         if (rc == 0 && k->cfg.bid) rc = take_profitable(k, &list, &rep);
         free(list.items);
     }
+    rep.query_gas = k->query_gas;
     hs_keeper_report_add(&k->totals, &rep);
     if (report) *report = rep;
     return rc;
@@ -741,6 +745,7 @@ void hs_keeper_report_add(hs_keeper_report *a, const hs_keeper_report *b) {
     a->collateral_bought += b->collateral_bought;
     a->collateral_value += b->collateral_value;
     a->gas_used += b->gas_used;
+    a->query_gas += b->query_gas;
     a->txs += b->txs;
 }
 
@@ -759,12 +764,12 @@ char *hs_keeper_report_json(const hs_keeper_report *r) {
     format_decimal(r->discount_min, dmin);
     format_decimal(r->discount_max, dmax);
     json_t *j = json_pack(
-        "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "rounds",
-        (json_int_t)r->rounds, "pages", (json_int_t)r->pages, "txs", (json_int_t)r->txs, "gas_used",
-        (json_int_t)r->gas_used, "liquidations", (json_int_t)r->liquidations,
-        "liquidations_refused", (json_int_t)r->liquidations_refused, "takes", (json_int_t)r->takes,
-        "takes_refused", (json_int_t)r->takes_refused, "redos", (json_int_t)r->redos,
-        "redos_refused", (json_int_t)r->redos_refused, "skipped_unprofitable",
+        "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+        "rounds", (json_int_t)r->rounds, "pages", (json_int_t)r->pages, "txs", (json_int_t)r->txs,
+        "gas_used", (json_int_t)r->gas_used, "query_gas", (json_int_t)r->query_gas, "liquidations",
+        (json_int_t)r->liquidations, "liquidations_refused", (json_int_t)r->liquidations_refused,
+        "takes", (json_int_t)r->takes, "takes_refused", (json_int_t)r->takes_refused, "redos",
+        (json_int_t)r->redos, "redos_refused", (json_int_t)r->redos_refused, "skipped_unprofitable",
         (json_int_t)r->skipped_unprofitable, "skipped_budget", (json_int_t)r->skipped_budget,
         "debt_liquidated", debt, "stable_paid", paid, "collateral_bought", bought,
         "collateral_value", value, "average_discount", avg, "min_discount", dmin, "max_discount",
