@@ -17,6 +17,7 @@
 #include "cdp_system.h"
 #include "hostsim.h"
 #include "hs_keeper.h"
+#include "script.h"
 
 /* --- Fixture ---------------------------------------------------------------------------------- */
 
@@ -517,4 +518,20 @@ Test(liquidation, gas_per_liquidation_follows_liquidated_not_positions, .timeout
             (double)large.query_gas / 100);
     cr_assert(g_large <= 1.5 * g_small,
               "gas per liquidation grew with the positions: %.0f > 1.5 x %.0f", g_large, g_small);
+}
+
+/* The `keeper` and `keepers` script ops: tests/scripts/keepers.jsonl replays the one-block drop
+ * with expectations on every round's report (host-sim run exits 0 only if all hold). */
+Test(liquidation, script_ops_keeper_and_keepers) {
+    hs_script_options opts = {.path = "tests/scripts/keepers.jsonl"};
+    FILE *out = tmpfile(), *err = tmpfile();
+    cr_assert(out && err);
+    int status = hs_script_run(&opts, out, err);
+    char buf[4096] = "";
+    rewind(err);
+    size_t n = fread(buf, 1, sizeof buf - 1, err);
+    buf[n] = '\0';
+    cr_assert_eq(status, 0, "script failed: %s", buf);
+    fclose(out);
+    fclose(err);
 }

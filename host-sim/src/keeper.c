@@ -471,7 +471,12 @@ static int read_auction(hs_keeper *k, json_t *a, auction *out) {
     out->needs_redo = json_is_true(json_object_get(a, "needs_reset"));
     const char *op = jstr(a, "oracle_price");
     if (op && !parse_decimal(op, &out->oracle_price)) op = NULL;
-    if (!op && oracle_price(k, out->oracle_denom, &out->oracle_price)) return -1;
+    /* No oracle price (the liquidator's answer says null and the oracle refuses): the auction
+     * cannot be judged, nor taken (take needs the price too); it is skipped, not an error. */
+    if (!op && oracle_price(k, out->oracle_denom, &out->oracle_price)) {
+        out->oracle_price = 0;
+        k->error[0] = '\0';
+    }
     if (out->oracle_price > 0 && out->price < out->oracle_price)
         out->discount = fraction(out->oracle_price - out->price, out->oracle_price);
     return out->lot == 0 ? 1 : 0;
