@@ -622,3 +622,49 @@ Test(liquidation, shutdown_end_to_end) {
             (unsigned long long)(pool - paid));
     free_keepers(ks, 2);
 }
+
+/* The keeper's configuration is checked when it is created; its report's JSON form. */
+Test(liquidation, keeper_config_and_report) {
+    hs_keeper_config kc;
+    hs_keeper_config_default(&kc);
+    hs_keeper *k = NULL;
+    char *err = NULL;
+    cr_assert_neq(hs_keeper_new(C, &kc, &k, &err), 0);
+    cr_assert_str_eq(err, "a keeper needs an account");
+    free(err);
+    kc.account = "k";
+    cr_assert_neq(hs_keeper_new(C, &kc, &k, &err), 0);
+    cr_assert_str_eq(err, "a keeper needs the engine's address");
+    free(err);
+    kc.engine = "engine";
+    kc.min_discount = "1.5";
+    cr_assert_neq(hs_keeper_new(C, &kc, &k, &err), 0);
+    cr_assert_str_eq(err, "min_discount must be a Decimal in [0, 1]");
+    free(err);
+    kc.min_discount = "0.15";
+    kc.max_take_per_round = "-1";
+    cr_assert_neq(hs_keeper_new(C, &kc, &k, &err), 0);
+    cr_assert_str_eq(err, "max_take_per_round must be a Uint128 string");
+    free(err);
+    kc.max_take_per_round = "1000";
+    cr_assert_eq(hs_keeper_new(C, &kc, &k, &err), 0);
+    char addr[128];
+    hs_address(C, "k", addr, sizeof addr);
+    cr_assert_str_eq(hs_keeper_address(k), addr);
+    cr_assert_str_eq(hs_keeper_name(k), "keeper");
+    hs_keeper_free(k);
+    hs_keeper_report r = {.rounds = 2,
+                          .takes = 2,
+                          .stable_paid = 900,
+                          .collateral_bought = 100,
+                          .collateral_value = 1000,
+                          .discount_min = 50000000000000000ull,
+                          .discount_max = 150000000000000000ull};
+    EQ(hs_keeper_report_average_discount(&r), 100000000000000000ull);
+    char *j = hs_keeper_report_json(&r);
+    cr_assert(strstr(j, "\"stable_paid\":\"900\",\"collateral_bought\":\"100\","
+                        "\"collateral_value\":\"1000\",\"average_discount\":\"0.1\","
+                        "\"min_discount\":\"0.05\",\"max_discount\":\"0.15\""),
+              "%s", j);
+    free(j);
+}

@@ -11,7 +11,7 @@
  *      page lists nothing new;
  *   2. redo: auctions the liquidator lists as needing a reset are restarted (`redo`);
  *   3. take: live auctions (the liquidator's `auctions` query, page by page) whose discount
- *      `1 − auction_price / oracle_price` is ≥ min_discount are bought, cheapest first, with
+ *      `1 − auction_price / oracle_price` is ≥ min_discount are bought, best discount first, with
  *      `max_price` = the listed price, until the round's stable budget (max_take_per_round,
  *      and the keeper's stable balance) is spent. The keeper gives the liquidator a CW20
  *      allowance itself when it has none left; it must hold stable (e.g. borrowed from a
