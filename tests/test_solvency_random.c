@@ -1,11 +1,12 @@
 /* test_solvency_random.c — issue 5 §7's randomized test: fixed seeds drive user actions
  * (open, deposit, borrow, repay, withdraw, pool deposits and withdrawals, donations), price moves
- * (drifts, crashes, recoveries) and keepers with different margins and budgets on the whole
+ * (drifts, crashes, recoveries) and keepers with different margins and budgets (and a watcher
+ * that only liquidates and resets) on the whole
  * system (tests/cdp_system.c). After every step: every contract's accounting identity holds, the
  * engine's ledger identity (SOLVENCY §3, I1'), collateral conservation per asset (engine +
  * liquidator + pool + settlement + every wallet = what the faucet created), no take above the
  * auction's price, and stable supply == total_debt + auction_debt + deficit − surplus_available
- * + settled. STEPS (default 700) and the seeds are fixed; SOLVENCY_RANDOM_STEPS overrides. */
+ * + settled. STEPS (default 1500) and the seeds are fixed; SOLVENCY_RANDOM_STEPS overrides. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -17,7 +18,7 @@
 #include "hostsim.h"
 #include "hs_keeper.h"
 
-#define DEFAULT_STEPS 700
+#define DEFAULT_STEPS 1500
 
 static hs_chain *C;
 static cdp_system S;
@@ -61,11 +62,14 @@ static uint64_t below(uint64_t n) {
 /* --- The world ----------------------------------------------------------------------------------
  */
 
-enum { NM = 2, NU = 6, NK = 3, ND = 2, MAXP = 512 };
+enum { NM = 2, NU = 6, NK = 4, ND = 2, MAXP = 512 };
 static cdp_market MARKETS[NM];
 static const char *DENOM[NM] = {"uatom", "uosmo"};
 static const char *USER[NU] = {"user0", "user1", "user2", "user3", "user4", "user5"};
-static const char *KEEPER[NK] = {"keeper_fast", "keeper_mid", "keeper_thin"};
+/* Three bidders (2 %, 8 %, 15 % with a thin budget) and a watcher that only liquidates and
+ * resets: when the bidders stay away, auctions run long and the watcher's redo hands them to the
+ * backstop pool. */
+static const char *KEEPER[NK] = {"keeper_fast", "keeper_mid", "keeper_thin", "watcher"};
 static const char *DEPOSITOR[ND] = {"depositor0", "depositor1"};
 static hs_keeper *KEEPERS[NK];
 static uint64_t PRICE_MILLI[NM]; /* price × 1000 */
@@ -134,8 +138,8 @@ static void setup_world(uint64_t seed) {
     p.global_auction_debt_limit = "3000000";
     OK(cdp_deploy(C, &p, &S));
     /* Keepers: funded positions far from liquidation (prices stay ≥ 1). */
-    const char *margins[NK] = {"0.02", "0.08", "0.15"};
-    const char *budgets[NK] = {NULL, NULL, "200000"};
+    const char *margins[NK] = {"0.02", "0.08", "0.15", "0"};
+    const char *budgets[NK] = {NULL, NULL, "200000", NULL};
     for (int k = 0; k < NK; k++) {
         uint64_t id;
         OK(open_position(KEEPER[k], 0, 100000000, 20000000, &id));
@@ -147,6 +151,7 @@ static void setup_world(uint64_t seed) {
         kc.liquidator = S.liquidator;
         kc.min_discount = margins[k];
         kc.max_take_per_round = budgets[k];
+        kc.bid = k < 3;
         kc.on_take = check_take;
         char *err = NULL;
         cr_assert_eq(hs_keeper_new(C, &kc, &KEEPERS[k], &err), 0, "%s", err ? err : "");
@@ -286,8 +291,12 @@ static void act_price(void) {
     set_price(m);
 }
 
+/* Every keeper runs, except in stretches when the bidders are away (toggled at random, 2 % per
+ * step) and only the watcher does. */
+static bool BIDDERS_AWAY;
 static void act_keepers(void) {
-    for (int k = 0; k < NK; k++) {
+    int first = BIDDERS_AWAY ? NK - 1 : 0;
+    for (int k = first; k < NK; k++) {
         hs_keeper_report rep;
         cr_assert_eq(hs_keeper_round(KEEPERS[k], &rep), 0, "step %d: %s", STEP,
                      hs_keeper_error(KEEPERS[k]));
@@ -301,6 +310,7 @@ static void run(uint64_t seed) {
     if (env && atoi(env) > 0) steps = atoi(env);
     check_invariants();
     for (STEP = 0; STEP < steps; STEP++) {
+        if (below(100) < 2) BIDDERS_AWAY = !BIDDERS_AWAY;
         uint64_t r = below(100);
         if (r < 14)
             act_open();
@@ -319,7 +329,7 @@ static void run(uint64_t seed) {
         else if (r < 63)
             act_price();
         else if (r < 80)
-            hs_block_advance(C, 1 + below(40), 0);
+            hs_block_advance(C, 1 + below(100), 0);
         else
             act_keepers();
         check_invariants();
@@ -341,8 +351,8 @@ static void run(uint64_t seed) {
         (unsigned long long)l.deficit, j);
     free(j);
     /* The run must have exercised liquidations and takes, or it proves little. */
-    cr_assert(sum.liquidations > 0 && sum.takes > 0, "seed %llu: no liquidation or take",
-              (unsigned long long)seed);
+    cr_assert(sum.liquidations > 0 && sum.takes > 0 && sum.redos > 0,
+              "seed %llu: no liquidation, take or redo", (unsigned long long)seed);
 }
 
 Test(solvency_random, seed_1) {
