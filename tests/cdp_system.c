@@ -310,10 +310,9 @@ int cdp_deploy(hs_chain *chain, const cdp_params *p, cdp_system *s) {
                      ok(cdp_exec(s, s->gov, s->liquidator, NULL, 0,
                                  "{\"update_config\":{\"backstop_pool\":\"%s\"}}", s->pool))))
         return -1;
-    if (has_settlement && instantiate(s, settlement, s->settlement, "settlement",
-                                      "{\"governance\":\"%s\",\"engine\":\"%s\","
-                                      "\"stable_token\":\"%s\"}",
-                                      s->gov, s->engine, s->token))
+    if (has_settlement &&
+        instantiate(s, settlement, s->settlement, "settlement",
+                    "{\"engine\":\"%s\",\"stable_token\":\"%s\"}", s->engine, s->token))
         return -1;
     char wiring[1024];
     int n =
@@ -451,8 +450,7 @@ static int identity_of(cdp_system *s, const char *name, const char *contract) {
 int cdp_identities_hold(cdp_system *s) {
     return identity_of(s, "vault_engine", s->engine) ||
                    identity_of(s, "liquidator", s->liquidator) ||
-                   identity_of(s, "backstop_pool", s->pool) ||
-                   identity_of(s, "settlement", s->settlement)
+                   identity_of(s, "backstop_pool", s->pool)
                ? -1
                : 0;
 }

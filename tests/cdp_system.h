@@ -99,8 +99,9 @@ typedef struct cdp_ledger {
 } cdp_ledger;
 int cdp_read_ledger(cdp_system *s, cdp_ledger *out);
 
-/* Every contract's accounting query reports its identity holding. 0, or -1 naming the first
- * one that does not (or whose query fails). */
+/* The accounting queries of the engine, the liquidator and the pool report their identity
+ * holding (settlement has no such query: it checks its identity on every execute). 0, or -1
+ * naming the first that does not (or whose query fails). */
 int cdp_identities_hold(cdp_system *s);
 
 /* Amount / decimal helpers. */

@@ -1,6 +1,6 @@
 # tests/solvency_random.mk — the randomized solvency test (tests/test_solvency_random.c): fixed
 # seeds of user actions, price moves and keepers on the whole CDP system, invariants after every
-# step; plus its ASan/UBSan variant (fewer steps). Included by the root Makefile.
+# step; plus its ASan/UBSan variant. Included by the root Makefile.
 
 SOLV_TEST_OBJS := $(filter-out build/obj/host-sim/main.o,$(HOST_SIM_OBJS))
 SOLV_TEST_SRCS := $(filter-out host-sim/src/main.c,$(HOST_SIM_SRCS))
@@ -27,7 +27,7 @@ test-solvency-random: $(BUILD)/tests/test_solvency_random $(CONTRACT_WASMS)
 
 # The engine catches guest faults with its own SIGSEGV handler: ASan must leave it installed.
 test-solvency-random-asan: $(BUILD)/tests-asan/test_solvency_random $(CONTRACT_WASMS)
-	SOLVENCY_RANDOM_STEPS=200 ASAN_OPTIONS=handle_segv=0:allow_user_segv_handler=1:detect_leaks=1 \
+	ASAN_OPTIONS=handle_segv=0:allow_user_segv_handler=1:detect_leaks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/tests-asan/test_solvency_random --jobs 2
 
 HOST_TEST_TARGETS += test-solvency-random

@@ -40,7 +40,7 @@ static void teardown(void) {
     C = NULL;
 }
 
-TestSuite(liquidation, .init = open_chain, .fini = teardown, .timeout = 120);
+TestSuite(liquidation, .init = open_chain, .fini = teardown, .timeout = 600);
 
 /* Deploy with the default market (uatom at 10, max_ltv 0.5, threshold 0.6, penalty 0.1; linear
  * auctions from oracle × 1.2 to zero over 3600 s, reset below 0.5 × oracle or after 7200 s) and
@@ -502,7 +502,7 @@ Test(liquidation, slide_60_percent_over_a_day) {
 /* Issue 5 §8, small: 1,000 and 10,000 positions, every 100th liquidatable; the keeper's gas per
  * liquidated position (liquidate + take) at 10,000 stays within 1.5x of that at 1,000: the index
  * makes the work follow the positions liquidated, not the positions open. */
-Test(liquidation, gas_per_liquidation_follows_liquidated_not_positions, .timeout = 600) {
+Test(liquidation, gas_per_liquidation_follows_liquidated_not_positions) {
     cdp_scale_result small, large;
     OK(cdp_scale_run(1000, 100, &small));
     OK(cdp_scale_run(10000, 100, &large));
@@ -534,6 +534,93 @@ Test(liquidation, script_ops_keeper_and_keepers) {
     cr_assert_eq(status, 0, "script failed: %s", buf);
     fclose(out);
     fclose(err);
+}
+
+/* Emergency shutdown end to end (SOLVENCY §4): three auctions are live when governance shuts the
+ * system down at price 6. fix_price fixes 6; settle_position covers each remaining debt from
+ * its collateral, ceil(debt / 6) to settlement (user0: 50,000 of 100,000; each keeper:
+ * 1,666,667 of 10,000,000); the owners close and take the rest; cancel_auction sends the three
+ * lots (300,000) to settlement and moves their debt to `settled`; finalize fixes the supply and
+ * the pool of 3,683,334 uatom; every holder redeems all its stable for
+ * floor(amount · 3,683,334 / supply); what settlement keeps at the end is below the number of
+ * redemptions (the documented dust bound) and no stable is left. */
+Test(liquidation, shutdown_end_to_end) {
+    deploy("0", "0", "0");
+    cr_assert(S.settlement[0], "settlement not built");
+    const uint64_t debts[] = {300000, 400000, 450000, 500000};
+    open_book(debts, 4);
+    hs_keeper *ks[] = {keeper("k1", "0.05", true, true), keeper("k2", "0.10", true, true)};
+    set_price("6");
+    round_all(ks, 2);
+    run_blocks(ks, 2, 20); /* auctions live, nothing bought yet */
+    EQ(N_TAKES, 0);
+    hs_result r = cdp_exec(&S, S.gov, S.engine, NULL, 0, "{\"shutdown\":{}}");
+    cr_assert(r.ok, "%s", r.error);
+    hs_result_free(&r);
+    /* Nothing moves any more: liquidations, takes and redos are refused. */
+    run_blocks(ks, 2, 200);
+    EQ(N_TAKES, 0);
+    r = cdp_exec(&S, "anyone", S.engine, NULL, 0,
+                 "{\"fix_price\":{\"market\":\"atom\",\"asset\":\"uatom\"}}");
+    cr_assert(r.ok, "%s", r.error);
+    hs_result_free(&r);
+    /* Positions with debt: user0 (id 1) and the keepers (ids 5, 6). */
+    const uint64_t live[] = {1, 5, 6};
+    const char *owners[] = {"user0", "k1", "k2"};
+    for (int i = 0; i < 3; i++) {
+        r = cdp_exec(&S, "anyone", S.engine, NULL, 0,
+                     "{\"settle_position\":{\"position_id\":%llu}}", (unsigned long long)live[i]);
+        cr_assert(r.ok, "%s", r.error);
+        hs_result_free(&r);
+        r = cdp_exec(&S, owners[i], S.engine, NULL, 0, "{\"close\":{\"position_id\":%llu}}",
+                     (unsigned long long)live[i]);
+        cr_assert(r.ok, "%s", r.error);
+        hs_result_free(&r);
+    }
+    EQ(uatom_of("user0"), 50000);
+    EQ(uatom_of("k1"), 10000000 - 1666667);
+    EQ(uatom_of("k2"), 10000000 - 1666667);
+    for (uint64_t a = 1; a <= 3; a++) {
+        r = cdp_exec(&S, "anyone", S.liquidator, NULL, 0,
+                     "{\"cancel_auction\":{\"auction_id\":%llu}}", (unsigned long long)a);
+        cr_assert(r.ok, "%s", r.error);
+        hs_result_free(&r);
+    }
+    no_live_auctions();
+    cdp_ledger l = ledger();
+    EQ(l.total_debt, 0);
+    EQ(l.auction_debt, 0);
+    EQ(l.settled, 300000 + 20000000 + 1350000);
+    system_consistent();
+    r = cdp_exec(&S, "anyone", S.settlement, NULL, 0, "{\"finalize\":{}}");
+    cr_assert(r.ok, "%s", r.error);
+    hs_result_free(&r);
+    const cdp_u128 pool = 50000 + 2 * 1666667 + 300000;
+    EQ(uatom_of(S.settlement), pool);
+    cdp_u128 supply;
+    OK(cdp_stable_supply(&S, &supply));
+    const char *holders[] = {"user0", "user1", "user2", "user3", "k1", "k2"};
+    cdp_u128 paid = 0;
+    for (int i = 0; i < 6; i++) {
+        cdp_u128 amount = stable_of(holders[i]), before = uatom_of(holders[i]);
+        cr_assert(amount > 0);
+        r = cdp_send_stable(&S, holders[i], S.settlement, amount, "{\"redeem\":{}}");
+        cr_assert(r.ok, "%s", r.error);
+        hs_result_free(&r);
+        EQ(uatom_of(holders[i]) - before, amount * pool / supply);
+        paid += amount * pool / supply;
+    }
+    cdp_u128 left;
+    OK(cdp_stable_supply(&S, &left));
+    EQ(left, 0);
+    EQ(uatom_of(S.settlement), pool - paid);
+    cr_assert(pool - paid < 6, "dust %llu >= 6 redemptions", (unsigned long long)(pool - paid));
+    fprintf(stderr,
+            "scenario shutdown end to end         settled %llu, collateral to settlement %llu, "
+            "redeemed by 6 holders, dust %llu uatom\n",
+            (unsigned long long)l.settled, (unsigned long long)pool,
+            (unsigned long long)(pool - paid));
+    free_keepers(ks, 2);
 }
 
 /* The keeper's configuration is checked when it is created; its report's JSON form. */

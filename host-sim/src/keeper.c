@@ -607,7 +607,7 @@ static int take_profitable(hs_keeper *k, auction_list *list, hs_keeper_report *r
     hs_u128 budget;
     if (stable_balance(k, &budget)) return -1;
     if (k->max_take < budget) budget = k->max_take;
-    qsort(list->items, list->n, sizeof *list->items, by_discount_desc);
+    if (list->n > 1) qsort(list->items, list->n, sizeof *list->items, by_discount_desc);
     bool allowance_checked = false;
     for (size_t i = 0; i < list->n; i++) {
         auction *a = &list->items[i];
