@@ -11,10 +11,11 @@
 
 static void row(const cdp_scale_result *r) {
     double n = (double)r->liquidated;
-    printf("%10llu %10llu %16llu %14.0f %14.0f %9.3f %12.1f %9.2f\n",
+    printf("%10llu %10llu %16llu %14.0f %14.0f %9.3f %12.1f %12.1f %9.2f\n",
            (unsigned long long)r->positions, (unsigned long long)r->liquidated,
            (unsigned long long)r->tx_gas, (double)r->tx_gas / n, (double)r->query_gas / n,
-           r->clear_seconds, r->clear_seconds / n * 1e6, r->open_seconds);
+           r->clear_seconds, r->liquidate_seconds / n * 1e6,
+           (r->clear_seconds - r->liquidate_seconds) / n * 1e6, r->open_seconds);
 }
 
 int main(int argc, char **argv) {
@@ -32,8 +33,8 @@ int main(int argc, char **argv) {
     }
     printf("\nliquidation at scale: one market, every 10th position liquidatable after 10 -> 6, "
            "one keeper (CosmWasm gas; wall times on a shared machine)\n");
-    printf("%10s %10s %16s %14s %14s %9s %12s %9s\n", "positions", "liquidated", "tx gas",
-           "gas/liq", "query gas/liq", "clear s", "us/liq", "open s");
+    printf("%10s %10s %16s %14s %14s %9s %12s %12s %9s\n", "positions", "liquidated", "tx gas",
+           "gas/liq", "query gas/liq", "clear s", "liquidate us", "take us", "open s");
     row(&r[0]);
     row(&r[1]);
     double g0 = (double)r[0].tx_gas / (double)r[0].liquidated,

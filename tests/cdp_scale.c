@@ -65,6 +65,7 @@ static int run(hs_chain *chain, uint64_t positions, uint64_t every, cdp_scale_re
     hs_keeper_report sum = {0};
     t0 = now_seconds();
     int rc = keeper_round(k, &sum); /* liquidate everything in the crash block */
+    out->liquidate_seconds = now_seconds() - t0;
     hs_block_advance(chain, 120, 600);
     if (rc == 0) rc = keeper_round(k, &sum); /* price = oracle: buy every lot */
     out->clear_seconds = now_seconds() - t0;

@@ -8,13 +8,14 @@
 #include <stdint.h>
 
 typedef struct cdp_scale_result {
-    uint64_t positions;   /* positions opened (besides the keeper's) */
-    uint64_t liquidated;  /* positions the keeper liquidated */
-    uint64_t takes;       /* auctions it bought */
-    uint64_t tx_gas;      /* CosmWasm gas of every keeper transaction until all are cleared */
-    uint64_t query_gas;   /* CosmWasm gas of the keeper's queries meanwhile */
-    double open_seconds;  /* wall time to open the positions */
-    double clear_seconds; /* wall time from the crash until no auction is left */
+    uint64_t positions;       /* positions opened (besides the keeper's) */
+    uint64_t liquidated;      /* positions the keeper liquidated */
+    uint64_t takes;           /* auctions it bought */
+    uint64_t tx_gas;          /* CosmWasm gas of every keeper transaction until all are cleared */
+    uint64_t query_gas;       /* CosmWasm gas of the keeper's queries meanwhile */
+    double open_seconds;      /* wall time to open the positions */
+    double clear_seconds;     /* wall time from the crash until no auction is left */
+    double liquidate_seconds; /* of which the round that liquidates */
 } cdp_scale_result;
 
 /* Run the scenario on a fresh in-memory chain: positions of 100,000 uatom at price 10, debt
