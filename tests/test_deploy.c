@@ -553,3 +553,161 @@ Test(deploy, migration_through_governance) {
     dep_manifest_free(m2);
     dep_manifest_free(m);
 }
+
+/* --- The proposer is a cw3-flex-multisig (issue 6 point 4) --------------------------------- */
+
+static uint64_t store_file(const char *path) {
+    uint8_t *w = NULL;
+    size_t n = 0;
+    char *sum = dep_sha256_file(path, &w, &n);
+    cr_assert_not_null(sum, "cannot read %s", path);
+    dep_call c = CH.ops->store(&CH, w, n);
+    cr_assert(c.ok, "store %s: %s", path, c.error);
+    uint64_t id = c.code_id;
+    dep_call_free(&c);
+    free(w), free(sum);
+    return id;
+}
+
+static void instantiate_into(uint64_t code, const char *msg, char *out) {
+    dep_call c = CH.ops->instantiate(&CH, code, msg, "test", NULL);
+    cr_assert(c.ok, "instantiate %s: %s", msg, c.error);
+    strcpy(out, c.address);
+    dep_call_free(&c);
+}
+
+/* A cw4-group of alice, bob, carol (weight 1 each) and a cw3-flex-multisig needing 2 of 3,
+ * on the devnet state before anything else; its address into multisig. */
+static void multisig_setup(char *multisig) {
+    chain_open();
+    char alice[128], bob[128], carol[128], group[128], msg[1024];
+    CH.ops->address(&CH, "alice", alice, sizeof alice);
+    CH.ops->address(&CH, "bob", bob, sizeof bob);
+    CH.ops->address(&CH, "carol", carol, sizeof carol);
+    uint64_t cw4 = store_file(CW4_GROUP), cw3 = store_file(CW3_FLEX);
+    snprintf(msg, sizeof msg,
+             "{\"admin\":null,\"members\":[{\"addr\":\"%s\",\"weight\":1},{\"addr\":\"%s\","
+             "\"weight\":1},{\"addr\":\"%s\",\"weight\":1}]}",
+             alice, bob, carol);
+    instantiate_into(cw4, msg, group);
+    snprintf(msg, sizeof msg,
+             "{\"group_addr\":\"%s\",\"threshold\":{\"absolute_count\":{\"weight\":2}},"
+             "\"max_voting_period\":{\"time\":3600}}",
+             group);
+    instantiate_into(cw3, msg, multisig);
+    /* cw3 weighs votes at the proposal's start height: the members count from the next block. */
+    CH.ops->advance_time(&CH, 5);
+    chain_close();
+}
+
+/* alice proposes `propose` on the multisig, bob votes yes, alice executes it. */
+static void multisig_pass(const char *multisig, const char *propose, int proposal) {
+    chain_open();
+    exec_as(multisig, "alice", propose);
+    char msg[128];
+    snprintf(msg, sizeof msg, "{\"vote\":{\"proposal_id\":%d,\"vote\":\"yes\"}}", proposal);
+    exec_as(multisig, "bob", msg);
+    snprintf(msg, sizeof msg, "{\"execute\":{\"proposal_id\":%d}}", proposal);
+    exec_as(multisig, "alice", msg);
+    chain_close();
+}
+
+static dep_manifest *multisig_manifest(const char *multisig, const char *max_ltv) {
+    char proposer[160], ltv[64];
+    snprintf(proposer, sizeof proposer, "\"proposer\": \"%s\"", multisig);
+    snprintf(ltv, sizeof ltv, "\"max_ltv\": \"%s\"", max_ltv);
+    const char *edit[] = {"\"proposer\": \"proposer\"", proposer, "\"max_ltv\": \"60%\"", ltv};
+    return manifest_with(edit, 4);
+}
+
+Test(deploy, multisig_proposer_flow) {
+    char multisig[128];
+    multisig_setup(multisig);
+    dep_manifest *m = multisig_manifest(multisig, "60%");
+    cr_assert_eq(run(BROADCAST, m), 0, "%s", ERR);
+    EXPECT_OUT("deployed: 33 steps");
+    dep_manifest *m2 = multisig_manifest(multisig, "65%");
+    cr_assert_eq(run(PLAN, m2), 0);
+    EXPECT_OUT("  parameter  markets[atom].uatom.max_ltv                  0.6                    "
+               "-> 0.65 (65%)\n");
+    cr_assert_eq(run(BROADCAST, m2), 0, "%s", ERR);
+    EXPECT_OUT("is a contract (multisig): propose this there, vote, execute;");
+    char *line = strstr(OUT, "{\"propose\":");
+    cr_assert_not_null(line, "%s", OUT);
+    char *propose = strndup(line, (size_t)(strchr(line, '\n') - line));
+    json_t *rec = record_doc();
+    json_t *p = json_array_get(json_object_get(rec, "proposals"), 0);
+    cr_assert(json_is_null(json_object_get(p, "id")));
+    cr_assert_str_eq(json_string_value(json_object_get(p, "status")), "awaiting_multisig");
+    cr_assert_str_eq(json_string_value(json_object_get(p, "via")), "multisig");
+    /* Asking again while the multisig has not acted: the same change is already waiting. */
+    cr_assert_eq(run(BROADCAST, m2), 0);
+    EXPECT_OUT("nothing to do: the change is already proposal (not yet queued) "
+               "(awaiting_multisig");
+    cr_assert_eq(run(PROPOSALS, m2), 0);
+    EXPECT_OUT("  -    awaiting_multisig  -  ");
+    multisig_pass(multisig, propose, 1);
+    cr_assert_eq(run(PROPOSALS, m2), 0);
+    EXPECT_OUT("  1    queued             1700172805   in 172800 s ");
+    cr_assert_eq(run_full(EXECUTE, m2, 1, DELAY - 1, 0), 1);
+    EXPECT_ERR("execute proposal 1: too early: proposal 1 eta 1700172805, now 1700172804");
+    cr_assert_eq(run_full(EXECUTE, m2, 1, 1, 0), 0, "%s\n%s", OUT, ERR);
+    EXPECT_OUT("executed proposal 1");
+    EXPECT_OUT("post-state check passed: every on-chain value equals the manifest\n");
+    json_decref(rec);
+    rec = record_doc();
+    p = json_array_get(json_object_get(rec, "proposals"), 0);
+    cr_assert_eq(json_integer_value(json_object_get(p, "id")), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(p, "status")), "executed");
+    cr_assert_eq(run(BROADCAST, m2), 0);
+    cr_assert_str_eq(OUT, "nothing to do: the chain matches the manifest\n");
+    free(propose);
+    json_decref(rec);
+    dep_manifest_free(m2);
+    dep_manifest_free(m);
+}
+
+Test(deploy, multisig_tampered_proposal_not_executed) {
+    char multisig[128];
+    multisig_setup(multisig);
+    dep_manifest *m = multisig_manifest(multisig, "60%");
+    cr_assert_eq(run(BROADCAST, m), 0, "%s", ERR);
+    dep_manifest *m2 = multisig_manifest(multisig, "65%");
+    cr_assert_eq(run(BROADCAST, m2), 0, "%s", ERR);
+    json_t *rec = record_doc();
+    const char *want = json_string_value(
+        json_object_get(json_array_get(json_object_get(rec, "proposals"), 0), "msgs_hash"));
+    /* The multisig queues 0.66 instead of the manifest's 0.65. */
+    char *inner = dep_base64("{\"update_collateral\":{\"market\":\"atom\",\"asset\":\"uatom\","
+                             "\"max_ltv\":\"0.66\",\"force\":true}}");
+    char queue[1024], *qb64, propose[2048];
+    snprintf(queue, sizeof queue,
+             "{\"queue\":{\"title\":\"max_ltv\",\"msgs\":[{\"wasm\":{\"execute\":{"
+             "\"contract_addr\":\"%s\",\"msg\":\"%s\",\"funds\":[]}}}]}}",
+             rec_address(rec, "vault_engine"), inner);
+    qb64 = dep_base64(queue);
+    snprintf(propose, sizeof propose,
+             "{\"propose\":{\"title\":\"max_ltv\",\"description\":\"tampered\",\"msgs\":[{\"wasm\":"
+             "{\"execute\":{\"contract_addr\":\"%s\",\"msg\":\"%s\",\"funds\":[]}}}]}}",
+             rec_address(rec, "governance"), qb64);
+    multisig_pass(multisig, propose, 1);
+    cr_assert_eq(run_full(EXECUTE, m2, 1, DELAY, 0), 1);
+    char why[256];
+    snprintf(why, sizeof why,
+             "matches no proposal cdp-deploy recorded; the manifest's change is %s", want);
+    EXPECT_ERR(why);
+    EXPECT_ERR("(tampered or foreign): not executed");
+    /* Still queued on chain, nothing changed. */
+    chain_open();
+    json_t *pq = q(rec_address(rec, "governance"), "{\"proposal\":{\"id\":1}}");
+    expect_field(pq, "status", "queued");
+    json_decref(pq);
+    json_t *atom = q(rec_address(rec, "vault_engine"), "{\"market\":{\"id\":\"atom\"}}");
+    expect_field(json_array_get(json_object_get(atom, "collaterals"), 0), "max_ltv", "0.6");
+    json_decref(atom);
+    chain_close();
+    free(inner), free(qb64);
+    json_decref(rec);
+    dep_manifest_free(m2);
+    dep_manifest_free(m);
+}
