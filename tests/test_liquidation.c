@@ -2,6 +2,7 @@
  * system (tests/cdp_system.c) and the keeper agent (hs_keeper.h): a 40 % drop in one block, a
  * 60 % slide over a day, keepers that bid only at ≥ 15 %, no bidders (the backstop pool absorbs),
  * a crash deep enough for bad debt (netted against surplus, the rest recorded as deficit),
+ * positions below the hard health limit absorbed at once, thin liquidity (partial takes),
  * auction resets, the circuit breaker, and gas per liquidation at 1k and 10k positions. Expected
  * values come from the documented formulas: contracts/SOLVENCY.md, the engine's and the
  * liquidator's SPEC.md. Each scenario prints its liquidated debt, bad debt and average auction
@@ -45,15 +46,21 @@ TestSuite(liquidation, .init = open_chain, .fini = teardown, .timeout = 600);
 /* Deploy with the default market (uatom at 10, max_ltv 0.5, threshold 0.6, penalty 0.1; linear
  * auctions from oracle × 1.2 to zero over 3600 s, reset below 0.5 × oracle or after 7200 s) and
  * the given keeper reward. */
-static void deploy(const char *tip, const char *fee, const char *cap) {
+static void deploy_with(const char *backstop_health, const char *tip, const char *fee,
+                        const char *cap) {
     cdp_params p;
     cdp_params_default(&p);
     MARKET = cdp_market_default();
+    MARKET.auction.backstop_health = backstop_health;
     p.markets = &MARKET;
     p.keeper_tip = tip;
     p.keeper_fee = fee;
     p.keeper_reward_cap = cap;
     OK(cdp_deploy(C, &p, &S));
+}
+
+static void deploy(const char *tip, const char *fee, const char *cap) {
+    deploy_with("0", tip, fee, cap);
 }
 
 static const char *USERS[] = {"user0", "user1", "user2", "user3", "user4"};
@@ -534,6 +541,94 @@ Test(liquidation, script_ops_keeper_and_keepers) {
     cr_assert_eq(status, 0, "script failed: %s", buf);
     fclose(out);
     fclose(err);
+}
+
+/* A hard health limit: with backstop_health 0.85 the positions at health 0.8 and 0.72 go to
+ * the backstop pool at once (debt 950,000 covered from its deposits, 200,000 uatom to its
+ * depositor, penalties forgiven); the one at 0.9 is auctioned and bought at 5.7 as usual. */
+Test(liquidation, below_backstop_health_pool_absorbs_at_once) {
+    deploy_with("0.85", "0", "0", "0");
+    const uint64_t debts[] = {300000, 400000, 450000, 500000};
+    open_book(debts, 4);
+    uint64_t id;
+    OK(cdp_open(&S, "depositor", &MARKET, 10000000, 2000000, &id));
+    OK(cdp_pool_deposit(&S, "depositor", 2000000));
+    hs_keeper *ks[] = {keeper("k1", "0.05", true, true)};
+    set_price("6");
+    round_all(ks, 1);
+    hs_keeper_report t;
+    hs_keeper_totals(ks[0], &t);
+    EQ(t.liquidations, 3);
+    EQ(t.debt_liquidated, 1350000);
+    json_t *pool = cdp_query(&S, S.pool, "{\"pool\":{}}");
+    cr_assert(pool, "%s", cdp_error());
+    cdp_u128 deposits;
+    cr_assert(cdp_json_u128(pool, "total_deposits", &deposits));
+    EQ(deposits, 2000000 - 950000);
+    json_decref(pool);
+    EQ(uatom_of(S.pool), 200000);
+    cdp_ledger l = ledger();
+    EQ(l.auction_debt, 400000);
+    system_consistent();
+    run_blocks(ks, 1, 150);
+    EQ(N_TAKES, 1);
+    EQ(TAKES[0].auction_id, 1);
+    EQ(TAKES[0].paid, 440000);
+    EQ(TAKES[0].bought, 77192);
+    no_live_auctions();
+    l = ledger();
+    EQ(l.surplus, 40000);
+    EQ(l.bad_debt, 0);
+    system_consistent();
+    scenario_report("below backstop health", ks, 1);
+    free_keepers(ks, 1);
+}
+
+/* Thin liquidity: one 5 % keeper with 200,000 stable per round. At t = 750 s (5.7) it buys
+ * floor(200,000 / 5.7) = 35,087 for ceil(35,087 · 5.7) = 199,996; at 755 s (5.69) 35,149 for
+ * 199,998; at 760 s (5.68) the rest of the tab, 40,006, buys floor(40,006 / 5.68) = 7,043 and
+ * the last 22,721 uatom return to the owner. */
+Test(liquidation, thin_liquidity_partial_takes) {
+    deploy("0", "0", "0");
+    const uint64_t debts[] = {300000, 400000};
+    open_book(debts, 2);
+    hs_keeper_config kc;
+    uint64_t id;
+    OK(cdp_open(&S, "thin", &MARKET, 10000000, 10000000, &id));
+    hs_keeper_config_default(&kc);
+    kc.name = kc.account = "thin";
+    kc.engine = S.engine;
+    kc.liquidator = S.liquidator;
+    kc.min_discount = "0.05";
+    kc.max_take_per_round = "200000";
+    kc.on_take = record_take;
+    hs_keeper *k = NULL;
+    char *err = NULL;
+    cr_assert_eq(hs_keeper_new(C, &kc, &k, &err), 0, "%s", err ? err : "");
+    set_price("6");
+    round_all(&k, 1);
+    run_blocks(&k, 1, 152);
+    EQ(N_TAKES, 3);
+    const cdp_u128 price[3] = {5700000000000000000ull, 5690000000000000000ull,
+                               5680000000000000000ull};
+    const uint64_t paid[3] = {199996, 199998, 40006}, bought[3] = {35087, 35149, 7043};
+    for (int i = 0; i < 3; i++) {
+        EQ(TAKES[i].auction_price, price[i]);
+        EQ(TAKES[i].paid, paid[i]);
+        EQ(TAKES[i].bought, bought[i]);
+    }
+    EQ(uatom_of("user1"), 29764 - 7043);
+    hs_keeper_report t;
+    hs_keeper_totals(k, &t);
+    EQ(t.stable_paid, 440000);
+    EQ(t.discount_min, 50000000000000000ull);
+    EQ(t.discount_max, 53333333333333333ull);
+    no_live_auctions();
+    cdp_ledger l = ledger();
+    EQ(l.surplus, 40000);
+    system_consistent();
+    scenario_report("thin liquidity", &k, 1);
+    hs_keeper_free(k);
 }
 
 /* Emergency shutdown end to end (SOLVENCY §4): three auctions are live when governance shuts the
