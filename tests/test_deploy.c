@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -708,6 +709,95 @@ Test(deploy, multisig_tampered_proposal_not_executed) {
     chain_close();
     free(inner), free(qb64);
     json_decref(rec);
+    dep_manifest_free(m2);
+    dep_manifest_free(m);
+}
+
+/* --- The command line and the target interface --------------------------------------------- */
+
+Test(deploy, network_target_not_supported) {
+    dep_manifest *m = local();
+    m->target.kind = DEP_TARGET_NETWORK; /* as a validated network manifest reads */
+    for (command c = PLAN; c <= BROADCAST; c++) {
+        cr_assert_eq(run(c, m), 1);
+        EXPECT_ERR("error: target network: not supported yet; cdp-deploy deploys to a local "
+                   "devnet only\n");
+    }
+    cr_assert_eq(run(PROPOSALS, m), 1);
+    EXPECT_ERR("target network (no rpc): not supported yet");
+    dep_chain t;
+    char *err = NULL;
+    cr_assert_eq(dep_target_open(m, NULL, &t, &err), -1);
+    cr_assert_str_eq(err, "target network (no rpc): not supported yet; cdp-deploy deploys to a "
+                          "local devnet only");
+    free(err);
+    struct stat st;
+    cr_assert_neq(stat(state, &st), 0);
+    dep_manifest_free(m);
+}
+
+static int shell(const char *cmd, char **out) {
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t len = 0, cap = 4096;
+    *out = malloc(cap);
+    size_t n;
+    while ((n = fread(*out + len, 1, cap - len - 1, p)) > 0) {
+        len += n;
+        if (cap - len < 2) *out = realloc(*out, cap *= 2);
+    }
+    (*out)[len] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(deploy, command_line) {
+    char cmd[512], *out;
+    cr_assert_eq(shell("build/bin/cdp-deploy execute " LOCAL_JSON " 2>&1", &out), 2);
+    cr_assert_not_null(strstr(out, "usage: cdp-deploy validate MANIFEST\n"));
+    free(out);
+    cr_assert_eq(shell("build/bin/cdp-deploy plan " LOCAL_JSON " --bogus 2>&1", &out), 2);
+    free(out);
+    /* The stop hook through the environment, then a resume. */
+    snprintf(cmd, sizeof cmd,
+             "CDP_DEPLOY_STOP_AFTER=3 build/bin/cdp-deploy apply " LOCAL_JSON
+             " --broadcast --state %s --records %s 2>&1",
+             state, records);
+    cr_assert_eq(shell(cmd, &out), 3, "%s", out);
+    cr_assert_not_null(strstr(out, "stopped after 3 steps (stop hook)\n"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd,
+             "build/bin/cdp-deploy apply " LOCAL_JSON " --broadcast --state %s --records %s 2>&1",
+             state, records);
+    cr_assert_eq(shell(cmd, &out), 0, "%s", out);
+    cr_assert_not_null(strstr(out, "deployed: 30 steps\n"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd,
+             "build/bin/cdp-deploy status " LOCAL_JSON " --state %s --records %s 2>&1", state,
+             records);
+    cr_assert_eq(shell(cmd, &out), 0, "%s", out);
+    cr_assert_not_null(strstr(out, "parameters: the chain matches the manifest\n"), "%s", out);
+    free(out);
+}
+
+Test(deploy, expired_proposal_not_executed_and_proposed_again) {
+    dep_manifest *m = local();
+    deploy_fresh(m);
+    const char *edit[] = {"\"keeper_tip\": \"10\"", "\"keeper_tip\": \"12\""};
+    dep_manifest *m2 = manifest_with(edit, 2);
+    cr_assert_eq(run(BROADCAST, m2), 0, "%s", ERR);
+    EXPECT_OUT("  parameter  engine.keeper_tip                            10000000               "
+               "-> 12000000 (12)\n");
+    /* The window is [eta, eta + grace_period): 2d + 7d after queueing it is closed. */
+    cr_assert_eq(run_full(EXECUTE, m2, 1, DELAY + 604800, 0), 1);
+    EXPECT_ERR("execute proposal 1: expired: proposal 1 expired at 1700777600, now 1700777600");
+    cr_assert_eq(run(PROPOSALS, m2), 0);
+    EXPECT_OUT("  1    expired            1700172800 ");
+    /* apply sees the expired proposal and queues the change again. */
+    cr_assert_eq(run(BROADCAST, m2), 0, "%s", ERR);
+    EXPECT_OUT("queued proposal 2: eta 1700950400");
+    cr_assert_eq(run_full(EXECUTE, m2, 2, DELAY, 0), 0, "%s", ERR);
+    EXPECT_OUT("post-state check passed");
     dep_manifest_free(m2);
     dep_manifest_free(m);
 }

@@ -325,7 +325,8 @@ static int propose_changes(dep_run *r) {
     char hash[65], *canonical = NULL;
     json_t *msgs = dep_proposal_msgs(&d, &canonical, hash);
     free(canonical);
-    /* Already proposed and still pending: nothing to do. */
+    /* Already proposed and still pending (as the timelock says now): nothing to do. */
+    dep_sync_proposals(r);
     size_t i;
     json_t *p;
     json_array_foreach(dep_record_proposals(r->rec), i, p) {

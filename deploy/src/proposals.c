@@ -16,7 +16,7 @@ static json_t *chain_proposal(dep_run *r, uint64_t id) {
 
 /* Refresh every recorded proposal from the timelock: status and eta; a proposal sent through
  * a multisig gets its id when a queued proposal with its msgs_hash appears. */
-static void sync_proposals(dep_run *r) {
+void dep_sync_proposals(dep_run *r) {
     const char *timelock = dep_record_address(r->rec, "governance");
     if (!timelock) return;
     json_t *all = dep_query_json(r->t, timelock, "{\"proposals\":{\"limit\":30}}", NULL);
@@ -54,7 +54,7 @@ static void sync_proposals(dep_run *r) {
 int dep_cmd_proposals(const dep_manifest *m, const dep_options *o) {
     dep_run r;
     if (dep_run_open(&r, m, o, dep_state_dir(m, o), dep_records_dir(o))) return DEP_EXIT_FAIL;
-    sync_proposals(&r);
+    dep_sync_proposals(&r);
     uint64_t now = r.t->ops->block_time(r.t);
     fprintf(o->out, "proposals on %s (now %llu):\n", m->chain_id, (unsigned long long)now);
     fprintf(o->out, "  %-4s %-18s %-12s %-16s %-18s %s\n", "id", "status", "eta", "", "msgs_hash",
@@ -107,7 +107,7 @@ int dep_cmd_execute(const dep_manifest *m, uint64_t id, const dep_options *o) {
     dep_run r;
     if (dep_run_open(&r, m, o, dep_state_dir(m, o), dep_records_dir(o))) return DEP_EXIT_FAIL;
     int rc = DEP_EXIT_FAIL;
-    sync_proposals(&r);
+    dep_sync_proposals(&r);
     json_t *entry = NULL, *p;
     size_t i;
     json_array_foreach(dep_record_proposals(r.rec), i, p) {
