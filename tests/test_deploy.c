@@ -555,6 +555,75 @@ Test(deploy, migration_through_governance) {
     dep_manifest_free(m);
 }
 
+Test(deploy, migration_executed_by_anyone_is_picked_up) {
+    dep_manifest *m = local();
+    deploy_fresh(m);
+    char wasm[160], edit_to[200];
+    snprintf(wasm, sizeof wasm, "%s/governance-v2.wasm", base);
+    write_governance_variant(wasm);
+    snprintf(edit_to, sizeof edit_to, "\"governance\": \"%s\"", wasm);
+    const char *edit[] = {"\"governance\": \"build/contracts/governance.wasm\"", edit_to};
+    dep_manifest *m2 = manifest_with(edit, 2);
+    cr_assert_eq(run(BROADCAST, m2), 0, "%s", ERR);
+    json_t *rec = record_doc();
+    /* Someone else executes it after the delay: the record learns the new code on next use. */
+    chain_open();
+    CH.ops->advance_time(&CH, DELAY);
+    exec_as(rec_address(rec, "governance"), "outsider", "{\"execute_proposal\":{\"id\":1}}");
+    chain_close();
+    cr_assert_eq(run(STATUS, m2), 0, "%s", ERR);
+    EXPECT_OUT("record matches the chain (codes, addresses, code ids)\n");
+    EXPECT_OUT("parameters: the chain matches the manifest\n");
+    cr_assert_eq(run(PROPOSALS, m2), 0);
+    EXPECT_OUT("  1    executed ");
+    json_decref(rec);
+    rec = record_doc();
+    cr_assert_eq(json_integer_value(json_object_get(
+                     json_object_get(json_object_get(rec, "contracts"), "governance"), "code_id")),
+                 9);
+    json_decref(rec);
+    dep_manifest_free(m2);
+    dep_manifest_free(m);
+}
+
+Test(deploy, new_market_through_governance) {
+    dep_manifest *m = local();
+    deploy_fresh(m);
+    const char *edit[] = {
+        "\"markets\": [",
+        "\"markets\": [\n"
+        "    {\"id\": \"atom2\", \"stability_fee\": \"3%/yr\", \"debt_ceiling\": \"1000000\",\n"
+        "     \"min_debt\": \"100\", \"auction_debt_limit\": \"100000\",\n"
+        "     \"collaterals\": [{\"asset\": \"uatom\", \"kind\": \"native\", \"decimals\": 6,\n"
+        "       \"oracle_denom\": \"uatom\", \"max_ltv\": \"50%\", \"liquidation_threshold\": "
+        "\"60%\",\n"
+        "       \"liquidation_penalty\": \"10%\", \"supply_cap\": \"1000\"}],\n"
+        "     \"auction\": {\"curve\": {\"kind\": \"linear\", \"duration\": \"1h\"},\n"
+        "       \"start_buffer\": \"110%\", \"max_duration\": \"1h\", \"reset_threshold\": "
+        "\"50%\",\n"
+        "       \"dust\": \"20\", \"backstop_health\": \"0.9\"}},"};
+    dep_manifest *m2 = manifest_with(edit, 2);
+    cr_assert_eq(run(PLAN, m2), 0);
+    EXPECT_OUT("changes (8, one governance proposal of 3 messages):\n");
+    EXPECT_OUT("  market     markets[atom2]                               -                      "
+               "-> atom2\n");
+    EXPECT_OUT("  parameter  markets[atom2].auction.start_buffer          -                      "
+               "-> 1.1\n");
+    cr_assert_eq(run(BROADCAST, m2), 0, "%s", ERR);
+    cr_assert_eq(run_full(EXECUTE, m2, 1, DELAY, 0), 0, "%s\n%s", OUT, ERR);
+    EXPECT_OUT("post-state check passed");
+    json_t *rec = record_doc();
+    chain_open();
+    json_t *mk = q(rec_address(rec, "vault_engine"), "{\"market\":{\"id\":\"atom2\"}}");
+    expect_field(mk, "debt_ceiling", "1000000000000");
+    expect_field(json_array_get(json_object_get(mk, "collaterals"), 0), "max_ltv", "0.5");
+    json_decref(mk);
+    chain_close();
+    json_decref(rec);
+    dep_manifest_free(m2);
+    dep_manifest_free(m);
+}
+
 /* --- The proposer is a cw3-flex-multisig (issue 6 point 4) --------------------------------- */
 
 static uint64_t store_file(const char *path) {

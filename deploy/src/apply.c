@@ -294,8 +294,23 @@ bool dep_is_contract(dep_chain *t, const char *address) {
     return ok;
 }
 
+/* A token new in the manifest is instantiated directly (a new CW20, governed by nobody), so a
+ * new collateral can name it in the proposal. */
+static int instantiate_new_tokens(dep_run *r) {
+    const char *timelock = dep_record_address(r->rec, "governance");
+    for (size_t i = 0; i < r->m->token_count; i++) {
+        char name[160];
+        snprintf(name, sizeof name, "token:%s", r->m->tokens[i].id);
+        if (dep_record_contract(r->rec, name)) continue;
+        if (store_code(r, "cw20_base") ||
+            instantiate(r, name, dep_msg_token_instantiate(r->m, i), timelock))
+            return -1;
+    }
+    return 0;
+}
+
 static int propose_changes(dep_run *r) {
-    if (store_changed_code(r)) return -1;
+    if (store_changed_code(r) || instantiate_new_tokens(r)) return -1;
     dep_diff d;
     if (dep_diff_compute(r->m, r->t, r->rec, &d)) {
         int rc = dep_run_fail(r, "reading the chain: %s", d.error);
@@ -326,7 +341,7 @@ static int propose_changes(dep_run *r) {
     json_t *msgs = dep_proposal_msgs(&d, &canonical, hash);
     free(canonical);
     /* Already proposed and still pending (as the timelock says now): nothing to do. */
-    dep_sync_proposals(r);
+    dep_sync_proposals(r, true);
     size_t i;
     json_t *p;
     json_array_foreach(dep_record_proposals(r->rec), i, p) {
@@ -460,8 +475,10 @@ int dep_run_open(dep_run *r, const dep_manifest *m, const dep_options *o, const 
                 (unsigned long long)o->time_advance,
                 (unsigned long long)r->t->ops->block_time(r->t));
     }
-    if (dep_record_load(records_dir, m->chain_id, &r->record, &err) ||
-        dep_record_check(&r->record, r->t, &err)) {
+    bool loaded = dep_record_load(records_dir, m->chain_id, &r->record, &err) == 0;
+    /* A proposal executed by anyone since may have migrated a contract: sync first. */
+    if (loaded) dep_sync_proposals(r, false);
+    if (!loaded || dep_record_check(&r->record, r->t, &err)) {
         dep_run_fail(r, "%s", err ? err : "bad record");
         free(err);
         dep_run_close(r);

@@ -31,7 +31,8 @@ bool dep_settlement_present(const dep_manifest *m);
 bool dep_is_contract(dep_chain *t, const char *address);
 char *dep_event_attr(const char *events, const char *key);
 /* Refresh the recorded proposals from the timelock (status, eta; a multisig's id by its
- * msgs_hash) and save the record (proposals.c). */
-void dep_sync_proposals(dep_run *r);
+ * msgs_hash among the first 30; the migrations of a proposal executed since), and save the
+ * record when asked (proposals.c). */
+void dep_sync_proposals(dep_run *r, bool save);
 
 #endif

@@ -14,9 +14,20 @@ static json_t *chain_proposal(dep_run *r, uint64_t id) {
     return dep_query_json(r->t, dep_record_address(r->rec, "governance"), q, NULL);
 }
 
-/* Refresh every recorded proposal from the timelock: status and eta; a proposal sent through
- * a multisig gets its id when a queued proposal with its msgs_hash appears. */
-void dep_sync_proposals(dep_run *r) {
+/* The migrations of an executed proposal took effect: the contracts run the new code. */
+static void apply_migrations(dep_run *r, json_t *proposal) {
+    size_t i;
+    json_t *mig;
+    json_array_foreach(json_object_get(proposal, "migrations"), i, mig) {
+        json_t *c =
+            dep_record_contract(r->rec, json_string_value(json_object_get(mig, "contract")));
+        if (!c) continue;
+        json_object_set(c, "code_id", json_object_get(mig, "code_id"));
+        json_object_set(c, "checksum", json_object_get(mig, "checksum"));
+    }
+}
+
+void dep_sync_proposals(dep_run *r, bool save) {
     const char *timelock = dep_record_address(r->rec, "governance");
     if (!timelock) return;
     json_t *all = dep_query_json(r->t, timelock, "{\"proposals\":{\"limit\":30}}", NULL);
@@ -39,13 +50,17 @@ void dep_sync_proposals(dep_run *r) {
             if (onchain) json_object_set(p, "id", json_object_get(onchain, "id"));
         }
         if (!onchain) continue;
+        const char *was = json_string_value(json_object_get(p, "status"));
+        const char *now = json_string_value(json_object_get(onchain, "status"));
+        if (now && strcmp(now, "executed") == 0 && strcmp(was, "executed") != 0)
+            apply_migrations(r, p); /* executed by someone else since */
         json_object_set(p, "status", json_object_get(onchain, "status"));
         json_object_set(p, "eta", json_object_get(onchain, "eta"));
         json_decref(onchain);
     }
     json_decref(all);
     char *err = NULL;
-    if (dep_record_save(r->rec, &err)) {
+    if (save && dep_record_save(r->rec, &err)) {
         fprintf(r->o->err, "warning: %s\n", err);
         free(err);
     }
@@ -54,7 +69,7 @@ void dep_sync_proposals(dep_run *r) {
 int dep_cmd_proposals(const dep_manifest *m, const dep_options *o) {
     dep_run r;
     if (dep_run_open(&r, m, o, dep_state_dir(m, o), dep_records_dir(o))) return DEP_EXIT_FAIL;
-    dep_sync_proposals(&r);
+    dep_sync_proposals(&r, true);
     uint64_t now = r.t->ops->block_time(r.t);
     fprintf(o->out, "proposals on %s (now %llu):\n", m->chain_id, (unsigned long long)now);
     fprintf(o->out, "  %-4s %-18s %-12s %-16s %-18s %s\n", "id", "status", "eta", "", "msgs_hash",
@@ -107,7 +122,7 @@ int dep_cmd_execute(const dep_manifest *m, uint64_t id, const dep_options *o) {
     dep_run r;
     if (dep_run_open(&r, m, o, dep_state_dir(m, o), dep_records_dir(o))) return DEP_EXIT_FAIL;
     int rc = DEP_EXIT_FAIL;
-    dep_sync_proposals(&r);
+    dep_sync_proposals(&r, true);
     json_t *entry = NULL, *p;
     size_t i;
     json_array_foreach(dep_record_proposals(r.rec), i, p) {
@@ -159,15 +174,7 @@ int dep_cmd_execute(const dep_manifest *m, uint64_t id, const dep_options *o) {
         fprintf(r.out, "executed proposal %llu (msgs_hash %.16s…)\n", (unsigned long long)id, hash);
     }
     json_object_set_new(entry, "status", json_string("executed"));
-    /* Migrations took effect: the contracts now run the new code. */
-    json_array_foreach(json_object_get(entry, "migrations"), i, p) {
-        const char *name = json_string_value(json_object_get(p, "contract"));
-        json_t *c = dep_record_contract(r.rec, name);
-        if (c) {
-            json_object_set(c, "code_id", json_object_get(p, "code_id"));
-            json_object_set(c, "checksum", json_object_get(p, "checksum"));
-        }
-    }
+    apply_migrations(&r, entry);
     char *err = NULL;
     if (dep_record_save(r.rec, &err)) {
         dep_run_fail(&r, "%s", err);
