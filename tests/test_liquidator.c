@@ -404,6 +404,24 @@ Test(liquidator, update_config_by_governance_only) {
     json_decref(j);
     fails(ex(GOV, LIQ, "{\"update_config\":{\"oracle\":\"%s\"}}", ORACLE),
           "unauthorized: governance only");
+    /* The pool can be removed (absorption off) and set again. */
+    ok(ex(KEEPER, LIQ, "{\"update_config\":{\"remove_backstop_pool\":false}}"));
+    fails(ex(KEEPER, LIQ,
+             "{\"update_config\":{\"remove_backstop_pool\":true,\"backstop_pool\":\"%s\"}}", POOL),
+          "invalid parameters: backstop_pool and remove_backstop_pool together");
+    fails(ex(KEEPER, LIQ, "{\"update_config\":{\"remove_backstop_pool\":1}}"),
+          "invalid type for `remove_backstop_pool`: expected a boolean, got 1");
+    j = qj(LIQ, "{\"config\":{}}");
+    expect_eq(j, "backstop_pool", POOL);
+    json_decref(j);
+    r = ex(KEEPER, LIQ, "{\"update_config\":{\"remove_backstop_pool\":true}}");
+    cr_assert(r.ok, "%s", r.error);
+    attr_is(&r, LIQ, "old_backstop_pool", POOL);
+    attr_is(&r, LIQ, "new_backstop_pool", "none");
+    hs_result_free(&r);
+    j = qj(LIQ, "{\"config\":{}}");
+    expect_eq(j, "backstop_pool", "null");
+    json_decref(j);
 }
 
 Test(liquidator, market_params_validation) {

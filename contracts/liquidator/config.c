@@ -41,6 +41,7 @@ void lq_config_save(const lq_config *c) {
 typedef struct config_msg {
     cw_str governance, engine, stable_token, oracle, backstop_pool, settlement;
     bool has_governance, has_engine, has_stable_token, has_oracle, has_pool, has_settlement;
+    bool remove_pool, has_remove; /* remove_backstop_pool: true */
 } config_msg;
 
 #define REQ(name, member) CW_REQ(config_msg, name, LQ_ADDR, member)
@@ -49,12 +50,14 @@ typedef struct config_msg {
 static const cw_field INIT[] = {REQ("governance", governance), REQ("engine", engine),
                                 REQ("stable_token", stable_token), REQ("oracle", oracle),
                                 OPT("backstop_pool", backstop_pool, has_pool)};
-static const cw_field UPDATE[] = {OPT("governance", governance, has_governance),
-                                  OPT("engine", engine, has_engine),
-                                  OPT("stable_token", stable_token, has_stable_token),
-                                  OPT("oracle", oracle, has_oracle),
-                                  OPT("backstop_pool", backstop_pool, has_pool),
-                                  OPT("settlement", settlement, has_settlement)};
+static const cw_field UPDATE[] = {
+    OPT("governance", governance, has_governance),
+    OPT("engine", engine, has_engine),
+    OPT("stable_token", stable_token, has_stable_token),
+    OPT("oracle", oracle, has_oracle),
+    OPT("backstop_pool", backstop_pool, has_pool),
+    OPT("settlement", settlement, has_settlement),
+    CW_OPT(config_msg, "remove_backstop_pool", LQ_BOOL, remove_pool, has_remove)};
 
 static void attr_or_none(cw_response *res, const char *key, cw_str v) {
     if (v.len)
@@ -87,14 +90,16 @@ static void old_new(cw_response *res, const char *name, cw_str *field, cw_str no
     attr_or_none(res, k.ptr, *field);
     k.len = 0;
     cw_buf_printf(&k, "new_%s%c", name, 0);
-    cw_res_attr(res, k.ptr, now);
+    attr_or_none(res, k.ptr, now);
     cw_buf_free(&k);
     *field = now;
 }
 
 cw_error *lq_exec_update_config(lq_ctx *c, cw_json body) {
     config_msg m = {0};
-    CW_TRY(lq_parse(body, UPDATE, 6, &m));
+    CW_TRY(lq_parse(body, UPDATE, 7, &m));
+    if (m.remove_pool && m.has_pool)
+        return cw_errorf("invalid parameters: backstop_pool and remove_backstop_pool together");
     CW_TRY(lq_require_governance(c));
     cw_res_attr_c(c->res, "action", "update_config");
     if (m.has_governance) old_new(c->res, "governance", &c->cfg.governance, m.governance);
@@ -102,6 +107,7 @@ cw_error *lq_exec_update_config(lq_ctx *c, cw_json body) {
     if (m.has_stable_token) old_new(c->res, "stable_token", &c->cfg.stable_token, m.stable_token);
     if (m.has_oracle) old_new(c->res, "oracle", &c->cfg.oracle, m.oracle);
     if (m.has_pool) old_new(c->res, "backstop_pool", &c->cfg.backstop_pool, m.backstop_pool);
+    if (m.remove_pool) old_new(c->res, "backstop_pool", &c->cfg.backstop_pool, CW_LIT(""));
     if (m.has_settlement) old_new(c->res, "settlement", &c->cfg.settlement, m.settlement);
     lq_config_save(&c->cfg);
     return NULL;

@@ -43,7 +43,7 @@ cw_str lq_copy(cw_str s);
 
 /* --- Message parsing (msg.c) ------------------------------------------------------------------ */
 
-enum { LQ_STR, LQ_ADDR, LQ_U128, LQ_DEC, LQ_U64, LQ_RAW };
+enum { LQ_STR, LQ_ADDR, LQ_U128, LQ_DEC, LQ_U64, LQ_BOOL, LQ_RAW };
 /* Read a struct body strictly (cw_parse.h with this contract's value kinds and texts). */
 cw_error *lq_parse(cw_json obj, const cw_field *fields, size_t n, void *record);
 /* An externally tagged enum {"variant":{…}}: index into NULL-terminated `variants`. */

@@ -36,6 +36,12 @@ static cw_error *parse_value(const cw_field *f, cw_json v, void *out) {
             cw_error_free(err); /* replaced by the field's own text */
         }
         return type_error(f->name, "an unsigned integer", v);
+    case LQ_BOOL:
+        if (v.type == CW_JSON_TRUE || v.type == CW_JSON_FALSE) {
+            *(bool *)out = v.type == CW_JSON_TRUE;
+            return NULL;
+        }
+        return type_error(f->name, "a boolean", v);
     default:
         *(cw_json *)out = v;
         return NULL;
