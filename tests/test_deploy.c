@@ -435,6 +435,8 @@ Test(deploy, max_ltv_change_through_governance) {
     cr_assert_str_eq(json_string_value(json_object_get(p, "status")), "queued");
     cr_assert_str_eq(json_string_value(json_object_get(p, "manifest_hash")), m2->hash_hex);
     /* The same change again: already proposed. */
+    cr_assert_eq(run(PLAN, m2), 0);
+    EXPECT_OUT("-> 0.65 (65%)\nalready proposed: proposal 1 (queued, eta 1700172800)\n");
     cr_assert_eq(run(BROADCAST, m2), 0);
     EXPECT_OUT("nothing to do: the change is already proposal 1 (queued");
     cr_assert_eq(run(PROPOSALS, m2), 0);

@@ -91,6 +91,26 @@ static bool dir_exists(const char *p) {
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* When these changes are already a pending proposal, say which. */
+static void print_pending(dep_run *r, const dep_diff *d) {
+    if (!d->msg_count) return;
+    char hash[65];
+    json_decref(dep_proposal_msgs(d, NULL, hash));
+    size_t i;
+    json_t *p;
+    json_array_foreach(dep_record_proposals(r->rec), i, p) {
+        const char *st = json_string_value(json_object_get(p, "status"));
+        if (strcmp(json_string_value(json_object_get(p, "msgs_hash")), hash) != 0) continue;
+        if (strcmp(st, "queued") != 0 && strcmp(st, "awaiting_multisig") != 0) continue;
+        json_t *id = json_object_get(p, "id"), *eta = json_object_get(p, "eta");
+        if (json_is_integer(id))
+            fprintf(r->out, "already proposed: proposal %lld (%s, eta %lld)\n",
+                    (long long)json_integer_value(id), st, (long long)json_integer_value(eta));
+        else
+            fprintf(r->out, "already proposed: awaiting the multisig (msgs_hash %.16s…)\n", hash);
+    }
+}
+
 int dep_cmd_plan(const dep_manifest *m, const dep_options *o) {
     if (m->target.kind != DEP_TARGET_LOCAL) {
         fprintf(o->err, "error: target network: not supported yet; cdp-deploy deploys to a "
@@ -131,6 +151,7 @@ int dep_cmd_plan(const dep_manifest *m, const dep_options *o) {
             fprintf(o->out, "changes (%zu, one governance proposal of %zu messages):\n", d.count,
                     d.msg_count);
             dep_diff_print(&d, o->out);
+            print_pending(&r, &d);
         }
         dep_diff_free(&d);
     }
