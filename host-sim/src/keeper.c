@@ -247,14 +247,10 @@ static bool jid(json_t *o, const char *key, uint64_t *out) {
     return false;
 }
 
-/* The first array member of an answer object (the page's items). */
-static json_t *page_items(json_t *answer) {
-    const char *key;
-    json_t *v;
-    json_object_foreach(answer, key, v) {
-        if (json_is_array(v)) return v;
-    }
-    return NULL;
+/* The page's items: the array member `key` of an answer, or NULL. */
+static json_t *page_items(json_t *answer, const char *key) {
+    json_t *v = json_object_get(answer, key);
+    return json_is_array(v) ? v : NULL;
 }
 
 /* The keeper's stable balance (CW20 query). */
@@ -355,16 +351,14 @@ static int liquidate_market(hs_keeper *k, const char *market, hs_keeper_report *
             break;
         }
         rep->pages++;
-        json_t *items = page_items(j);
-        if (!items) rc = fail(k, "keeper %s: liquidatable answer has no list", k->name);
+        json_t *items = page_items(j, "positions");
+        if (!items) rc = fail(k, "keeper %s: liquidatable answer has no positions", k->name);
         size_t fresh = 0;
         for (size_t i = 0; rc == 0 && !stop && i < json_array_size(items); i++) {
             json_t *it = json_array_get(items, i);
             uint64_t id;
-            if (json_is_integer(it))
-                id = (uint64_t)json_integer_value(it);
-            else if (!jid(it, "position_id", &id) && !jid(it, "id", &id)) {
-                rc = fail(k, "keeper %s: liquidatable item without an id", k->name);
+            if (!jid(it, "position_id", &id)) {
+                rc = fail(k, "keeper %s: liquidatable item without position_id", k->name);
                 break;
             }
             if (tried_before(&tried, &n_tried, &cap_tried, id)) continue;
@@ -453,16 +447,15 @@ static int oracle_price(hs_keeper *k, const char *denom, hs_u128 *out) {
 /* One auction object of the `auctions` answer. Returns 0, 1 (not live: skip) or -1. */
 static int read_auction(hs_keeper *k, json_t *a, auction *out) {
     memset(out, 0, sizeof *out);
-    if (!jid(a, "id", &out->id) && !jid(a, "auction_id", &out->id))
-        return fail(k, "keeper %s: auction without id", k->name);
+    if (!jid(a, "auction_id", &out->id))
+        return fail(k, "keeper %s: auction without auction_id", k->name);
     const char *asset = jstr(a, "asset"), *odenom = jstr(a, "oracle_denom"),
                *kind = jstr(a, "kind"), *price = jstr(a, "price");
-    if (!price) price = jstr(a, "current_price");
     if (!asset || !price || !parse_decimal(price, &out->price))
         return fail(k, "keeper %s: auction %llu lacks asset or price", k->name,
                     (unsigned long long)out->id);
-    if (!jamount(a, "amount", &out->lot) && !jamount(a, "lot", &out->lot))
-        return fail(k, "keeper %s: auction %llu lacks its collateral amount", k->name,
+    if (!jamount(a, "lot", &out->lot))
+        return fail(k, "keeper %s: auction %llu lacks its lot", k->name,
                     (unsigned long long)out->id);
     if (!jamount(a, "tab", &out->tab)) out->tab = U128_MAX;
     snprintf(out->asset, sizeof out->asset, "%s", asset);
@@ -497,7 +490,11 @@ static int list_auctions(hs_keeper *k, hs_keeper_report *rep, auction_list *list
         if (!j) return -1;
         first = false;
         rep->pages++;
-        json_t *items = page_items(j);
+        json_t *items = page_items(j, "auctions");
+        if (!items) {
+            json_decref(j);
+            return fail(k, "keeper %s: auctions answer has no auctions", k->name);
+        }
         size_t n = json_array_size(items);
         for (size_t i = 0; i < n; i++) {
             if (list->n == list->cap) {
