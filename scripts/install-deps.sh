@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   clang clang-format lld-14 libclang-rt-14-dev-wasm32 wabt binaryen gcc make
   libcriterion-dev libgmp-dev libjansson-dev libsqlite3-dev sqlite3
-  libsecp256k1-dev libsodium-dev tcc libtcc-dev
+  libsecp256k1-dev libsodium-dev tcc libtcc-dev gnuplot-nox
 )
 missing=()
 for p in "${packages[@]}"; do
