@@ -175,6 +175,15 @@ void demo_sample(demo_run *run, uint64_t s) {
 }
 
 static void identity_of(demo_run *run, const char *contract, int which, double hours) {
+    /* The liquidator's recount is O(live auctions): with hundreds live it can exceed the query
+     * gas limit; such a check is counted as skipped (the per-block auction-debt check stays). */
+    hs_result r = hs_query(run->d.chain, contract, "{\"accounting\":{}}");
+    if (!r.ok && strstr(r.error, "out of gas")) {
+        run->inv_skipped[which]++;
+        hs_result_free(&r);
+        return;
+    }
+    hs_result_free(&r);
     json_t *a = demo_query(&run->d, contract, "{\"accounting\":{}}");
     if (!json_is_true(json_object_get(a, "identity_holds"))) {
         char *dump = json_dumps(a, JSON_COMPACT);

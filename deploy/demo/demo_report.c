@@ -105,6 +105,8 @@ static void summary_table(const demo_run *run, FILE *f) {
             100.0 * (double)hs_keeper_report_average_discount(&tot) / ATOMICS,
             100.0 * (double)tot.discount_min / ATOMICS, 100.0 * (double)tot.discount_max / ATOMICS);
     fprintf(f, "| auctions reset (redo) | %llu |\n", (unsigned long long)tot.redos);
+    fprintf(f, "| keepers' stable borrowed against bought collateral | %.2f BUSD |\n",
+            run->refinanced / ONE_STABLE);
     fprintf(f, "| pool absorptions (blocks with one) / debt absorbed | %llu / %.2f BUSD |\n",
             (unsigned long long)run->absorption_blocks, busd(run->pool_spent));
     fprintf(f, "| peak debt in auction | %.2f BUSD at hour %.1f |\n", peak_auction, peak_hours);
@@ -144,26 +146,36 @@ static void write_summary(const demo_run *run) {
     fprintf(f, ".\n\n## Summary\n\n");
     summary_table(run, f);
     fprintf(f, "\n## Keepers\n\n| keeper | min discount | budget per round | liquidations | "
-               "takes | resets | stable paid | average discount | txs | SDK gas |\n"
-               "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+               "takes | resets | refused (liquidate/take/redo) | skipped (discount/budget) | "
+               "stable paid | average discount | txs | SDK gas |\n"
+               "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+               "|\n");
     for (size_t k = 0; k < run->keeper_count; k++) {
         hs_keeper_report r;
         hs_keeper_totals(run->keepers[k], &r);
         hs_u128 budget = 0;
         for (const char *p = run->keeper_budget[k]; *p; p++)
             budget = budget * 10 + (unsigned)(*p - '0');
-        fprintf(f, "| %s | %s | %.0f BUSD | %llu | %llu | %llu | %.2f | %.2f %% | %llu | %llu |\n",
+        fprintf(f,
+                "| %s | %s | %.0f BUSD | %llu | %llu | %llu | %llu/%llu/%llu | %llu/%llu | %.2f | "
+                "%.2f %% | %llu | %llu |\n",
                 hs_keeper_name(run->keepers[k]), run->keeper_discount[k], busd(budget),
                 (unsigned long long)r.liquidations, (unsigned long long)r.takes,
-                (unsigned long long)r.redos, busd(r.stable_paid),
+                (unsigned long long)r.redos, (unsigned long long)r.liquidations_refused,
+                (unsigned long long)r.takes_refused, (unsigned long long)r.redos_refused,
+                (unsigned long long)r.skipped_unprofitable, (unsigned long long)r.skipped_budget,
+                busd(r.stable_paid),
                 100.0 * (double)hs_keeper_report_average_discount(&r) / ATOMICS,
                 (unsigned long long)r.txs, (unsigned long long)(r.gas_used / HS_GAS_MULTIPLIER));
     }
-    fprintf(f, "\n## Invariants (a violation stops the demo with the numbers)\n\n"
-               "| invariant | times checked |\n| --- | ---: |\n");
+    fprintf(f,
+            "\n## Invariants (a violation stops the demo with the numbers)\n\n"
+            "| invariant | times checked | skipped (query gas limit) |\n| --- | ---: | ---: |\n");
     for (size_t i = 0; i < DEMO_INVARIANTS; i++)
         if (run->inv[i].name)
-            fprintf(f, "| %s | %llu |\n", run->inv[i].name, (unsigned long long)run->inv[i].checks);
+            fprintf(f, "| %s | %llu | %llu |\n", run->inv[i].name,
+                    (unsigned long long)run->inv[i].checks,
+                    (unsigned long long)run->inv_skipped[i]);
     fprintf(f, "\nFiles: `gas.md`, `timeseries.csv`%s.\n",
             run->opt.plots ? ", `prices.png`, `collateral_ratio.png`, `debt_in_auction.png`, "
                              "`bad_debt.png` (from `plots.gp`)"

@@ -54,7 +54,8 @@ typedef struct demo_run {
     hs_keeper *keepers[8];
     const char *keeper_discount[8], *keeper_budget[8];
     size_t keeper_count;
-    uint64_t keeper_errors;
+    uint64_t keeper_positions[8][DEMO_MAX_MARKETS]; /* a keeper's own position per market */
+    double refinanced; /* stable keepers borrowed against collateral they bought */
     /* Pool absorptions: blocks in which the pool's spent grew, and the debt it covered. */
     uint64_t absorption_blocks;
     demo_u128 pool_spent;
@@ -63,6 +64,7 @@ typedef struct demo_run {
     double min_ratio;
     double min_ratio_hours;
     demo_invariant inv[DEMO_INVARIANTS];
+    uint64_t inv_skipped[DEMO_INVARIANTS]; /* checks a query could not answer (its gas limit) */
     double wall_seconds;
 } demo_run;
 

@@ -26,6 +26,8 @@
 
 #define ONE_STABLE 1000000.0 /* base units per BUSD (6 decimals) */
 
+static const char *const KEEPER_NAMES[3] = {"keeper_fast", "keeper_mid", "keeper_thin"};
+
 static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -263,13 +265,13 @@ static void populate(demo_run *run) {
     }
     /* Keepers hold stable borrowed against market 0's first collateral at a low LTV; depositors
      * against market 1's (or 0's). Both need a native first collateral. */
-    const char *keeper_names[3] = {"keeper_fast", "keeper_mid", "keeper_thin"};
-    const double keeper_stable[3] = {1500000, 700000, 250000};
+    const double keeper_stable[3] = {3500000, 1800000, 700000};
     for (int k = 0; k < 3; k++) {
         demo_position p;
         double borrow = keeper_stable[k] * ONE_STABLE;
-        if (!open_position(run, keeper_names[k], 0, borrow / 0.15, false, borrow, &p))
-            demo_die("keeper %s could not open its position", keeper_names[k]);
+        if (!open_position(run, KEEPER_NAMES[k], 0, borrow / 0.3, false, borrow, &p))
+            demo_die("keeper %s could not open its position", KEEPER_NAMES[k]);
+        run->keeper_positions[k][0] = p.id;
     }
     size_t dm = nm > 1 ? 1 : 0;
     for (uint32_t i = 0; i < run->opt.depositors; i++) {
@@ -316,8 +318,8 @@ static void populate(demo_run *run) {
     const char *budgets[3] = {"400000000000", "150000000000", "60000000000"};
     for (int k = 0; k < 3; k++) {
         hs_keeper_config_default(&kc);
-        kc.name = keeper_names[k];
-        kc.account = keeper_names[k];
+        kc.name = KEEPER_NAMES[k];
+        kc.account = KEEPER_NAMES[k];
         kc.engine = d->engine;
         kc.liquidator = d->liquidator;
         kc.min_discount = discounts[k];
@@ -372,6 +374,78 @@ static void user_action(demo_run *run, demo_rng *rng) {
     }
 }
 
+/* --- Keepers refinancing -------------------------------------------------------------------- */
+
+/* A keeper turns the collateral it bought back into stable the only way the chain offers (no
+ * DEX on the devnet): it deposits it into its own position in that market (opened on first use)
+ * and borrows half of the borrow limit of what it deposited. Once per simulated hour. */
+static void keeper_refinance(demo_run *run, size_t k) {
+    demo *d = &run->d;
+    const char *who = KEEPER_NAMES[k];
+    char msg[256], out[48];
+    for (size_t mi = 0; mi < d->m->market_count; mi++) {
+        const dep_market *mk = &d->m->markets[mi];
+        hs_coin coins[DEP_MAX_COLLATERALS];
+        char amounts[DEP_MAX_COLLATERALS][48];
+        size_t n_coins = 0;
+        double value = 0, ltv = 1;
+        const dep_collateral *cw20 = NULL;
+        demo_u128 cw20_amount = 0;
+        for (size_t c = 0; c < mk->collateral_count; c++) {
+            const dep_collateral *col = &mk->collaterals[c];
+            demo_u128 held = 0;
+            if (col->kind == DEP_KIND_CW20) {
+                held = demo_cw20_balance(d, d->tokens[col->token], who);
+                if (held) cw20 = col, cw20_amount = held;
+            } else {
+                hs_balance(d->chain, who, col->asset, out, sizeof out);
+                demo_parse_u128(out, &held);
+                if (held) {
+                    snprintf(amounts[n_coins], sizeof amounts[n_coins], "%s", out);
+                    coins[n_coins] = (hs_coin){col->asset, amounts[n_coins]};
+                    n_coins++;
+                }
+            }
+            if (!held) continue;
+            value += (double)held * denom_of(d, col->oracle_denom)->price;
+            double l = strtod(col->max_ltv.onchain, NULL);
+            if (l < ltv) ltv = l;
+        }
+        if (value < 1000 * ONE_STABLE) continue;
+        uint64_t *id = &run->keeper_positions[k][mi];
+        if (*id == 0) {
+            snprintf(msg, sizeof msg, "{\"open_position\":{\"market\":\"%s\"}}", mk->id);
+            hs_result r =
+                demo_exec_result(d, "keeper refinance: open", d->engine, who, msg, coins, n_coins);
+            if (!r.ok) {
+                hs_result_free(&r);
+                continue;
+            }
+            *id = position_id_of(&r);
+            hs_result_free(&r);
+        } else if (n_coins) {
+            snprintf(msg, sizeof msg, "{\"deposit\":{\"position_id\":%llu}}",
+                     (unsigned long long)*id);
+            if (!demo_exec(d, "keeper refinance: deposit", false, d->engine, who, msg, coins,
+                           n_coins))
+                continue;
+        }
+        if (cw20) {
+            snprintf(msg, sizeof msg, "{\"deposit\":{\"position_id\":%llu}}",
+                     (unsigned long long)*id);
+            if (!demo_send_cw20(d, "keeper refinance: deposit (cw20 send)", false,
+                                d->tokens[cw20->token], who, d->engine, cw20_amount, msg))
+                continue;
+        }
+        char amt[40];
+        demo_format_u128(to_u128(value * ltv * 0.5), amt);
+        snprintf(msg, sizeof msg, "{\"borrow\":{\"position_id\":%llu,\"amount\":\"%s\"}}",
+                 (unsigned long long)*id, amt);
+        if (demo_exec(d, "keeper refinance: borrow", false, d->engine, who, msg, NULL, 0))
+            run->refinanced += value * ltv * 0.5;
+    }
+}
+
 /* --- Main ------------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv) {
@@ -395,7 +469,9 @@ int main(int argc, char **argv) {
     cfg.bech32_prefix = d->m->address_prefix;
     cfg.state_dir = run->opt.state_dir;
     cfg.block_time_seconds = run->opt.step_seconds;
-    cfg.tcc_only = !run->opt.tier2;
+    /* Tier 1 (tcc) code only, unless --tier2 or HOSTSIM_TIER2=1 (README: measured). */
+    const char *t2 = getenv("HOSTSIM_TIER2");
+    cfg.tcc_only = !(run->opt.tier2 || (t2 && strcmp(t2, "1") == 0));
     char *err = NULL;
     if (hs_chain_open(&cfg, &d->chain, &err)) demo_die("open chain: %s", err);
     printf("devnet %s (chain id %s); deploying %s (manifest %.12s…)\n",
@@ -443,6 +519,8 @@ int main(int argc, char **argv) {
             order[k - 1] = order[j], order[j] = t;
         }
         for (size_t k = 0; k < run->keeper_count; k++) demo_keeper_round(run, order[k]);
+        if (s % per_hour == 0)
+            for (size_t k = 0; k < run->keeper_count; k++) keeper_refinance(run, k);
         demo_sample(run, s);
         bool hourly = s % per_hour == 0 || s == steps;
         demo_check_invariants(run, hourly);
