@@ -97,6 +97,9 @@ demo_u128 demo_cw20_balance(demo *d, const char *token, const char *who);
  * manifest's messages (deploy/src/manifest_msgs.c); parameters are governed by the account
  * "gov". Fills d's addresses and denoms. */
 void demo_deploy(demo *d);
+/* Instead: the system `cdp-deploy apply --broadcast` deployed, from its record
+ * (deployments/<chain-id>.json, deploy/DEPLOY.md §2); governance is then the timelock. */
+void demo_load_deployment(demo *d, const char *record_path);
 
 /* --- Price paths (demo_prices.c) ----------------------------------------------------------- */
 typedef struct demo_path_config {

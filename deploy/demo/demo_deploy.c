@@ -95,13 +95,59 @@ static void collect_denoms(demo *d) {
     }
 }
 
-void demo_deploy(demo *d) {
-    dep_manifest *m = d->m;
-    hs_address(d->chain, "gov", d->gov, sizeof d->gov);
+static void feeders(demo *d) {
+    const dep_manifest *m = d->m;
     if (m->oracle.feeder_count > 8) demo_die("too many feeders");
     for (size_t i = 0; i < m->oracle.feeder_count; i++)
         snprintf(d->feeders[i], DEMO_ADDR, "%s", m->oracle.feeders[i].address);
     d->feeder_count = m->oracle.feeder_count;
+}
+
+/* contracts.<name>.address of a cdp-deploy record into out; dies when missing. */
+static void record_address(json_t *contracts, const char *name, char *out, bool required) {
+    json_t *a = json_object_get(json_object_get(contracts, name), "address");
+    if (!json_is_string(a)) {
+        if (required) demo_die("the deployment record has no contracts.%s.address", name);
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, DEMO_ADDR, "%s", json_string_value(a));
+}
+
+void demo_load_deployment(demo *d, const char *record_path) {
+    json_error_t e;
+    json_t *rec = json_load_file(record_path, 0, &e);
+    if (!rec) demo_die("%s: %s (line %d)", record_path, e.text, e.line);
+    json_t *steps = json_object_get(rec, "steps"), *it;
+    size_t i;
+    bool handed_over = false;
+    json_array_foreach(steps, i, it) handed_over |= strcmp(json_string_value(it), "handover") == 0;
+    if (!handed_over)
+        demo_die("%s: the deployment is not complete (no handover step)", record_path);
+    json_t *c = json_object_get(rec, "contracts");
+    record_address(c, "governance", d->timelock, true);
+    snprintf(d->gov, sizeof d->gov, "%s", d->timelock);
+    record_address(c, "oracle", d->oracle, true);
+    record_address(c, "stable_token", d->stable, true);
+    record_address(c, "vault_engine", d->engine, true);
+    record_address(c, "liquidator", d->liquidator, true);
+    record_address(c, "backstop_pool", d->pool, d->m->backstop_pool_enabled);
+    record_address(c, "settlement", d->settlement, false);
+    if (d->m->token_count > 4) demo_die("too many tokens");
+    for (size_t t = 0; t < d->m->token_count; t++) {
+        char name[128];
+        snprintf(name, sizeof name, "token:%s", d->m->tokens[t].id);
+        record_address(c, name, d->tokens[t], true);
+    }
+    json_decref(rec);
+    feeders(d);
+    collect_denoms(d);
+}
+
+void demo_deploy(demo *d) {
+    dep_manifest *m = d->m;
+    hs_address(d->chain, "gov", d->gov, sizeof d->gov);
+    feeders(d);
 
     instantiate(d, DEP_CONTRACT_GOVERNANCE, dep_msg_governance_instantiate(m), "governance",
                 d->timelock);

@@ -13,6 +13,7 @@ typedef struct demo_options {
     double hours;
     uint64_t step_seconds;
     const char *manifest, *state_dir, *report_dir;
+    const char *deployment; /* a cdp-deploy record: use that deployment instead of deploying */
     bool tier2, plots, verbose;
 } demo_options;
 

@@ -44,7 +44,8 @@ static void usage(void) {
     fprintf(stderr,
             "usage: ballast-demo [--seed N] [--positions N] [--hours H] [--step SECONDS]\n"
             "                    [--depositors N] [--actions-per-block N] [--manifest PATH]\n"
-            "                    [--state DIR|--memory] [--report DIR] [--tier2] [--no-plots]\n"
+            "                    [--state DIR|--memory] [--deployment RECORD] [--report DIR]\n"
+            "                    [--tier2] [--no-plots]\n"
             "                    [--verbose]\n");
     exit(2);
 }
@@ -70,6 +71,7 @@ static void parse_options(int argc, char **argv, demo_options *o) {
                                           {"state", required_argument, 0, 'S'},
                                           {"memory", no_argument, 0, 'M'},
                                           {"report", required_argument, 0, 'r'},
+                                          {"deployment", required_argument, 0, 'D'},
                                           {"tier2", no_argument, 0, '2'},
                                           {"no-plots", no_argument, 0, 'n'},
                                           {"verbose", no_argument, 0, 'v'},
@@ -106,6 +108,9 @@ static void parse_options(int argc, char **argv, demo_options *o) {
             break;
         case 'r':
             o->report_dir = optarg;
+            break;
+        case 'D':
+            o->deployment = optarg;
             break;
         case '2':
             o->tier2 = true;
@@ -474,10 +479,17 @@ int main(int argc, char **argv) {
     cfg.tcc_only = !(run->opt.tier2 || (t2 && strcmp(t2, "1") == 0));
     char *err = NULL;
     if (hs_chain_open(&cfg, &d->chain, &err)) demo_die("open chain: %s", err);
-    printf("devnet %s (chain id %s); deploying %s (manifest %.12s…)\n",
-           run->opt.state_dir ? run->opt.state_dir : "in memory", d->m->chain_id, run->opt.manifest,
-           d->m->hash_hex);
-    demo_deploy(d);
+    if (run->opt.deployment) {
+        printf("devnet %s (chain id %s): the system cdp-deploy deployed from %s (record %s)\n",
+               run->opt.state_dir ? run->opt.state_dir : "in memory", d->m->chain_id,
+               run->opt.manifest, run->opt.deployment);
+        demo_load_deployment(d, run->opt.deployment);
+    } else {
+        printf("devnet %s (chain id %s); deploying %s (manifest %.12s…) with its messages\n",
+               run->opt.state_dir ? run->opt.state_dir : "in memory", d->m->chain_id,
+               run->opt.manifest, d->m->hash_hex);
+        demo_deploy(d);
+    }
     printf("  engine %s\n  liquidator %s\n  backstop_pool %s\n", d->engine, d->liquidator, d->pool);
 
     uint64_t steps = (uint64_t)(run->opt.hours * 3600.0 / (double)run->opt.step_seconds);
