@@ -167,6 +167,32 @@ static void system_consistent(void) {
     EQ(supply + l.surplus_available, l.total_debt + l.auction_debt + l.deficit + l.settled);
 }
 
+/* The settlement's accounting (its SPEC §6): identity_holds, and its one asset's (uatom) pool,
+ * paid, reserved = floor(pool · (supply − redeemed) / supply) and balance, exact. */
+static void settlement_accounting_is(cdp_u128 supply, cdp_u128 redeemed, cdp_u128 pool,
+                                     cdp_u128 paid, cdp_u128 balance) {
+    json_t *j = cdp_query(&S, S.settlement, "{\"accounting\":{}}");
+    cr_assert(j, "%s", cdp_error());
+    char *dump = json_dumps(j, JSON_COMPACT);
+    cr_assert(json_is_true(json_object_get(j, "identity_holds")), "settlement: %s", dump);
+    json_t *assets = json_object_get(j, "assets"), *a = json_array_get(assets, 0);
+    cr_assert(json_array_size(assets) == 1 && a, "settlement: %s", dump);
+    cr_assert_str_eq(json_string_value(json_object_get(a, "asset")), "uatom");
+    cdp_u128 v[6];
+    cr_assert(cdp_json_u128(j, "supply", &v[0]) && cdp_json_u128(j, "redeemed", &v[1]) &&
+                  cdp_json_u128(a, "pool", &v[2]) && cdp_json_u128(a, "paid", &v[3]) &&
+                  cdp_json_u128(a, "reserved", &v[4]) && cdp_json_u128(a, "balance", &v[5]),
+              "settlement: %s", dump);
+    free(dump);
+    json_decref(j);
+    EQ(v[0], supply);
+    EQ(v[1], redeemed);
+    EQ(v[2], pool);
+    EQ(v[3], paid);
+    EQ(v[4], pool * (supply - redeemed) / supply);
+    EQ(v[5], balance);
+}
+
 static void no_live_auctions(void) {
     json_t *j = cdp_query(&S, S.liquidator, "{\"auctions\":{}}");
     cr_assert(j, "%s", cdp_error());
@@ -637,8 +663,9 @@ Test(liquidation, thin_liquidity_partial_takes) {
  * 1,666,667 of 10,000,000); the owners close and take the rest; cancel_auction sends the three
  * lots (300,000) to settlement and moves their debt to `settled`; finalize fixes the supply and
  * the pool of 3,683,334 uatom; every holder redeems all its stable for
- * floor(amount · 3,683,334 / supply); what settlement keeps at the end is below the number of
- * redemptions (the documented dust bound) and no stable is left. */
+ * floor(amount · 3,683,334 / supply), the settlement's accounting exact and its identity holding
+ * after each; what settlement keeps at the end is below the number of redemptions (the
+ * documented dust bound) and no stable is left. */
 Test(liquidation, shutdown_end_to_end) {
     deploy("0", "0", "0");
     cr_assert(S.settlement[0], "settlement not built");
@@ -695,7 +722,8 @@ Test(liquidation, shutdown_end_to_end) {
     cdp_u128 supply;
     OK(cdp_stable_supply(&S, &supply));
     const char *holders[] = {"user0", "user1", "user2", "user3", "k1", "k2"};
-    cdp_u128 paid = 0;
+    cdp_u128 paid = 0, redeemed = 0;
+    settlement_accounting_is(supply, 0, pool, 0, pool);
     for (int i = 0; i < 6; i++) {
         cdp_u128 amount = stable_of(holders[i]), before = uatom_of(holders[i]);
         cr_assert(amount > 0);
@@ -704,7 +732,11 @@ Test(liquidation, shutdown_end_to_end) {
         hs_result_free(&r);
         EQ(uatom_of(holders[i]) - before, amount * pool / supply);
         paid += amount * pool / supply;
+        redeemed += amount;
+        settlement_accounting_is(supply, redeemed, pool, paid, pool - paid);
+        OK(cdp_identities_hold(&S));
     }
+    EQ(redeemed, supply);
     cdp_u128 left;
     OK(cdp_stable_supply(&S, &left));
     EQ(left, 0);

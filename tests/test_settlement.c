@@ -2,8 +2,9 @@
  * and stable_token, cw20-base as a CW20 collateral, and the engine_stub test contract answering
  * the engine's shutdown_status and markets queries (the relay cannot answer queries; it serves
  * as a malformed engine). finalize's refusals and pagination, exact payouts floor(x·pool/supply)
- * per redemption, and an end-to-end run where every holder redeems everything and the dust per
- * asset stays below the number of redemptions. Spec: contracts/settlement/SPEC.md. */
+ * per redemption, the accounting query (exact, and its identity failing when a balance falls
+ * short), and an end-to-end run where every holder redeems everything and the dust per asset stays
+ * below the number of redemptions. Spec: contracts/settlement/SPEC.md. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -417,7 +418,7 @@ Test(settlement, every_holder_redeems_everything_dust_within_bound) {
     } plan[] = {{0, "1"},      {0, "333333"}, {1, "300001"}, {2, "149999"},
                 {0, "166667"}, {2, "1"},      {3, "50000"},  {3, "1"}};
     int n = (int)(sizeof plan / sizeof plan[0]);
-    u128 paid_total[3] = {0, 0, 0};
+    u128 paid_total[3] = {0, 0, 0}, redeemed = 0;
     uint64_t gas = 0;
     for (int k = 0; k < n; k++) {
         const char *who = HOLDER[plan[k].who];
@@ -442,6 +443,21 @@ Test(settlement, every_holder_redeems_everything_dust_within_bound) {
             paid_total[a] += want;
         }
         json_decref(p);
+        /* accounting: paid, the unredeemed supply's claim and the balance, exact */
+        redeemed += x;
+        json_t *acc = qj(SETTLE, "{\"accounting\":{}}");
+        expect_eq(acc, "identity_holds", "true");
+        cr_assert_str_eq(jtext(acc, "redeemed"), u128_str(redeemed, (char[48]){0}));
+        for (int a = 0; a < 3; a++) {
+            char path[32], w[48];
+            snprintf(path, sizeof path, "assets.%d.paid", a);
+            cr_assert_str_eq(jtext(acc, path), u128_str(paid_total[a], w));
+            snprintf(path, sizeof path, "assets.%d.reserved", a);
+            cr_assert_str_eq(jtext(acc, path), u128_str(pool[a] * (supply - redeemed) / supply, w));
+            snprintf(path, sizeof path, "assets.%d.balance", a);
+            cr_assert_str_eq(jtext(acc, path), u128_str(pool[a] - paid_total[a], w));
+        }
+        json_decref(acc);
     }
     json_t *j = qj(TOKEN, "{\"token_info\":{}}");
     expect_eq(j, "total_supply", "0"); /* all stable burned */
@@ -463,6 +479,87 @@ Test(settlement, every_holder_redeems_everything_dust_within_bound) {
     cr_log_info("settlement gas (SDK units, whole tx): redeem via CW20 send paying 3 assets %llu",
                 (unsigned long long)gas);
     fails(redeem_raw(4, "1"), "Cannot Sub"); /* erin has no stable */
+}
+
+/* The accounting answer as compact JSON text. */
+static char *accounting_text(void) {
+    json_t *j = qj(SETTLE, "{\"accounting\":{}}");
+    char *d = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return d;
+}
+
+/* One asset of the accounting answer, in its order. */
+static char *accounting_asset(const char *asset, const char *kind, const char *pool,
+                              const char *paid, const char *reserved, const char *balance) {
+    return fmt("{\"asset\":\"%s\",\"kind\":\"%s\",\"pool\":\"%s\",\"paid\":\"%s\",\"reserved\":"
+               "\"%s\",\"balance\":\"%s\"}",
+               asset, kind, pool, paid, reserved, balance);
+}
+
+/* accounting{}: nothing recorded before finalize; after it the pools, what was paid, what the
+ * unredeemed supply still claims (floor(pool · (supply − redeemed) / supply)) and the balances,
+ * exact; collateral arriving later only raises the balance. */
+Test(settlement, accounting_before_finalize_after_finalize_and_after_a_redemption) {
+    char *d = accounting_text();
+    cr_assert_str_eq(d, "{\"finalized\":false,\"supply\":\"0\",\"redeemed\":\"0\",\"assets\":[],"
+                        "\"identity_holds\":true}");
+    free(d);
+    ready_and_finalized();
+    char *a0 = accounting_asset("uatom", "native", "777777", "0", "777777", "777777");
+    char *a1 = accounting_asset(CW20, "cw20", "5000001", "0", "5000001", "5000001");
+    char *a2 = accounting_asset("uosmo", "native", "12345", "0", "12345", "12345");
+    char *want = fmt("{\"finalized\":true,\"supply\":\"1000003\",\"redeemed\":\"0\",\"assets\":"
+                     "[%s,%s,%s],\"identity_holds\":true}",
+                     a0, a1, a2);
+    d = accounting_text();
+    cr_assert_str_eq(d, want);
+    free(d), free(want), free(a0), free(a1), free(a2);
+    /* alice redeems 500,001 of 1,000,003: floor(500,001 · pool / 1,000,003) of each asset; the
+     * other 500,002 still claim floor(500,002 · pool / 1,000,003) — 388,888 uatom, 2,500,002 CW20
+     * and 6,172 uosmo — of the 388,889, 2,500,003 and 6,173 left. 5 uatom arrive afterwards. */
+    ok(redeem_raw(0, "500001"));
+    mint_native(SETTLE, "uatom", "5");
+    a0 = accounting_asset("uatom", "native", "777777", "388888", "388888", "388894");
+    a1 = accounting_asset(CW20, "cw20", "5000001", "2499998", "2500002", "2500003");
+    a2 = accounting_asset("uosmo", "native", "12345", "6172", "6172", "6173");
+    want = fmt("{\"finalized\":true,\"supply\":\"1000003\",\"redeemed\":\"500001\",\"assets\":"
+               "[%s,%s,%s],\"identity_holds\":true}",
+               a0, a1, a2);
+    d = accounting_text();
+    cr_assert_str_eq(d, want);
+    free(d), free(want), free(a0), free(a1), free(a2);
+    hs_result r = hs_query(C, SETTLE, "{\"accounting\":{\"x\":1}}");
+    cr_assert(!r.ok && strstr(r.error, "unknown field `x`, expected no fields"), "%s", r.error);
+    hs_result_free(&r);
+}
+
+/* The identity as the query sees it fails when an asset's balance falls below what is left of
+ * its pool: a "CW20" played by the engine stand-in, whose balance answer the test sets (a real
+ * CW20 cannot take the settlement's tokens). */
+Test(settlement, accounting_identity_fails_when_a_balance_falls_below_the_pool_left) {
+    shutdown_status("true", "0", "0");
+    const char *assets[] = {"uatom", ENG}, *kinds[] = {"native", "cw20"};
+    char *mk = market_json("atom", 2, assets, kinds), *page = fmt("{\"markets\":[%s]}", mk);
+    stub_answer("{\"markets\":{\"limit\":30}}", page);
+    free(mk), free(page);
+    char *q = fmt("{\"balance\":{\"address\":\"%s\"}}", SETTLE);
+    stub_answer(q, "{\"balance\":\"1000\"}");
+    ok(finalize());
+    json_t *j = qj(SETTLE, "{\"accounting\":{}}");
+    expect_eq(j, "assets.1.pool", "1000");
+    expect_eq(j, "assets.1.balance", "1000");
+    expect_eq(j, "identity_holds", "true");
+    json_decref(j);
+    stub_answer(q, "{\"balance\":\"999\"}");
+    j = qj(SETTLE, "{\"accounting\":{}}");
+    expect_eq(j, "assets.0.balance", "777777");
+    expect_eq(j, "assets.1.balance", "999");
+    expect_eq(j, "identity_holds", "false");
+    json_decref(j);
+    /* and a redemption, whose own check queries the same balance, is refused */
+    fails(redeem_raw(0, "1000"), "accounting identity violated: ");
+    free(q);
 }
 
 Test(settlement, redeem_beyond_the_supply_refused) {

@@ -2,7 +2,8 @@
  * (open, deposit, borrow, repay, withdraw, pool deposits and withdrawals, donations), price moves
  * (drifts, crashes, recoveries) and keepers with different margins and budgets (and a watcher
  * that only liquidates and resets) on the whole
- * system (tests/cdp_system.c). After every step: every contract's accounting identity holds, the
+ * system (tests/cdp_system.c). After every step: every contract's accounting identity holds
+ * (the engine's, liquidator's, pool's and settlement's `accounting` queries), the
  * engine's ledger identity (SOLVENCY §3, I1'), collateral conservation per asset (engine +
  * liquidator + pool + settlement + every wallet = what the faucet created), no take above the
  * auction's price, and stable supply == total_debt + auction_debt + deficit − surplus_available
@@ -172,8 +173,21 @@ static cdp_u128 native_of(const char *who, int m) {
     return v;
 }
 
+/* The settlement's accounting identity (SPEC §6 of settlement): its own query, O(assets). */
+static void settlement_identity_holds(void) {
+    if (!S.settlement[0]) return;
+    json_t *j = cdp_query(&S, S.settlement, "{\"accounting\":{}}");
+    cr_assert(j, "step %d: %s", STEP, cdp_error());
+    char *dump = json_dumps(j, JSON_COMPACT);
+    cr_assert(json_is_true(json_object_get(j, "identity_holds")),
+              "step %d: settlement accounting: identity does not hold: %s", STEP, dump);
+    free(dump);
+    json_decref(j);
+}
+
 static void check_invariants(void) {
     OK(cdp_identities_hold(&S));
+    settlement_identity_holds();
     cdp_ledger l;
     OK(cdp_read_ledger(&S, &l));
     EQ(l.total_debt + l.auction_debt + l.bad_debt + l.spent + l.settled + l.burned,

@@ -1,5 +1,6 @@
-/* Queries: config, status (supply, redeemed, every asset's pool and paid) and redemption (what
- * redeeming an amount now pays) — SPEC.md §6. */
+/* Queries: config, status (supply, redeemed, every asset's pool and paid), redemption (what
+ * redeeming an amount now pays) and accounting (the stored ledger against the balances, with
+ * whether the identity holds) — SPEC.md §6. */
 #include "settlement.h"
 
 static void key_u128(cw_jw *w, const char *key, cw_u128 v) {
@@ -12,11 +13,47 @@ static void key_str(cw_jw *w, const char *key, cw_str s) {
     cw_jw_str(w, s);
 }
 
-static const char *const QUERIES[] = {"config", "status", "redemption", NULL};
+/* The accounting answer (SPEC.md §6): before finalize nothing is recorded; after it, redeemed ≤
+ * supply and per asset paid ≤ pool, pool − paid ≥ reserved (the unredeemed supply's share) and
+ * pool − paid ≤ balance. O(assets) balance queries. */
+static cw_error *write_accounting(cw_jw *w, const cw_env *env, const sm_status *s) {
+    bool holds = s->finalized ? s->redeemed <= s->supply
+                              : !s->supply && !s->redeemed && !s->n_assets && !s->finalized_at;
+    cw_jw_key(w, "finalized");
+    cw_jw_bool(w, s->finalized);
+    key_u128(w, "supply", s->supply);
+    key_u128(w, "redeemed", s->redeemed);
+    cw_jw_key(w, "assets");
+    cw_jw_arr_begin(w);
+    for (uint32_t i = 0; i < s->n_assets; i++) {
+        sm_asset a;
+        cw_u128 balance, reserved = 0;
+        sm_asset_load(i, &a);
+        CW_TRY(sm_balance_of(env, a.asset, a.kind, &balance));
+        if (s->redeemed <= s->supply) reserved = sm_share(s, &a, s->supply - s->redeemed);
+        holds =
+            holds && a.paid <= a.pool && a.pool - a.paid >= reserved && a.pool - a.paid <= balance;
+        cw_jw_obj_begin(w);
+        key_str(w, "asset", a.asset);
+        cw_jw_key(w, "kind");
+        cw_jw_cstr(w, a.kind == SM_CW20 ? "cw20" : "native");
+        key_u128(w, "pool", a.pool);
+        key_u128(w, "paid", a.paid);
+        key_u128(w, "reserved", reserved);
+        key_u128(w, "balance", balance);
+        cw_jw_obj_end(w);
+    }
+    cw_jw_arr_end(w);
+    cw_jw_key(w, "identity_holds");
+    cw_jw_bool(w, holds);
+    cw_jw_obj_end(w);
+    return NULL;
+}
+
+static const char *const QUERIES[] = {"config", "status", "redemption", "accounting", NULL};
 static const cw_field AMOUNT[] = {CW_REQ(sm_msg, "amount", SM_U128, amount)};
 
 cw_error *sm_query(const cw_env *env, cw_json msg, cw_buf *answer) {
-    (void)env;
     size_t which;
     cw_json body;
     sm_msg m = {0};
@@ -35,6 +72,7 @@ cw_error *sm_query(const cw_env *env, cw_json msg, cw_buf *answer) {
         cw_jw_obj_end(&w);
         return NULL;
     }
+    if (which == 3) return write_accounting(&w, env, &s);
     if (which == 1) {
         cw_jw_key(&w, "finalized");
         cw_jw_bool(&w, s.finalized);
