@@ -1,7 +1,8 @@
 /* test_chain.c — the simulated chain through its public API (hostsim.h): store/instantiate/
  * execute/query/migrate/sudo with stable_token, cw20-base and the scriptable probe contract
  * (tests/wasm/chain_probe.wat), bank messages, submessages with every reply_on, atomic rollback,
- * nested layers, gas determinism, persistence, snapshots and oracle price paths. */
+ * nested layers, gas determinism, persistence (and the chain id a state keeps), the next contract
+ * address, snapshots and oracle price paths. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -612,6 +613,73 @@ Test(chain, state_dir_persists_across_close_open) {
     cr_assert(asprintf(&cmd, "rm -rf %s", dir) > 0);
     cr_assert_eq(system(cmd), 0);
     free(cmd);
+}
+
+/* hs_chain_id: the configured id (default "ballast-local") for a new chain; a persisted state
+ * keeps the id it was created with, whatever a later open asks for. */
+Test(chain, chain_id_configured_and_kept_by_a_state_dir) {
+    hs_chain *c = open_chain(NULL, 0);
+    cr_assert_str_eq(hs_chain_id(c), "ballast-local");
+    hs_chain_close(c);
+    char dir[] = "/tmp/hs-chain-XXXXXX";
+    cr_assert(mkdtemp(dir));
+    hs_chain_config cfg;
+    hs_chain_config_default(&cfg);
+    cfg.state_dir = dir;
+    cfg.cache_dir = "build/cache";
+    cfg.chain_id = "first-1";
+    char *err = NULL;
+    cr_assert_eq(hs_chain_open(&cfg, &c, &err), 0, "open: %s", err ? err : "");
+    cr_assert_str_eq(hs_chain_id(c), "first-1");
+    hs_chain_close(c);
+    cfg.chain_id = "second-2";
+    cr_assert_eq(hs_chain_open(&cfg, &c, &err), 0, "open: %s", err ? err : "");
+    cr_assert_str_eq(hs_chain_id(c), "first-1");
+    hs_chain_close(c);
+    char *cmd;
+    cr_assert(asprintf(&cmd, "rm -rf %s", dir) > 0);
+    cr_assert_eq(system(cmd), 0);
+    free(cmd);
+}
+
+/* hs_next_contract_address: the address the next instantiation gets — wasmd's classic address
+ * of (code 1, instance 1) on a fresh chain; it follows the contract sequence (also an
+ * instantiation by a contract's submessage) and depends on the code id; a short buffer is -1. */
+Test(chain, next_contract_address_predicts_instantiations) {
+    hs_chain *c = open_chain(NULL, 0);
+    char next[128], other[128], tiny[8];
+    cr_assert_eq(hs_next_contract_address(c, 1, next, sizeof next), 0);
+    cr_assert_str_eq(next, "wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d");
+    uint64_t code = store(c, PROBE);
+    cr_assert_eq(code, 1);
+    const char *a = probe(c, code, 0, NULL);
+    cr_assert_str_eq(a, next);
+    cr_assert_eq(hs_next_contract_address(c, 1, next, sizeof next), 0);
+    cr_assert_eq(hs_next_contract_address(c, 2, other, sizeof other), 0);
+    cr_assert_str_neq(next, a);
+    cr_assert_str_neq(next, other);
+    cr_assert_eq(hs_next_contract_address(c, 1, tiny, sizeof tiny), -1);
+    /* the probe instantiates code 1 through a submessage: instance 2 is the predicted one */
+    hs_result r = exec(c, a,
+                       "O{\"messages\":[{\"id\":1,\"msg\":{\"wasm\":{\"instantiate\":{\"admin\":"
+                       "null,\"code_id\":1,\"msg\":\"aGk=\",\"funds\":[],\"label\":\"kid\"}}},"
+                       "\"reply_on\":\"never\"}]}");
+    cr_assert(r.ok, "%s", r.error);
+    char *want = NULL;
+    cr_assert(asprintf(&want,
+                       "{\"type\":\"instantiate\",\"attributes\":[{\"key\":\"_contract_"
+                       "address\",\"value\":\"%s\"}",
+                       next) > 0);
+    cr_assert(strstr(r.events, want), "%s lacks %s", r.events, want);
+    free(want);
+    hs_result_free(&r);
+    cr_assert_eq(hs_next_contract_address(c, 1, other, sizeof other), 0);
+    cr_assert_str_neq(other, next);
+    r = hs_instantiate(c, code, "alice", "", NULL, 0, "third", NULL);
+    cr_assert(r.ok, "%s", r.error);
+    cr_assert_str_eq(r.address, other);
+    hs_result_free(&r);
+    hs_chain_close(c);
 }
 
 Test(chain, snapshot_revert_restores_everything) {

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address.h"
-#include "chain_internal.h" /* the chain id a persisted state keeps, the contract sequence */
 #include "hostsim.h"
 #include "target.h"
 
@@ -70,7 +68,7 @@ static dep_call local_query_request(dep_chain *t, const char *request) {
 }
 
 static const char *local_chain_id(dep_chain *t) {
-    return chain(t)->chain_id;
+    return hs_chain_id(chain(t));
 }
 
 static uint64_t local_block_time(dep_chain *t) {
@@ -78,9 +76,7 @@ static uint64_t local_block_time(dep_chain *t) {
 }
 
 static int local_next_address(dep_chain *t, uint64_t code_id, char *out, size_t cap) {
-    uint8_t raw[32];
-    hs_addr_contract_classic(code_id, hs_seq_get(chain(t), "lastContractId") + 1, raw);
-    return hs_addr_humanize(chain(t)->prefix, raw, sizeof raw, out, cap) == HS_ADDR_OK ? 0 : -1;
+    return hs_next_contract_address(chain(t), code_id, out, cap);
 }
 
 static void local_address(dep_chain *t, const char *name, char *out, size_t cap) {

@@ -53,6 +53,11 @@ void hs_chain_config_default(hs_chain_config *cfg);
 int hs_chain_open(const hs_chain_config *cfg, hs_chain **out, char **err);
 void hs_chain_close(hs_chain *chain);
 
+/* The chain's id, owned by the chain (valid until hs_chain_close). A persistent state keeps the
+ * id it was created with: reopening its state_dir answers that id whatever cfg.chain_id says; a
+ * new or in-memory chain answers cfg.chain_id (default "ballast-local"). */
+const char *hs_chain_id(const hs_chain *chain);
+
 /* A native coin. `amount` is a decimal Uint128 string. */
 typedef struct hs_coin {
     const char *denom;
@@ -84,6 +89,12 @@ void hs_result_free(hs_result *r);
 /* Addresses: `name` may be a bech32 address of this chain or an alias; aliases map to
  * bech32(prefix, sha256(name)[0..20]). Writes the address into out (≥ 128 bytes). */
 void hs_address(hs_chain *chain, const char *name, char *out, size_t out_len);
+/* The address the next instantiation of `code_id` gets (wasmd's classic derivation from the code
+ * id and the chain's contract sequence + 1), e.g. to name a contract in the messages of one
+ * instantiated before it. Any instantiation in between, of any code (also by a contract),
+ * consumes that sequence number. The code need not exist. 0, or -1 when out (≥ 128 bytes is
+ * enough) is too small. */
+int hs_next_contract_address(hs_chain *chain, uint64_t code_id, char *out, size_t out_len);
 
 /* --- Transactions ------------------------------------------------------------------------- */
 

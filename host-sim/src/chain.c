@@ -236,6 +236,13 @@ void hs_address(hs_chain *chain, const char *name, char *out, size_t out_len) {
     snprintf(out, out_len, "%s", h);
 }
 
+/* The classic address (wasmd BuildContractAddressClassic) of instance lastContractId + 1. */
+int hs_next_contract_address(hs_chain *chain, uint64_t code_id, char *out, size_t out_len) {
+    uint8_t raw[32];
+    hs_addr_contract_classic(code_id, hs_seq_get(chain, "lastContractId") + 1, raw);
+    return hs_addr_humanize(chain->prefix, raw, sizeof raw, out, out_len) == HS_ADDR_OK ? 0 : -1;
+}
+
 int hs_coins_parse(hs_chain *c, const hs_coin *in, size_t n, hs_bank_coin **out) {
     *out = calloc(n ? n : 1, sizeof **out);
     if (!*out) return hs_fail(c, NULL, 0, "out of memory");
@@ -535,6 +542,10 @@ void hs_block_advance(hs_chain *c, uint64_t blocks, uint64_t seconds) {
         c->time_ns = old_t;
     }
     c->last_gas = 0;
+}
+
+const char *hs_chain_id(const hs_chain *c) {
+    return c->chain_id;
 }
 
 uint64_t hs_block_height(const hs_chain *c) {
