@@ -7,7 +7,10 @@
  * engine's ledger identity (SOLVENCY §3, I1'), collateral conservation per asset (engine +
  * liquidator + pool + settlement + every wallet = what the faucet created), no take above the
  * auction's price, and stable supply == total_debt + auction_debt + deficit − surplus_available
- * + settled. STEPS (default 1500) and the seeds are fixed; SOLVENCY_RANDOM_STEPS overrides. */
+ * + settled. Then a global settlement (shutdown, fix_price, every position settled and auction
+ * cancelled, finalize) and every wallet redeems its stable, the same invariants (the supply
+ * equation counting the settlement's `redeemed`) after each step and each payout exact.
+ * STEPS (default 1500) and the seeds are fixed; SOLVENCY_RANDOM_STEPS overrides. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -103,15 +106,20 @@ static void fund(const char *who, int m, cdp_u128 amount) {
     FAUCET[m] += amount;
 }
 
+static uint64_t MAX_ID; /* the highest position id opened */
+
 static int open_position(const char *owner, int m, cdp_u128 collateral, cdp_u128 borrow,
                          uint64_t *id) {
     FAUCET[m] += collateral;
-    return cdp_open(&S, owner, &MARKETS[m], collateral, borrow, id);
+    int rc = cdp_open(&S, owner, &MARKETS[m], collateral, borrow, id);
+    if (*id > MAX_ID) MAX_ID = *id;
+    return rc;
 }
 
 static void setup_world(uint64_t seed) {
     RNG = seed;
     NP = 0;
+    MAX_ID = 0;
     memset(FAUCET, 0, sizeof FAUCET);
     for (int m = 0; m < NM; m++) {
         MARKETS[m] = cdp_market_default();
@@ -173,21 +181,25 @@ static cdp_u128 native_of(const char *who, int m) {
     return v;
 }
 
-/* The settlement's accounting identity (SPEC §6 of settlement): its own query, O(assets). */
-static void settlement_identity_holds(void) {
-    if (!S.settlement[0]) return;
+/* The settlement's accounting (its SPEC §6; O(assets)): the identity holds; the stable it has
+ * redeemed (and burned) is returned. */
+static cdp_u128 settlement_identity_holds(void) {
+    if (!S.settlement[0]) return 0;
     json_t *j = cdp_query(&S, S.settlement, "{\"accounting\":{}}");
     cr_assert(j, "step %d: %s", STEP, cdp_error());
     char *dump = json_dumps(j, JSON_COMPACT);
-    cr_assert(json_is_true(json_object_get(j, "identity_holds")),
+    cdp_u128 redeemed = 0;
+    cr_assert(json_is_true(json_object_get(j, "identity_holds")) &&
+                  cdp_json_u128(j, "redeemed", &redeemed),
               "step %d: settlement accounting: identity does not hold: %s", STEP, dump);
     free(dump);
     json_decref(j);
+    return redeemed;
 }
 
 static void check_invariants(void) {
     OK(cdp_identities_hold(&S));
-    settlement_identity_holds();
+    cdp_u128 redeemed = settlement_identity_holds();
     cdp_ledger l;
     OK(cdp_read_ledger(&S, &l));
     EQ(l.total_debt + l.auction_debt + l.bad_debt + l.spent + l.settled + l.burned,
@@ -197,7 +209,9 @@ static void check_invariants(void) {
     EQ(l.deficit, costs > l.surplus ? costs - l.surplus : 0);
     cdp_u128 supply;
     OK(cdp_stable_supply(&S, &supply));
-    EQ(supply + l.surplus_available, l.total_debt + l.auction_debt + l.deficit + l.settled);
+    /* stable the settlement redeemed was burned out of the `settled` claim */
+    EQ(supply + l.surplus_available + redeemed,
+       l.total_debt + l.auction_debt + l.deficit + l.settled);
     /* Collateral conservation: every unit the faucet created is in a contract or a wallet. */
     for (int m = 0; m < NM; m++) {
         cdp_u128 sum = native_of(S.engine, m) + native_of(S.liquidator, m);
@@ -317,6 +331,118 @@ static void act_keepers(void) {
     }
 }
 
+/* --- Global settlement after the random run (SOLVENCY §4) ---------------------------------------
+ */
+
+static hs_result must(hs_result r) {
+    cr_assert(r.ok, "%s", r.error);
+    return r;
+}
+
+/* Cancel every live auction, a page at a time; invariants after each. */
+static void cancel_all_auctions(void) {
+    for (;;) {
+        json_t *j = cdp_query(&S, S.liquidator, "{\"auctions\":{\"limit\":30}}");
+        cr_assert(j, "%s", cdp_error());
+        json_t *list = json_object_get(j, "auctions"), *a;
+        size_t i, n = json_array_size(list);
+        json_array_foreach(list, i, a) {
+            json_int_t id = json_integer_value(json_object_get(a, "auction_id"));
+            ignore(must(cdp_exec(&S, "anyone", S.liquidator, NULL, 0,
+                                 "{\"cancel_auction\":{\"auction_id\":%lld}}", (long long)id)));
+            check_invariants();
+        }
+        json_decref(j);
+        if (!n) return;
+    }
+}
+
+/* A pool fixed at finalize, from the settlement's accounting. */
+static cdp_u128 settlement_pool(const char *asset) {
+    json_t *j = cdp_query(&S, S.settlement, "{\"accounting\":{}}"), *a;
+    cr_assert(j, "%s", cdp_error());
+    size_t i;
+    cdp_u128 pool = 0;
+    bool found = false;
+    json_array_foreach(json_object_get(j, "assets"), i, a) {
+        if (strcmp(json_string_value(json_object_get(a, "asset")), asset)) continue;
+        found = cdp_json_u128(a, "pool", &pool);
+    }
+    json_decref(j);
+    cr_assert(found, "no pool of %s", asset);
+    return pool;
+}
+
+/* Redeem `amount` of `who`'s stable: exactly floor(amount · pool / supply) of each asset. */
+static void redeem(const char *who, cdp_u128 amount, cdp_u128 supply, const cdp_u128 *pool) {
+    cdp_u128 before[NM];
+    for (int m = 0; m < NM; m++) before[m] = native_of(who, m);
+    ignore(must(cdp_send_stable(&S, who, S.settlement, amount, "{\"redeem\":{}}")));
+    for (int m = 0; m < NM; m++) EQ(native_of(who, m) - before[m], amount * pool[m] / supply);
+    check_invariants();
+}
+
+/* Shutdown, final prices, every position settled and every auction cancelled, finalize, then
+ * every wallet redeems all its stable in one or two parts; invariants (the settlement's identity
+ * and the supply equation with its `redeemed`) after each step. */
+static void settle_globally(void) {
+    if (!S.settlement[0]) return;
+    ignore(must(cdp_exec(&S, S.gov, S.engine, NULL, 0, "{\"shutdown\":{}}")));
+    for (int m = 0; m < NM; m++)
+        ignore(must(cdp_exec(&S, "anyone", S.engine, NULL, 0,
+                             "{\"fix_price\":{\"market\":\"%s\",\"asset\":\"%s\"}}", MARKETS[m].id,
+                             DENOM[m])));
+    check_invariants();
+    int settled = 0;
+    for (uint64_t id = 1; id <= MAX_ID; id++) {
+        hs_result r =
+            cdp_exec(&S, "anyone", S.engine, NULL, 0,
+                     "{\"settle_position\":{\"position_id\":%llu}}", (unsigned long long)id);
+        settled += r.ok;
+        cr_assert(r.ok || strstr(r.error, "nothing to settle") || strstr(r.error, "not found"),
+                  "settle_position %llu: %s", (unsigned long long)id, r.error);
+        hs_result_free(&r);
+    }
+    check_invariants();
+    cancel_all_auctions();
+    ignore(must(cdp_exec(&S, "anyone", S.settlement, NULL, 0, "{\"finalize\":{}}")));
+    check_invariants();
+    cdp_u128 supply, pool[NM];
+    OK(cdp_stable_supply(&S, &supply));
+    for (int m = 0; m < NM; m++) pool[m] = settlement_pool(DENOM[m]);
+    const char *const *groups[] = {USER, KEEPER, DEPOSITOR};
+    const int sizes[] = {NU, NK, ND};
+    int redemptions = 0;
+    for (int g = 0; g < 3; g++)
+        for (int i = 0; i < sizes[g]; i++) {
+            cdp_u128 stable;
+            OK(cdp_stable_balance(&S, groups[g][i], &stable));
+            if (!stable) continue;
+            cdp_u128 first = stable > 1 ? 1 + below((uint64_t)(stable - 1)) : stable;
+            redeem(groups[g][i], first, supply, pool);
+            redemptions++;
+            if (first < stable) redeem(groups[g][i], stable - first, supply, pool), redemptions++;
+        }
+    /* What the settlement keeps: the share of the stable not redeemed (the backstop pool's
+     * deposits), floor(pool · unredeemed / supply), plus at most one unit per redemption. */
+    cdp_u128 unredeemed, left[NM];
+    OK(cdp_stable_supply(&S, &unredeemed));
+    for (int m = 0; m < NM; m++) {
+        left[m] = native_of(S.settlement, m);
+        cdp_u128 reserved = pool[m] * unredeemed / supply;
+        cr_assert(left[m] >= reserved && left[m] - reserved <= (cdp_u128)redemptions,
+                  "%s: %llu left, %llu reserved, %d redemptions", DENOM[m],
+                  (unsigned long long)left[m], (unsigned long long)reserved, redemptions);
+    }
+    fprintf(stderr,
+            "solvency settlement: %d positions settled, supply %llu (%llu not redeemed), pools "
+            "%llu uatom / %llu uosmo, %d redemptions leave %llu / %llu\n",
+            settled, (unsigned long long)supply, (unsigned long long)unredeemed,
+            (unsigned long long)pool[0], (unsigned long long)pool[1], redemptions,
+            (unsigned long long)left[0], (unsigned long long)left[1]);
+    cr_assert(redemptions > 0);
+}
+
 static void run(uint64_t seed) {
     setup_world(seed);
     int steps = DEFAULT_STEPS;
@@ -367,6 +493,7 @@ static void run(uint64_t seed) {
     /* The run must have exercised liquidations and takes, or it proves little. */
     cr_assert(sum.liquidations > 0 && sum.takes > 0 && sum.redos > 0,
               "seed %llu: no liquidation, take or redo", (unsigned long long)seed);
+    settle_globally();
 }
 
 Test(solvency_random, seed_1) {
