@@ -450,7 +450,8 @@ static int identity_of(cdp_system *s, const char *name, const char *contract) {
 int cdp_identities_hold(cdp_system *s) {
     return identity_of(s, "vault_engine", s->engine) ||
                    identity_of(s, "liquidator", s->liquidator) ||
-                   identity_of(s, "backstop_pool", s->pool)
+                   identity_of(s, "backstop_pool", s->pool) ||
+                   identity_of(s, "settlement", s->settlement)
                ? -1
                : 0;
 }

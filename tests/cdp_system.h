@@ -99,9 +99,8 @@ typedef struct cdp_ledger {
 } cdp_ledger;
 int cdp_read_ledger(cdp_system *s, cdp_ledger *out);
 
-/* The accounting queries of the engine, the liquidator and the pool report their identity
- * holding (settlement has no such query: it checks its identity on every execute). 0, or -1
- * naming the first that does not (or whose query fails). */
+/* The accounting queries of the engine, the liquidator, the pool and settlement report their
+ * identity holding. 0, or -1 naming the first that does not (or whose query fails). */
 int cdp_identities_hold(cdp_system *s);
 
 /* Amount / decimal helpers. */
