@@ -361,8 +361,9 @@ void demo_progress(demo_run *run, uint64_t s, double elapsed) {
     short_amount(row->pool_deposits, pool);
     short_amount(row->bad_debt, bad);
     printf(" | debt %s CR %.0f%% | liq %.0f takes %.0f resets %.0f | in auction %s (%.0f) | "
-           "pool %s | bad debt %s | %.1f s\n",
+           "pool %s | bad debt %s | %.1f s%s\n",
            debt, 100 * row->collateral_ratio, row->liquidations, row->takes, row->redos, auct,
-           row->live_auctions, pool, bad, elapsed);
+           row->live_auctions, pool, bad, elapsed,
+           run->keepers_offline ? " | keepers OFFLINE" : "");
     fflush(stdout);
 }

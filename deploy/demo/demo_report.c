@@ -56,7 +56,9 @@ static void write_gas(const demo_run *run) {
             "Seed %llu, %u positions. `refused`: transactions the contracts refused (a borrow "
             "over the limit, a repay of a liquidated position); they are not in min/avg/max. "
             "Keeper liquidations and resets are averaged per keeper round (the agent reports "
-            "gas per round), from rounds that did only that kind of transaction.\n\n",
+            "gas per round), from rounds that did only that kind of transaction. A system "
+            "deployed by cdp-deploy (`make demo`) has its deployment log in deploy.log "
+            "instead of store/instantiate rows.\n\n",
             (unsigned long long)run->opt.seed, run->opt.positions);
     fprintf(f, "| operation | calls | refused | min | avg | max |\n");
     fprintf(f, "| --- | ---: | ---: | ---: | ---: | ---: |\n");
@@ -143,7 +145,8 @@ static void write_summary(const demo_run *run) {
         fprintf(f, "; %s slides −%.0f %% over %.0f h from hour %.1f", d->m->markets[1].id,
                 100 * run->path_cfg.slide_depth, run->path_cfg.slide_hours,
                 run->path_cfg.slide_at_hours);
-    fprintf(f, ".\n\n## Summary\n\n");
+    fprintf(f, "; every keeper offline from hour %.1f for %.1f h.\n\n## Summary\n\n",
+            run->outage_at_hours, run->outage_hours);
     summary_table(run, f);
     fprintf(f, "\n## Keepers\n\n| keeper | min discount | budget per round | liquidations | "
                "takes | resets | refused (liquidate/take/redo) | skipped (discount/budget) | "

@@ -47,6 +47,8 @@ typedef struct demo_run {
     demo d;
     demo_options opt;
     demo_path_config path_cfg;
+    double outage_at_hours, outage_hours; /* every keeper offline (no rounds) in this window */
+    bool keepers_offline;                 /* in that window now */
     double **paths;
     demo_position *positions;
     uint32_t position_count, open_refused, opened[DEMO_MAX_MARKETS];

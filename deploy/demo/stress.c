@@ -383,7 +383,10 @@ static void user_action(demo_run *run, demo_rng *rng) {
 
 /* A keeper turns the collateral it bought back into stable the only way the chain offers (no
  * DEX on the devnet): it deposits it into its own position in that market (opened on first use)
- * and borrows half of the borrow limit of what it deposited. Once per simulated hour. */
+ * and borrows REFINANCE_SHARE of the borrow limit of what it deposited. Once per simulated hour.
+ * Each round trip returns less stable than the take cost, so keepers' capital still runs down:
+ * the thin-liquidity part of the scenario. */
+#define REFINANCE_SHARE 0.8
 static void keeper_refinance(demo_run *run, size_t k) {
     demo *d = &run->d;
     const char *who = KEEPER_NAMES[k];
@@ -443,11 +446,11 @@ static void keeper_refinance(demo_run *run, size_t k) {
                 continue;
         }
         char amt[40];
-        demo_format_u128(to_u128(value * ltv * 0.5), amt);
+        demo_format_u128(to_u128(value * ltv * REFINANCE_SHARE), amt);
         snprintf(msg, sizeof msg, "{\"borrow\":{\"position_id\":%llu,\"amount\":\"%s\"}}",
                  (unsigned long long)*id, amt);
         if (demo_exec(d, "keeper refinance: borrow", false, d->engine, who, msg, NULL, 0))
-            run->refinanced += value * ltv * 0.5;
+            run->refinanced += value * ltv * REFINANCE_SHARE;
     }
 }
 
@@ -504,6 +507,8 @@ int main(int argc, char **argv) {
                            .slide_hours = run->opt.hours * 0.3,
                            .volatility = 0.6};
     run->path_cfg = pc;
+    run->outage_at_hours = run->opt.hours * 0.69;
+    run->outage_hours = fmin(3.0, run->opt.hours * 0.05);
     run->paths = demo_paths_make(&pc, d->m->market_count);
     set_prices(run, 0);
     run->positions = calloc(run->opt.positions, sizeof *run->positions);
@@ -512,9 +517,10 @@ int main(int argc, char **argv) {
     demo_sample(run, 0);
     demo_check_invariants(run, true);
     printf("stress scenario: %llu blocks; crash −45%% in 1 h on %s at hour %.0f, slide −35%% on "
-           "%s from hour %.0f\n",
+           "%s from hour %.0f, every keeper offline from hour %.1f for %.1f h\n",
            (unsigned long long)steps, d->m->markets[0].id, pc.crash_at_hours,
-           d->m->market_count > 1 ? d->m->markets[1].id : "-", pc.slide_at_hours);
+           d->m->market_count > 1 ? d->m->markets[1].id : "-", pc.slide_at_hours,
+           run->outage_at_hours, run->outage_hours);
     demo_rng actions = {run->opt.seed * 31 + 7};
     uint64_t per_hour = 3600 / run->opt.step_seconds;
     if (per_hour == 0) per_hour = 1;
@@ -530,8 +536,14 @@ int main(int argc, char **argv) {
             size_t j = demo_rng_next(&actions) % k, t = order[k - 1];
             order[k - 1] = order[j], order[j] = t;
         }
-        for (size_t k = 0; k < run->keeper_count; k++) demo_keeper_round(run, order[k]);
-        if (s % per_hour == 0)
+        /* Every keeper offline for a while during the slide (Black Thursday): liquidations
+         * wait, auctions run past max_duration and are reset when the keepers return. */
+        double hour = (double)(s * run->opt.step_seconds) / 3600.0;
+        bool offline =
+            hour >= run->outage_at_hours && hour < run->outage_at_hours + run->outage_hours;
+        run->keepers_offline = offline;
+        for (size_t k = 0; k < run->keeper_count && !offline; k++) demo_keeper_round(run, order[k]);
+        if (s % per_hour == 0 && !offline)
             for (size_t k = 0; k < run->keeper_count; k++) keeper_refinance(run, k);
         demo_sample(run, s);
         bool hourly = s % per_hour == 0 || s == steps;
