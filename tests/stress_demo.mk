@@ -20,7 +20,7 @@ test-demo: $(DEMO_BIN) $(BUILD)/bin/cdp-deploy $(DEMO_INPUTS)
 	@cd $(DEMO_TEST_DIR)/report && for f in summary.md gas.md timeseries.csv plots.gp prices.png \
 		collateral_ratio.png debt_in_auction.png bad_debt.png; do test -s $$f || \
 		{ echo "test-demo: $$f missing"; exit 1; }; done
-	@grep -q '^| invariants checked (all held) | [1-9][0-9]* checks of 9 invariants |$$' \
+	@grep -q '^| invariants checked (all held) | [1-9][0-9]* checks of 12 invariants |$$' \
 		$(DEMO_TEST_DIR)/report/summary.md || { echo "test-demo: no invariant count"; exit 1; }
 	@grep -q '^| positions opened (users) | 60 (' $(DEMO_TEST_DIR)/report/summary.md || \
 		{ echo "test-demo: positions"; exit 1; }

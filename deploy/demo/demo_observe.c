@@ -22,6 +22,9 @@ enum {
     INV_POOL,
     INV_CONSERVATION,
     INV_STABLE_BALANCES,
+    INV_SETTLEMENT,
+    INV_GOVERNANCE,
+    INV_ORACLE,
 };
 
 static const char *const INV_NAMES[DEMO_INVARIANTS] = {
@@ -35,6 +38,9 @@ static const char *const INV_NAMES[DEMO_INVARIANTS] = {
     "backstop_pool `accounting`: identity_holds",
     "collateral conservation: faucet + initial CW20 balances = Σ balances of every account",
     "stable token: Σ balances (all_accounts) = total_supply",
+    "settlement `accounting`: identity_holds",
+    "governance timelock `counts`: identity_holds",
+    "oracle `accounting`: feeders and assets = the manifest's",
 };
 
 /* The ledger as last sampled (base units). */
@@ -233,6 +239,23 @@ void demo_check_invariants(demo_run *run, bool full) {
     json_decref(t);
     checked(run, INV_TREASURY);
     identity_of(run, d->liquidator, INV_LIQUIDATOR, hours);
+    if (d->settlement[0]) identity_of(run, d->settlement, INV_SETTLEMENT, hours);
+    json_t *g = demo_query(d, d->timelock, "{\"counts\":{}}");
+    if (!json_is_true(json_object_get(g, "identity_holds"))) {
+        char *dump = json_dumps(g, JSON_COMPACT);
+        demo_die("invariant violated at hour %.2f: %s\n  %s", hours, INV_NAMES[INV_GOVERNANCE],
+                 dump);
+    }
+    json_decref(g);
+    checked(run, INV_GOVERNANCE);
+    json_t *o = demo_query(d, d->oracle, "{\"accounting\":{}}");
+    if ((size_t)json_integer_value(json_object_get(o, "feeders")) != d->m->oracle.feeder_count ||
+        (size_t)json_integer_value(json_object_get(o, "assets")) != d->m->oracle.asset_count) {
+        char *dump = json_dumps(o, JSON_COMPACT);
+        demo_die("invariant violated at hour %.2f: %s\n  %s", hours, INV_NAMES[INV_ORACLE], dump);
+    }
+    json_decref(o);
+    checked(run, INV_ORACLE);
 }
 
 /* Σ balances of denom over every account the demo created and every contract. */

@@ -41,7 +41,7 @@ typedef struct demo_invariant {
     uint64_t checks;
 } demo_invariant;
 
-#define DEMO_INVARIANTS 9
+#define DEMO_INVARIANTS 12
 
 typedef struct demo_run {
     demo d;
