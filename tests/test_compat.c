@@ -701,6 +701,25 @@ Test(script, malformed_lines_named, .timeout = 60) {
     run_output_free(&r);
 }
 
+/* The contracts/README.md worked example with its expectations (exit 1 if one fails). */
+Test(script, worked_example_passes, .timeout = 120) {
+    run_output r = run_script("tests/scripts/worked_example.jsonl");
+    cr_assert_eq(r.status, 0, "exit %d\nstdout:\n%s\nstderr:\n%s", r.status, r.out, r.err);
+    size_t n = count_lines(r.out);
+    cr_assert_eq(n, 27, "%zu result lines:\n%s", n, r.out);
+    size_t refused = 0; /* the one over-limit borrow the script expects to fail */
+    for (size_t i = 0; i < n; i++) {
+        json_t *j = output_line(r.out, i);
+        if (json_object_get(j, "error"))
+            refused++;
+        else
+            cr_assert_not_null(json_object_get(j, "ok"), "line %zu has neither ok nor error", i);
+        json_decref(j);
+    }
+    cr_assert_eq(refused, 1, "%zu refused steps:\n%s", refused, r.out);
+    run_output_free(&r);
+}
+
 Test(script, state_dir_continues, .timeout = 120) {
     char dir[] = "/tmp/hs-compat-stateXXXXXX";
     cr_assert_not_null(mkdtemp(dir));
