@@ -13,16 +13,20 @@ BP_TEST_INPUTS := $(BUILD)/contracts/backstop_pool.wasm $(BUILD)/contracts/stabl
 
 HOST_TESTS += test_backstop_pool
 
-$(BUILD)/tests/test_backstop_pool: tests/test_backstop_pool.c $(BP_TEST_OBJS) \
+$(BUILD)/tests/test_backstop_pool: tests/test_backstop_pool.c tests/hs_fixture.c \
+		tests/hs_fixture.h $(BP_TEST_OBJS) \
 		host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(BP_TEST_DEFS) -o $@ tests/test_backstop_pool.c $(BP_TEST_OBJS) \
+	$(CC) $(HOST_CFLAGS) $(BP_TEST_DEFS) -o $@ tests/test_backstop_pool.c \
+		tests/hs_fixture.c $(BP_TEST_OBJS) \
 		$(BP_TEST_LIBS)
 
-$(BUILD)/tests-asan/test_backstop_pool: tests/test_backstop_pool.c $(BP_TEST_SRCS) \
+$(BUILD)/tests-asan/test_backstop_pool: tests/test_backstop_pool.c tests/hs_fixture.c \
+		tests/hs_fixture.h $(BP_TEST_SRCS) \
 		$(wildcard host-sim/src/*.h) host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(BP_TEST_DEFS) -o $@ tests/test_backstop_pool.c \
+		tests/hs_fixture.c \
 		$(BP_TEST_SRCS) $(BP_TEST_LIBS)
 
 test-backstop-pool: $(BUILD)/tests/test_backstop_pool $(BP_TEST_INPUTS)

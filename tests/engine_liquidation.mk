@@ -8,19 +8,23 @@ EL_TEST_INPUTS := $(BUILD)/contracts/vault_engine.wasm $(BUILD)/contracts/stable
 
 HOST_TESTS += test_engine_liquidation
 
-$(BUILD)/tests/test_engine_liquidation: tests/test_engine_liquidation.c \
+$(BUILD)/tests/test_engine_liquidation: tests/test_engine_liquidation.c tests/hs_fixture.c \
+		tests/hs_fixture.h \
 		$(filter-out build/obj/host-sim/main.o,$(HOST_SIM_OBJS)) host-sim/include/hostsim.h \
 		| $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -Ihost-sim/include -Ihost-sim/src -o $@ tests/test_engine_liquidation.c \
+		tests/hs_fixture.c \
 		$(filter-out build/obj/host-sim/main.o,$(HOST_SIM_OBJS)) -lcriterion $(HOST_SIM_LDLIBS)
 
-$(BUILD)/tests-asan/test_engine_liquidation: tests/test_engine_liquidation.c \
+$(BUILD)/tests-asan/test_engine_liquidation: tests/test_engine_liquidation.c tests/hs_fixture.c \
+		tests/hs_fixture.h \
 		$(filter-out host-sim/src/main.c,$(HOST_SIM_SRCS)) $(wildcard host-sim/src/*.h) \
 		host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -O1 $(SANITIZE) -Ihost-sim/include -Ihost-sim/src -o $@ \
-		tests/test_engine_liquidation.c $(filter-out host-sim/src/main.c,$(HOST_SIM_SRCS)) \
+		tests/test_engine_liquidation.c \
+		tests/hs_fixture.c $(filter-out host-sim/src/main.c,$(HOST_SIM_SRCS)) \
 		-lcriterion $(HOST_SIM_LDLIBS)
 
 test-engine-liquidation: $(BUILD)/tests/test_engine_liquidation $(EL_TEST_INPUTS)

@@ -17,16 +17,20 @@ GV_TEST_INPUTS := $(BUILD)/contracts/governance.wasm $(BUILD)/contracts/vault_en
 
 HOST_TESTS += test_governance
 
-$(BUILD)/tests/test_governance: tests/test_governance.c $(GV_TEST_OBJS) \
+$(BUILD)/tests/test_governance: tests/test_governance.c tests/hs_fixture.c \
+		tests/hs_fixture.h $(GV_TEST_OBJS) \
 		host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(GV_TEST_DEFS) -o $@ tests/test_governance.c $(GV_TEST_OBJS) \
+	$(CC) $(HOST_CFLAGS) $(GV_TEST_DEFS) -o $@ tests/test_governance.c \
+		tests/hs_fixture.c $(GV_TEST_OBJS) \
 		$(GV_TEST_LIBS)
 
-$(BUILD)/tests-asan/test_governance: tests/test_governance.c $(GV_TEST_SRCS) \
+$(BUILD)/tests-asan/test_governance: tests/test_governance.c tests/hs_fixture.c \
+		tests/hs_fixture.h $(GV_TEST_SRCS) \
 		$(wildcard host-sim/src/*.h) host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(GV_TEST_DEFS) -o $@ tests/test_governance.c \
+		tests/hs_fixture.c \
 		$(GV_TEST_SRCS) $(GV_TEST_LIBS)
 
 test-governance: $(BUILD)/tests/test_governance $(GV_TEST_INPUTS)

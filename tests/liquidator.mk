@@ -20,16 +20,20 @@ LQ_TEST_INPUTS := $(BUILD)/contracts/liquidator.wasm $(BUILD)/contracts/stable_t
 
 HOST_TESTS += test_liquidator
 
-$(BUILD)/tests/test_liquidator: tests/test_liquidator.c $(LQ_TEST_OBJS) \
+$(BUILD)/tests/test_liquidator: tests/test_liquidator.c tests/hs_fixture.c \
+		tests/hs_fixture.h $(LQ_TEST_OBJS) \
 		host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(LQ_TEST_DEFS) -o $@ tests/test_liquidator.c $(LQ_TEST_OBJS) \
+	$(CC) $(HOST_CFLAGS) $(LQ_TEST_DEFS) -o $@ tests/test_liquidator.c \
+		tests/hs_fixture.c $(LQ_TEST_OBJS) \
 		$(LQ_TEST_LIBS)
 
-$(BUILD)/tests-asan/test_liquidator: tests/test_liquidator.c $(LQ_TEST_SRCS) \
+$(BUILD)/tests-asan/test_liquidator: tests/test_liquidator.c tests/hs_fixture.c \
+		tests/hs_fixture.h $(LQ_TEST_SRCS) \
 		$(wildcard host-sim/src/*.h) host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(LQ_TEST_DEFS) -o $@ tests/test_liquidator.c \
+		tests/hs_fixture.c \
 		$(LQ_TEST_SRCS) $(LQ_TEST_LIBS)
 
 test-liquidator: $(BUILD)/tests/test_liquidator $(LQ_TEST_INPUTS)

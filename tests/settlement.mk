@@ -17,16 +17,20 @@ SM_TEST_INPUTS := $(BUILD)/contracts/settlement.wasm $(BUILD)/contracts/stable_t
 
 HOST_TESTS += test_settlement
 
-$(BUILD)/tests/test_settlement: tests/test_settlement.c $(SM_TEST_OBJS) \
+$(BUILD)/tests/test_settlement: tests/test_settlement.c tests/hs_fixture.c \
+		tests/hs_fixture.h $(SM_TEST_OBJS) \
 		host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(SM_TEST_DEFS) -o $@ tests/test_settlement.c $(SM_TEST_OBJS) \
+	$(CC) $(HOST_CFLAGS) $(SM_TEST_DEFS) -o $@ tests/test_settlement.c \
+		tests/hs_fixture.c $(SM_TEST_OBJS) \
 		$(SM_TEST_LIBS)
 
-$(BUILD)/tests-asan/test_settlement: tests/test_settlement.c $(SM_TEST_SRCS) \
+$(BUILD)/tests-asan/test_settlement: tests/test_settlement.c tests/hs_fixture.c \
+		tests/hs_fixture.h $(SM_TEST_SRCS) \
 		$(wildcard host-sim/src/*.h) host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(SM_TEST_DEFS) -o $@ tests/test_settlement.c \
+		tests/hs_fixture.c \
 		$(SM_TEST_SRCS) $(SM_TEST_LIBS)
 
 test-settlement: $(BUILD)/tests/test_settlement $(SM_TEST_INPUTS)

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "hostsim.h"
+#include "hs_fixture.h"
 
 #define POOL_WASM "build/contracts/backstop_pool.wasm"
 #define TOKEN_WASM "build/contracts/stable_token.wasm"
@@ -25,156 +26,10 @@
 /* --- Chain fixture ------------------------------------------------------------------------------
  */
 
-static hs_chain *C;
 static char POOL[128], TOKEN[128], LIQ[128], ENG[128], CW20[128], GOV[128];
 #define ND 6
 static char USER[ND][128];
 static const char *const USER_NAMES[ND] = {"alice", "bob", "carol", "dave", "erin", "frank"};
-
-static uint8_t *read_all(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s (run make first)", path);
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    rewind(f);
-    uint8_t *b = malloc(*n);
-    cr_assert(fread(b, 1, *n, f) == *n);
-    fclose(f);
-    return b;
-}
-
-static uint64_t store(const char *path) {
-    size_t n;
-    uint8_t *w = read_all(path, &n);
-    hs_result r = hs_store_code(C, "alice", w, n);
-    free(w);
-    cr_assert(r.ok, "store %s: %s", path, r.error);
-    uint64_t id = r.code_id;
-    hs_result_free(&r);
-    return id;
-}
-
-static char *vfmt(const char *fmt, va_list ap) {
-    char *s;
-    cr_assert(vasprintf(&s, fmt, ap) > 0);
-    return s;
-}
-
-static char *fmt(const char *f, ...) {
-    va_list ap;
-    va_start(ap, f);
-    char *s = vfmt(f, ap);
-    va_end(ap);
-    return s;
-}
-
-static hs_result instantiate_raw(uint64_t code, const char *msg) {
-    return hs_instantiate(C, code, "alice", msg, NULL, 0, "c", NULL);
-}
-
-static void instantiate(uint64_t code, char *out, const char *msg) {
-    hs_result r = instantiate_raw(code, msg);
-    cr_assert(r.ok, "instantiate %s: %s", msg, r.error);
-    snprintf(out, 128, "%s", r.address);
-    hs_result_free(&r);
-}
-
-static hs_result exf(const char *sender, const char *contract, const char *denom,
-                     const char *amount, const char *f, ...) {
-    va_list ap;
-    va_start(ap, f);
-    char *msg = vfmt(f, ap);
-    va_end(ap);
-    hs_coin coin = {denom, amount};
-    hs_result r = hs_execute(C, contract, sender, msg, denom ? &coin : NULL, denom ? 1 : 0);
-    free(msg);
-    return r;
-}
-#define ex(sender, contract, ...) exf(sender, contract, NULL, NULL, __VA_ARGS__)
-
-static void ok(hs_result r) {
-    cr_assert(r.ok, "expected success, got: %s", r.error);
-    hs_result_free(&r);
-}
-
-static void fails(hs_result r, const char *want) {
-    cr_assert(!r.ok, "expected failure with '%s'", want);
-    cr_assert(strstr(r.error, want), "error '%s' lacks '%s'", r.error, want);
-    hs_result_free(&r);
-}
-
-static json_t *qj(const char *contract, const char *f, ...) {
-    va_list ap;
-    va_start(ap, f);
-    char *msg = vfmt(f, ap);
-    va_end(ap);
-    hs_result r = hs_query(C, contract, msg);
-    cr_assert(r.ok, "query %s: %s", msg, r.error);
-    json_error_t e;
-    json_t *j = json_loads(r.answer, 0, &e);
-    cr_assert(j, "bad answer %s", r.answer);
-    hs_result_free(&r);
-    free(msg);
-    return j;
-}
-
-/* A member by a dotted path ("gains.0.amount"), as text (strings unquoted). */
-static char *jtext(json_t *j, const char *path) {
-    char *p = strdup(path), *save = NULL;
-    json_t *v = j;
-    for (char *tok = strtok_r(p, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
-        v = json_is_array(v) ? json_array_get(v, (size_t)atoi(tok)) : json_object_get(v, tok);
-        cr_assert(v, "no %s in %s", path, json_dumps(j, JSON_COMPACT));
-    }
-    free(p);
-    static char buf[8][512];
-    static int slot;
-    char *out = buf[slot++ % 8];
-    if (json_is_string(v)) {
-        snprintf(out, 512, "%s", json_string_value(v));
-    } else {
-        char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        snprintf(out, 512, "%s", d);
-        free(d);
-    }
-    return out;
-}
-
-#define expect_eq(j, path, want) cr_assert_str_eq(jtext(j, path), want, "%s", path)
-
-static char *b64(const char *s) {
-    size_t len = strlen(s), cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-    char *out = malloc(cap);
-    sodium_bin2base64(out, cap, (const uint8_t *)s, len, sodium_base64_VARIANT_ORIGINAL);
-    return out;
-}
-
-static char *unb64(const char *s) {
-    size_t cap = strlen(s) + 1, n = 0;
-    char *out = calloc(1, cap);
-    cr_assert_eq(sodium_base642bin((unsigned char *)out, cap, s, strlen(s), NULL, &n, NULL,
-                                   sodium_base64_VARIANT_ORIGINAL),
-                 0);
-    return out;
-}
-
-static void cw20_balance_is(const char *token, const char *who, const char *want) {
-    json_t *j = qj(token, "{\"balance\":{\"address\":\"%s\"}}", who);
-    expect_eq(j, "balance", want);
-    json_decref(j);
-}
-
-static void bank_is(const char *who, const char *denom, const char *want) {
-    char out[64];
-    cr_assert_eq(hs_balance(C, who, denom, out, sizeof out), 0);
-    cr_assert_str_eq(out, want, "%s %s", who, denom);
-}
-
-static void mint_native(const char *to, const char *denom, const char *amount) {
-    hs_coin coin = {denom, amount};
-    char *err = NULL;
-    cr_assert_eq(hs_mint(C, to, &coin, 1, &err), 0, "%s", err ? err : "");
-}
 
 static void mint_stable(const char *to, const char *amount) {
     ok(ex(GOV, TOKEN, "{\"mint\":{\"recipient\":\"%s\",\"amount\":\"%s\"}}", to, amount));
@@ -183,37 +38,32 @@ static void mint_stable(const char *to, const char *amount) {
 /* The chain: stable_token (minter gov), relays LIQ and ENG, cw20-base (LIQ holds 10^30), and the
  * pool wired to them. */
 static void setup(void) {
-    hs_chain_config cfg;
-    hs_chain_config_default(&cfg);
-    cfg.cache_dir = "build/cache";
-    char *err = NULL;
-    cr_assert_eq(hs_chain_open(&cfg, &C, &err), 0, "open: %s", err ? err : "");
+    open_chain("alice");
     hs_address(C, "gov", GOV, sizeof GOV);
     for (int i = 0; i < ND; i++) hs_address(C, USER_NAMES[i], USER[i], sizeof USER[i]);
-    uint64_t token = store(TOKEN_WASM), pool = store(POOL_WASM), relay = store(RELAY_WASM),
-             cw20 = store(CW20_WASM);
+    uint64_t token = store_code(TOKEN_WASM), pool = store_code(POOL_WASM),
+             relay = store_code(RELAY_WASM), cw20 = store_code(CW20_WASM);
     char *m = fmt("{\"name\":\"Ballast USD\",\"symbol\":\"BUSD\",\"decimals\":6,"
                   "\"initial_balances\":[],\"mint\":{\"minter\":\"%s\"}}",
                   GOV);
-    instantiate(token, TOKEN, m);
+    instantiate(token, TOKEN, "%s", m);
     free(m);
     instantiate(relay, LIQ, "{}");
     instantiate(relay, ENG, "{}");
     m = fmt("{\"name\":\"Collateral\",\"symbol\":\"CWT\",\"decimals\":6,\"initial_balances\":"
             "[{\"address\":\"%s\",\"amount\":\"1000000000000000000000000000000\"}]}",
             LIQ);
-    instantiate(cw20, CW20, m);
+    instantiate(cw20, CW20, "%s", m);
     free(m);
     m = fmt("{\"governance\":\"%s\",\"stable_token\":\"%s\",\"engine\":\"%s\",\"liquidator\":"
             "\"%s\"}",
             GOV, TOKEN, ENG, LIQ);
-    instantiate(pool, POOL, m);
+    instantiate(pool, POOL, "%s", m);
     free(m);
 }
 
 static void teardown(void) {
-    hs_chain_close(C);
-    C = NULL;
+    close_chain();
 }
 
 TestSuite(backstop_pool, .init = setup, .fini = teardown);
@@ -632,16 +482,16 @@ Test(backstop_pool, instantiate_and_queries) {
     json_decref(j);
     deposit_is(0, "0", "0", NULL, NULL);
     identity_holds();
-    hs_result r = instantiate_raw(1, "{}");
+    hs_result r = try_instantiate(1, NULL, "{}");
     cr_assert(!r.ok);
     hs_result_free(&r);
-    uint64_t code = store(POOL_WASM);
-    r = instantiate_raw(code, "{\"governance\":\"x\"}");
+    uint64_t code = store_code(POOL_WASM);
+    r = try_instantiate(code, NULL, "{\"governance\":\"x\"}");
     cr_assert(!r.ok && strstr(r.error, "addr_validate"), "%s", r.error);
     hs_result_free(&r);
     char *m =
         fmt("{\"governance\":\"%s\",\"stable_token\":\"%s\",\"engine\":\"%s\"}", GOV, TOKEN, ENG);
-    r = instantiate_raw(code, m);
+    r = try_instantiate(code, NULL, "%s", m);
     cr_assert(!r.ok && strstr(r.error, "missing field `liquidator`"), "%s", r.error);
     hs_result_free(&r);
     free(m);

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "hostsim.h"
+#include "hs_fixture.h"
 
 #define ENGINE_WASM "build/contracts/vault_engine.wasm"
 #define TOKEN_WASM "build/contracts/stable_token.wasm"
@@ -23,122 +24,9 @@
 
 /* --- Fixture ---------------------------------------------------------------------------------- */
 
-static hs_chain *C;
 static char ENGINE[128], TOKEN[128], ORACLE[128], CW20[128], LIQ[128], POOL[128], SETTLE[128];
 static char ALICE[128], BOB[128], KEEPER[128], GOV[128], FEEDER[128];
 static uint64_t ENGINE_CODE;
-
-static uint8_t *read_all(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s (run make first)", path);
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    rewind(f);
-    uint8_t *b = malloc(*n);
-    cr_assert(fread(b, 1, *n, f) == *n);
-    fclose(f);
-    return b;
-}
-
-static uint64_t store(const char *path) {
-    size_t n;
-    uint8_t *w = read_all(path, &n);
-    hs_result r = hs_store_code(C, "alice", w, n);
-    free(w);
-    cr_assert(r.ok, "store %s: %s", path, r.error);
-    uint64_t id = r.code_id;
-    hs_result_free(&r);
-    return id;
-}
-
-static char *vfmt(const char *fmt, va_list ap) {
-    char *s;
-    cr_assert(vasprintf(&s, fmt, ap) > 0);
-    return s;
-}
-
-static char *fmt(const char *f, ...) {
-    va_list ap;
-    va_start(ap, f);
-    char *s = vfmt(f, ap);
-    va_end(ap);
-    return s;
-}
-
-static void instantiate(uint64_t code, char *out, const char *f, ...) {
-    va_list ap;
-    va_start(ap, f);
-    char *msg = vfmt(f, ap);
-    va_end(ap);
-    hs_result r = hs_instantiate(C, code, "alice", msg, NULL, 0, "c", NULL);
-    cr_assert(r.ok, "instantiate %s: %s", msg, r.error);
-    snprintf(out, 128, "%s", r.address);
-    hs_result_free(&r);
-    free(msg);
-}
-
-static hs_result exf(const char *sender, const char *contract, const char *denom,
-                     const char *amount, const char *f, ...) {
-    va_list ap;
-    va_start(ap, f);
-    char *msg = vfmt(f, ap);
-    va_end(ap);
-    hs_coin coin = {denom, amount};
-    hs_result r = hs_execute(C, contract, sender, msg, denom ? &coin : NULL, denom ? 1 : 0);
-    free(msg);
-    return r;
-}
-#define ex(sender, contract, ...) exf(sender, contract, NULL, NULL, __VA_ARGS__)
-
-static void ok(hs_result r) {
-    cr_assert(r.ok, "expected success, got: %s", r.error);
-    hs_result_free(&r);
-}
-
-static void fails(hs_result r, const char *want) {
-    cr_assert(!r.ok, "expected failure with '%s'", want);
-    cr_assert(strstr(r.error, want), "error '%s' lacks '%s'", r.error, want);
-    hs_result_free(&r);
-}
-
-static json_t *qj(const char *contract, const char *f, ...) {
-    va_list ap;
-    va_start(ap, f);
-    char *msg = vfmt(f, ap);
-    va_end(ap);
-    hs_result r = hs_query(C, contract, msg);
-    cr_assert(r.ok, "query %s: %s", msg, r.error);
-    json_error_t e;
-    json_t *j = json_loads(r.answer, 0, &e);
-    cr_assert(j, "bad answer %s", r.answer);
-    hs_result_free(&r);
-    free(msg);
-    return j;
-}
-
-/* A member by a dotted path ("collateral.0.amount"), as text (strings unquoted). */
-static char *jtext(json_t *j, const char *path) {
-    char *p = strdup(path), *save = NULL;
-    json_t *v = j;
-    for (char *tok = strtok_r(p, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
-        v = json_is_array(v) ? json_array_get(v, (size_t)atoi(tok)) : json_object_get(v, tok);
-        cr_assert(v, "no %s in %s", path, json_dumps(j, JSON_COMPACT));
-    }
-    free(p);
-    static char buf[8][2048];
-    static int slot;
-    char *out = buf[slot++ % 8];
-    if (json_is_string(v)) {
-        snprintf(out, 2048, "%s", json_string_value(v));
-    } else {
-        char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        snprintf(out, 2048, "%s", d);
-        free(d);
-    }
-    return out;
-}
-
-#define expect_eq(j, path, want) cr_assert_str_eq(jtext(j, path), want, "%s", path)
 
 /* The n-th (0-based) value of attribute `key` in the result's events. */
 static const char *attr_n(const hs_result *r, const char *key, int n) {
@@ -158,13 +46,6 @@ static const char *attr_n(const hs_result *r, const char *key, int n) {
     return o;
 }
 #define expect_attr(r, key, n, want) cr_assert_str_eq(attr_n(&(r), key, n), want, "%s", key)
-
-static char *b64(const char *s) {
-    size_t len = strlen(s), cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-    char *out = malloc(cap);
-    sodium_bin2base64(out, cap, (const uint8_t *)s, len, sodium_base64_VARIANT_ORIGINAL);
-    return out;
-}
 
 /* A CW20 `send` of `amount` from `sender` to the engine with the hook msg `inner`. */
 static hs_result send_cw20(const char *token, const char *sender, const char *amount,
@@ -202,24 +83,6 @@ static hs_result relay_exec(const char *relay, const char *msg) {
                      ENGINE, m);
     free(m);
     return r;
-}
-
-static void cw20_balance_is(const char *token, const char *who, const char *want) {
-    json_t *j = qj(token, "{\"balance\":{\"address\":\"%s\"}}", who);
-    expect_eq(j, "balance", want);
-    json_decref(j);
-}
-
-static void bank_is(const char *who, const char *denom, const char *want) {
-    char out[64];
-    cr_assert_eq(hs_balance(C, who, denom, out, sizeof out), 0);
-    cr_assert_str_eq(out, want, "%s %s", who, denom);
-}
-
-static void mint(const char *to, const char *denom, const char *amount) {
-    hs_coin coin = {denom, amount};
-    char *err = NULL;
-    cr_assert_eq(hs_mint(C, to, &coin, 1, &err), 0, "%s", err ? err : "");
 }
 
 static void price(const char *denom, const char *p) {
@@ -269,19 +132,15 @@ static hs_result add_coll(const char *market, const char *asset, const char *kin
  * 0.8/0.85/0.05. Market "fee" (5 %/yr, min_debt 100): uatom 0.5/0.6/0.1. Prices: uatom 10,
  * uosmo 2, ucw 1. */
 static void setup(void) {
-    hs_chain_config cfg;
-    hs_chain_config_default(&cfg);
-    cfg.cache_dir = "build/cache";
-    char *err = NULL;
-    cr_assert_eq(hs_chain_open(&cfg, &C, &err), 0, "open: %s", err ? err : "");
+    open_chain("alice");
     hs_address(C, "alice", ALICE, sizeof ALICE);
     hs_address(C, "bob", BOB, sizeof BOB);
     hs_address(C, "keeper", KEEPER, sizeof KEEPER);
     hs_address(C, "gov", GOV, sizeof GOV);
     hs_address(C, "feeder", FEEDER, sizeof FEEDER);
-    uint64_t token = store(TOKEN_WASM), oracle = store(ORACLE_WASM), cw20 = store(CW20_WASM),
-             relay = store(RELAY_WASM);
-    ENGINE_CODE = store(ENGINE_WASM);
+    uint64_t token = store_code(TOKEN_WASM), oracle = store_code(ORACLE_WASM),
+             cw20 = store_code(CW20_WASM), relay = store_code(RELAY_WASM);
+    ENGINE_CODE = store_code(ENGINE_WASM);
     instantiate(oracle, ORACLE,
                 "{\"governance\":\"%s\",\"feeders\":[\"%s\"],\"quorum\":1,\"max_age\":31536000,"
                 "\"max_move\":\"1000\",\"delay\":0,\"assets\":[{\"denom\":\"uatom\",\"source\":"
@@ -320,13 +179,12 @@ static void setup(void) {
     price("uatom", "10");
     price("uosmo", "2");
     price("ucw", "1");
-    mint(ALICE, "uatom", "1000000");
-    mint(ALICE, "uosmo", "1000000");
+    mint_native(ALICE, "uatom", "1000000");
+    mint_native(ALICE, "uosmo", "1000000");
 }
 
 static void teardown(void) {
-    hs_chain_close(C);
-    C = NULL;
+    close_chain();
 }
 
 TestSuite(liquidation, .init = setup, .fini = teardown);

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "hostsim.h"
+#include "hs_fixture.h"
 
 #define GOV_WASM "build/contracts/governance.wasm"
 #define RELAY_WASM "build/test-contracts/relay.wasm"
@@ -33,121 +34,9 @@
 
 /* --- Fixture ---------------------------------------------------------------------------------- */
 
-static hs_chain *C;
 static uint64_t GOV_CODE, RELAY_CODE;
 static char TL[128], RELAY[128];
 static char PROPOSER[128], GUARDIAN[128], EMERGENCY[128], OUTSIDER[128];
-
-static uint8_t *read_all(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s (run make first)", path);
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    rewind(f);
-    uint8_t *b = malloc(*n);
-    cr_assert(fread(b, 1, *n, f) == *n);
-    fclose(f);
-    return b;
-}
-
-static uint64_t store(const char *path) {
-    size_t n;
-    uint8_t *w = read_all(path, &n);
-    hs_result r = hs_store_code(C, "deployer", w, n);
-    free(w);
-    cr_assert(r.ok, "store %s: %s", path, r.error);
-    uint64_t id = r.code_id;
-    hs_result_free(&r);
-    return id;
-}
-
-static char *vfmt(const char *fmt, va_list ap) {
-    char *s;
-    cr_assert(vasprintf(&s, fmt, ap) > 0);
-    return s;
-}
-
-static hs_result inst(uint64_t code, const char *admin, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vfmt(fmt, ap);
-    va_end(ap);
-    hs_result r = hs_instantiate(C, code, "deployer", msg, NULL, 0, "c", admin);
-    free(msg);
-    return r;
-}
-
-static void inst_ok(uint64_t code, const char *admin, char *out, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vfmt(fmt, ap);
-    va_end(ap);
-    hs_result r = hs_instantiate(C, code, "deployer", msg, NULL, 0, "c", admin);
-    cr_assert(r.ok, "instantiate %s: %s", msg, r.error);
-    snprintf(out, 128, "%s", r.address);
-    hs_result_free(&r);
-    free(msg);
-}
-
-static hs_result ex(const char *sender, const char *contract, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vfmt(fmt, ap);
-    va_end(ap);
-    hs_result r = hs_execute(C, contract, sender, msg, NULL, 0);
-    free(msg);
-    return r;
-}
-
-static void ok(hs_result r) {
-    cr_assert(r.ok, "expected success, got: %s", r.error);
-    hs_result_free(&r);
-}
-
-static void fails(hs_result r, const char *want) {
-    cr_assert(!r.ok, "expected failure with '%s'", want);
-    cr_assert(strstr(r.error, want), "error '%s' lacks '%s'", r.error, want);
-    hs_result_free(&r);
-}
-
-static json_t *qj(const char *contract, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vfmt(fmt, ap);
-    va_end(ap);
-    hs_result r = hs_query(C, contract, msg);
-    cr_assert(r.ok, "query %s: %s", msg, r.error);
-    json_error_t e;
-    json_t *j = json_loads(r.answer, 0, &e);
-    cr_assert(j, "bad answer %s", r.answer);
-    hs_result_free(&r);
-    free(msg);
-    return j;
-}
-
-/* A member by a dotted path ("msgs.0.wasm"), as text (strings unquoted, others compact JSON). */
-static char *jtext(json_t *j, const char *path) {
-    char *p = strdup(path), *save = NULL;
-    json_t *v = j;
-    for (char *tok = strtok_r(p, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
-        v = json_is_array(v) ? json_array_get(v, (size_t)atoi(tok)) : json_object_get(v, tok);
-        cr_assert(v, "no %s in %s", path, json_dumps(j, JSON_COMPACT));
-    }
-    free(p);
-    static char buf[8][4096];
-    static int slot;
-    char *out = buf[slot++ % 8];
-    if (json_is_string(v)) {
-        snprintf(out, 4096, "%s", json_string_value(v));
-    } else {
-        char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        snprintf(out, 4096, "%s", d);
-        free(d);
-    }
-    return out;
-}
-
-#define expect_eq(j, path, want) cr_assert_str_eq(jtext(j, path), want, "%s", path)
 
 /* The value of attribute `key` in a result's Response (NULL when absent). */
 static const char *attr(const hs_result *r, const char *key) {
@@ -167,13 +56,6 @@ static const char *attr(const hs_result *r, const char *key) {
     }
     json_decref(j);
     return found;
-}
-
-static char *b64(const char *s) {
-    size_t len = strlen(s), cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-    char *out = malloc(cap);
-    sodium_bin2base64(out, cap, (const uint8_t *)s, len, sodium_base64_VARIANT_ORIGINAL);
-    return out;
 }
 
 static void sha256_hex(const char *s, char out[65]) {
@@ -255,27 +137,23 @@ static void advance_to(uint64_t t) {
 
 static void setup(void) {
     cr_assert(sodium_init() >= 0);
-    hs_chain_config cfg;
-    hs_chain_config_default(&cfg);
-    cfg.cache_dir = "build/cache";
-    char *err = NULL;
-    cr_assert_eq(hs_chain_open(&cfg, &C, &err), 0, "open: %s", err ? err : "");
+    open_chain("deployer");
     hs_address(C, "proposer", PROPOSER, sizeof PROPOSER);
     hs_address(C, "guardian", GUARDIAN, sizeof GUARDIAN);
     hs_address(C, "emergency", EMERGENCY, sizeof EMERGENCY);
     hs_address(C, "outsider", OUTSIDER, sizeof OUTSIDER);
-    GOV_CODE = store(GOV_WASM);
-    RELAY_CODE = store(RELAY_WASM);
-    inst_ok(GOV_CODE, NULL, TL,
-            "{\"proposer\":\"%s\",\"guardian\":\"%s\",\"emergency\":\"%s\",\"min_delay\":%d,"
-            "\"max_delay\":%d,\"grace_period\":%d}",
-            PROPOSER, GUARDIAN, EMERGENCY, MIN_DELAY, MAX_DELAY, GRACE);
-    inst_ok(RELAY_CODE, TL, RELAY, "{}");
+    GOV_CODE = store_code(GOV_WASM);
+    RELAY_CODE = store_code(RELAY_WASM);
+    instantiate_with_admin(
+        GOV_CODE, NULL, TL,
+        "{\"proposer\":\"%s\",\"guardian\":\"%s\",\"emergency\":\"%s\",\"min_delay\":%d,"
+        "\"max_delay\":%d,\"grace_period\":%d}",
+        PROPOSER, GUARDIAN, EMERGENCY, MIN_DELAY, MAX_DELAY, GRACE);
+    instantiate_with_admin(RELAY_CODE, TL, RELAY, "{}");
 }
 
 static void teardown(void) {
-    hs_chain_close(C);
-    C = NULL;
+    close_chain();
 }
 
 TestSuite(governance, .init = setup, .fini = teardown, .timeout = 120);
@@ -323,25 +201,28 @@ Test(governance, instantiate_validates_config) {
         {"\"min_delay\":0,\"max_delay\":10", "missing field `grace_period`"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        fails(inst(GOV_CODE, NULL, "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":null,%s}",
-                   PROPOSER, cases[i].body),
+        fails(try_instantiate(GOV_CODE, NULL,
+                              "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":null,%s}",
+                              PROPOSER, cases[i].body),
               cases[i].error);
     /* guardian and emergency are required (null = none), so a config never drops one silently. */
-    fails(inst(GOV_CODE, NULL,
-               "{\"proposer\":\"%s\",\"emergency\":null,\"min_delay\":0,\"max_delay\":0,"
-               "\"grace_period\":1}",
-               PROPOSER),
+    fails(try_instantiate(GOV_CODE, NULL,
+                          "{\"proposer\":\"%s\",\"emergency\":null,\"min_delay\":0,\"max_delay\":0,"
+                          "\"grace_period\":1}",
+                          PROPOSER),
           "missing field `guardian`");
-    fails(inst(GOV_CODE, NULL,
-               "{\"proposer\":\"nope\",\"guardian\":null,\"emergency\":null,\"min_delay\":0,"
-               "\"max_delay\":0,\"grace_period\":1}"),
+    fails(try_instantiate(
+              GOV_CODE, NULL,
+              "{\"proposer\":\"nope\",\"guardian\":null,\"emergency\":null,\"min_delay\":0,"
+              "\"max_delay\":0,\"grace_period\":1}"),
           "addr_validate");
     /* The edges that are allowed: min_delay = max_delay = 0, an empty allow-list. */
     char addr[128];
-    inst_ok(GOV_CODE, NULL, addr,
-            "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":null,\"min_delay\":0,"
-            "\"max_delay\":0,\"grace_period\":1,\"emergency_actions\":[]}",
-            PROPOSER);
+    instantiate_with_admin(
+        GOV_CODE, NULL, addr,
+        "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":null,\"min_delay\":0,"
+        "\"max_delay\":0,\"grace_period\":1,\"emergency_actions\":[]}",
+        PROPOSER);
     json_t *j = qj(addr, "{\"config\":{}}");
     expect_eq(j, "guardian", "null");
     expect_eq(j, "emergency_actions", "[]");
@@ -469,10 +350,11 @@ Test(governance, emergency_runs_only_allow_listed_actions) {
                "\"identity_holds\":true}");
     /* Without a configured role nobody can use it. */
     char bare[128];
-    inst_ok(GOV_CODE, NULL, bare,
-            "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":null,\"min_delay\":0,"
-            "\"max_delay\":0,\"grace_period\":1}",
-            PROPOSER);
+    instantiate_with_admin(
+        GOV_CODE, NULL, bare,
+        "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":null,\"min_delay\":0,"
+        "\"max_delay\":0,\"grace_period\":1}",
+        PROPOSER);
     fails(ex(EMERGENCY, bare, "{\"emergency\":{\"msgs\":[%s]}}", pause),
           "unauthorized: no emergency role is configured");
     free(pause);
@@ -803,12 +685,12 @@ static const char *contract_admin(const char *addr) {
 }
 
 Test(governance, vault_engine_parameters_change_through_the_timelock) {
-    uint64_t engine_code = store(ENGINE_WASM);
+    uint64_t engine_code = store_code(ENGINE_WASM);
     char engine[128];
-    inst_ok(engine_code, TL, engine,
-            "{\"governance\":\"%s\",\"stable_token\":\"%s\",\"oracle\":\"%s\","
-            "\"global_debt_ceiling\":\"1000000\"}",
-            TL, RELAY, RELAY);
+    instantiate_with_admin(engine_code, TL, engine,
+                           "{\"governance\":\"%s\",\"stable_token\":\"%s\",\"oracle\":\"%s\","
+                           "\"global_debt_ceiling\":\"1000000\"}",
+                           TL, RELAY, RELAY);
     fails(ex(PROPOSER, engine,
              "{\"create_market\":{\"id\":\"atom\",\"stability_fee\":\"0\",\"debt_ceiling\":\"1\","
              "\"min_debt\":\"0\"}}"),
@@ -837,12 +719,14 @@ Test(governance, vault_engine_parameters_change_through_the_timelock) {
 
 Test(governance, migrations_and_admin_handover_through_the_timelock) {
     /* cw20-base instance administered by the timelock, migrated to a second upload of its code. */
-    uint64_t cw20_v1 = store(CW20_WASM), cw20_v2 = store(CW20_WASM);
+    uint64_t cw20_v1 = store_code(CW20_WASM), cw20_v2 = store_code(CW20_WASM);
     char token[128], foreign[128];
-    inst_ok(cw20_v1, TL, token,
-            "{\"name\":\"Token\",\"symbol\":\"TKN\",\"decimals\":6,\"initial_balances\":[]}");
-    inst_ok(cw20_v1, OUTSIDER, foreign,
-            "{\"name\":\"Other\",\"symbol\":\"OTH\",\"decimals\":6,\"initial_balances\":[]}");
+    instantiate_with_admin(
+        cw20_v1, TL, token,
+        "{\"name\":\"Token\",\"symbol\":\"TKN\",\"decimals\":6,\"initial_balances\":[]}");
+    instantiate_with_admin(
+        cw20_v1, OUTSIDER, foreign,
+        "{\"name\":\"Other\",\"symbol\":\"OTH\",\"decimals\":6,\"initial_balances\":[]}");
     char arr[1024];
     snprintf(arr, sizeof arr,
              "[{\"wasm\":{\"migrate\":{\"contract_addr\":\"%s\",\"new_code_id\":%llu,"
@@ -856,12 +740,13 @@ Test(governance, migrations_and_admin_handover_through_the_timelock) {
              foreign, (unsigned long long)cw20_v2);
     ok(queue_on(TL, PROPOSER, arr, NULL)); /* 2 */
     /* The timelock upgrading a second timelock it administers (governance's own migrate). */
-    uint64_t gov_v2 = store(GOV_WASM);
+    uint64_t gov_v2 = store_code(GOV_WASM);
     char tl2[128];
-    inst_ok(GOV_CODE, TL, tl2,
-            "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":null,\"min_delay\":0,"
-            "\"max_delay\":0,\"grace_period\":1}",
-            PROPOSER);
+    instantiate_with_admin(
+        GOV_CODE, TL, tl2,
+        "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":null,\"min_delay\":0,"
+        "\"max_delay\":0,\"grace_period\":1}",
+        PROPOSER);
     snprintf(arr, sizeof arr,
              "[{\"wasm\":{\"migrate\":{\"contract_addr\":\"%s\",\"new_code_id\":%llu,"
              "\"msg\":\"e30=\"}}},{\"wasm\":{\"update_admin\":{\"contract_addr\":\"%s\","
@@ -897,21 +782,24 @@ Test(governance, multisig_proposer_full_flow) {
     hs_address(C, "alice", alice, sizeof alice);
     hs_address(C, "bob", bob, sizeof bob);
     hs_address(C, "carol", carol, sizeof carol);
-    uint64_t cw4 = store(CW4_GROUP), cw3 = store(CW3_FLEX);
-    inst_ok(cw4, NULL, group,
-            "{\"admin\":\"%s\",\"members\":[{\"addr\":\"%s\",\"weight\":1},{\"addr\":\"%s\","
-            "\"weight\":1},{\"addr\":\"%s\",\"weight\":1}]}",
-            alice, alice, bob, carol);
-    inst_ok(cw3, NULL, multisig,
-            "{\"group_addr\":\"%s\",\"threshold\":{\"absolute_count\":{\"weight\":2}},"
-            "\"max_voting_period\":{\"time\":3600}}",
-            group);
-    inst_ok(GOV_CODE, NULL, tl,
-            "{\"proposer\":\"%s\",\"guardian\":\"%s\",\"emergency\":null,\"min_delay\":86400,"
-            "\"max_delay\":604800,\"grace_period\":3600}",
-            multisig, GUARDIAN);
+    uint64_t cw4 = store_code(CW4_GROUP), cw3 = store_code(CW3_FLEX);
+    instantiate_with_admin(
+        cw4, NULL, group,
+        "{\"admin\":\"%s\",\"members\":[{\"addr\":\"%s\",\"weight\":1},{\"addr\":\"%s\","
+        "\"weight\":1},{\"addr\":\"%s\",\"weight\":1}]}",
+        alice, alice, bob, carol);
+    instantiate_with_admin(
+        cw3, NULL, multisig,
+        "{\"group_addr\":\"%s\",\"threshold\":{\"absolute_count\":{\"weight\":2}},"
+        "\"max_voting_period\":{\"time\":3600}}",
+        group);
+    instantiate_with_admin(
+        GOV_CODE, NULL, tl,
+        "{\"proposer\":\"%s\",\"guardian\":\"%s\",\"emergency\":null,\"min_delay\":86400,"
+        "\"max_delay\":604800,\"grace_period\":3600}",
+        multisig, GUARDIAN);
     char relay[128];
-    inst_ok(RELAY_CODE, tl, relay, "{}");
+    instantiate_with_admin(RELAY_CODE, tl, relay, "{}");
     hs_block_advance(C, 1, 0); /* cw4 membership is visible from the next block */
 
     /* The timelock proposal: one execute on the target. Members cannot queue directly. */
@@ -986,10 +874,11 @@ Test(governance, gas_of_queue_and_execute) {
 
 Test(governance, custom_allow_list_and_refusals_of_shape) {
     char tl[128];
-    inst_ok(GOV_CODE, NULL, tl,
-            "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":\"%s\",\"min_delay\":0,"
-            "\"max_delay\":10,\"grace_period\":1,\"emergency_actions\":[\"halt\"]}",
-            PROPOSER, EMERGENCY);
+    instantiate_with_admin(
+        GOV_CODE, NULL, tl,
+        "{\"proposer\":\"%s\",\"guardian\":null,\"emergency\":\"%s\",\"min_delay\":0,"
+        "\"max_delay\":10,\"grace_period\":1,\"emergency_actions\":[\"halt\"]}",
+        PROPOSER, EMERGENCY);
     char *halt = exec_msg(RELAY, "{\"halt\":{\"all\":true}}");
     char *pause = exec_msg(RELAY, "{\"pause\":{}}");
     fails(ex(EMERGENCY, tl, "{\"emergency\":{\"msgs\":[%s]}}", pause),

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "hostsim.h"
+#include "hs_fixture.h"
 
 #define SETTLEMENT_WASM "build/contracts/settlement.wasm"
 #define TOKEN_WASM "build/contracts/stable_token.wasm"
@@ -26,125 +27,11 @@
 /* --- Chain fixture ------------------------------------------------------------------------------
  */
 
-static hs_chain *C;
 static char SETTLE[128], TOKEN[128], ENG[128], RELAY[128], CW20[128], GOV[128];
 #define NH 5
 static char HOLDER[NH][128];
 static const char *const HOLDER_NAMES[NH] = {"alice", "bob", "carol", "dave", "erin"};
 static uint64_t SETTLE_CODE;
-
-static uint8_t *read_all(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s (run make first)", path);
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    rewind(f);
-    uint8_t *b = malloc(*n);
-    cr_assert(fread(b, 1, *n, f) == *n);
-    fclose(f);
-    return b;
-}
-
-static uint64_t store(const char *path) {
-    size_t n;
-    uint8_t *w = read_all(path, &n);
-    hs_result r = hs_store_code(C, "alice", w, n);
-    free(w);
-    cr_assert(r.ok, "store %s: %s", path, r.error);
-    uint64_t id = r.code_id;
-    hs_result_free(&r);
-    return id;
-}
-
-static char *vfmt(const char *fmt, va_list ap) {
-    char *s;
-    cr_assert(vasprintf(&s, fmt, ap) > 0);
-    return s;
-}
-
-static char *fmt(const char *f, ...) {
-    va_list ap;
-    va_start(ap, f);
-    char *s = vfmt(f, ap);
-    va_end(ap);
-    return s;
-}
-
-static void instantiate(uint64_t code, char *out, const char *msg) {
-    hs_result r = hs_instantiate(C, code, "alice", msg, NULL, 0, "c", NULL);
-    cr_assert(r.ok, "instantiate %s: %s", msg, r.error);
-    snprintf(out, 128, "%s", r.address);
-    hs_result_free(&r);
-}
-
-static hs_result exf(const char *sender, const char *contract, const char *denom,
-                     const char *amount, const char *f, ...) {
-    va_list ap;
-    va_start(ap, f);
-    char *msg = vfmt(f, ap);
-    va_end(ap);
-    hs_coin coin = {denom, amount};
-    hs_result r = hs_execute(C, contract, sender, msg, denom ? &coin : NULL, denom ? 1 : 0);
-    free(msg);
-    return r;
-}
-#define ex(sender, contract, ...) exf(sender, contract, NULL, NULL, __VA_ARGS__)
-
-static void ok(hs_result r) {
-    cr_assert(r.ok, "expected success, got: %s", r.error);
-    hs_result_free(&r);
-}
-
-static void fails(hs_result r, const char *want) {
-    cr_assert(!r.ok, "expected failure with '%s'", want);
-    cr_assert(strstr(r.error, want), "error '%s' lacks '%s'", r.error, want);
-    hs_result_free(&r);
-}
-
-static json_t *qj(const char *contract, const char *f, ...) {
-    va_list ap;
-    va_start(ap, f);
-    char *msg = vfmt(f, ap);
-    va_end(ap);
-    hs_result r = hs_query(C, contract, msg);
-    cr_assert(r.ok, "query %s: %s", msg, r.error);
-    json_error_t e;
-    json_t *j = json_loads(r.answer, 0, &e);
-    cr_assert(j, "bad answer %s", r.answer);
-    hs_result_free(&r);
-    free(msg);
-    return j;
-}
-
-static char *jtext(json_t *j, const char *path) {
-    char *p = strdup(path), *save = NULL;
-    json_t *v = j;
-    for (char *tok = strtok_r(p, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
-        v = json_is_array(v) ? json_array_get(v, (size_t)atoi(tok)) : json_object_get(v, tok);
-        cr_assert(v, "no %s in %s", path, json_dumps(j, JSON_COMPACT));
-    }
-    free(p);
-    static char buf[8][512];
-    static int slot;
-    char *out = buf[slot++ % 8];
-    if (json_is_string(v)) {
-        snprintf(out, 512, "%s", json_string_value(v));
-    } else {
-        char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        snprintf(out, 512, "%s", d);
-        free(d);
-    }
-    return out;
-}
-
-#define expect_eq(j, path, want) cr_assert_str_eq(jtext(j, path), want, "%s", path)
-
-static char *b64(const char *s) {
-    size_t len = strlen(s), cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-    char *out = malloc(cap);
-    sodium_bin2base64(out, cap, (const uint8_t *)s, len, sodium_base64_VARIANT_ORIGINAL);
-    return out;
-}
 
 typedef unsigned __int128 u128;
 
@@ -175,12 +62,6 @@ static u128 bank(const char *who, const char *denom) {
     char out[64];
     cr_assert_eq(hs_balance(C, who, denom, out, sizeof out), 0);
     return parse_u128(out);
-}
-
-static void mint_native(const char *to, const char *denom, const char *amount) {
-    hs_coin coin = {denom, amount};
-    char *err = NULL;
-    cr_assert_eq(hs_mint(C, to, &coin, 1, &err), 0, "%s", err ? err : "");
 }
 
 static void mint_stable(const char *to, const char *amount) {
@@ -234,30 +115,26 @@ static void two_markets(void) {
 /* Stable holders (supply 1,000,003), a stub engine, the settlement, and collateral sent to it:
  * 777,777 uatom and 12,345 uosmo by bank, 5,000,001 CW20 by transfer. */
 static void setup(void) {
-    hs_chain_config cfg;
-    hs_chain_config_default(&cfg);
-    cfg.cache_dir = "build/cache";
-    char *err = NULL;
-    cr_assert_eq(hs_chain_open(&cfg, &C, &err), 0, "open: %s", err ? err : "");
+    open_chain("alice");
     hs_address(C, "gov", GOV, sizeof GOV);
     for (int i = 0; i < NH; i++) hs_address(C, HOLDER_NAMES[i], HOLDER[i], sizeof HOLDER[i]);
-    uint64_t token = store(TOKEN_WASM), stub = store(STUB_WASM), relay = store(RELAY_WASM),
-             cw20 = store(CW20_WASM);
-    SETTLE_CODE = store(SETTLEMENT_WASM);
+    uint64_t token = store_code(TOKEN_WASM), stub = store_code(STUB_WASM),
+             relay = store_code(RELAY_WASM), cw20 = store_code(CW20_WASM);
+    SETTLE_CODE = store_code(SETTLEMENT_WASM);
     char *m = fmt("{\"name\":\"Ballast USD\",\"symbol\":\"BUSD\",\"decimals\":6,"
                   "\"initial_balances\":[],\"mint\":{\"minter\":\"%s\"}}",
                   GOV);
-    instantiate(token, TOKEN, m);
+    instantiate(token, TOKEN, "%s", m);
     free(m);
     instantiate(stub, ENG, "{}");
     instantiate(relay, RELAY, "{}");
     m = fmt("{\"name\":\"Collateral\",\"symbol\":\"CWT\",\"decimals\":6,\"initial_balances\":"
             "[{\"address\":\"%s\",\"amount\":\"1000000000\"}]}",
             GOV);
-    instantiate(cw20, CW20, m);
+    instantiate(cw20, CW20, "%s", m);
     free(m);
     m = fmt("{\"engine\":\"%s\",\"stable_token\":\"%s\"}", ENG, TOKEN);
-    instantiate(SETTLE_CODE, SETTLE, m);
+    instantiate(SETTLE_CODE, SETTLE, "%s", m);
     free(m);
     mint_stable(HOLDER[0], "500001");
     mint_stable(HOLDER[1], "300001");
@@ -269,8 +146,7 @@ static void setup(void) {
 }
 
 static void teardown(void) {
-    hs_chain_close(C);
-    C = NULL;
+    close_chain();
 }
 
 TestSuite(settlement, .init = setup, .fini = teardown);
@@ -334,7 +210,7 @@ Test(settlement, finalize_refused_until_the_engine_is_settled) {
     /* the relay as the engine: it answers every query with its `last` record */
     char *m = fmt("{\"engine\":\"%s\",\"stable_token\":\"%s\"}", RELAY, TOKEN);
     char other[128];
-    instantiate(SETTLE_CODE, other, m);
+    instantiate(SETTLE_CODE, other, "%s", m);
     free(m);
     fails(ex(HOLDER[0], other, "{\"finalize\":{}}"), "malformed shutdown_status answer");
     json_t *j = qj(SETTLE, "{\"status\":{}}");
@@ -645,43 +521,39 @@ static int open_position(int owner, const char *market, const char *denom, const
  * uosmo 2, ucw 1. Positions: alice 10,000 uatom borrowing 30,001; bob 50,000 uosmo borrowing
  * 20,003; carol 30,000 CW20 borrowing 11,111; alice gives dave 7,000. */
 static void setup_e2e(void) {
-    hs_chain_config cfg;
-    hs_chain_config_default(&cfg);
-    cfg.cache_dir = "build/cache";
-    char *err = NULL;
-    cr_assert_eq(hs_chain_open(&cfg, &C, &err), 0, "open: %s", err ? err : "");
+    open_chain("alice");
     hs_address(C, "gov", GOV, sizeof GOV);
     hs_address(C, "feeder", FEEDER, sizeof FEEDER);
     for (int i = 0; i < NH; i++) hs_address(C, HOLDER_NAMES[i], HOLDER[i], sizeof HOLDER[i]);
-    uint64_t token = store(TOKEN_WASM), engine = store(ENGINE_WASM), oracle = store(ORACLE_WASM),
-             cw20 = store(CW20_WASM);
-    SETTLE_CODE = store(SETTLEMENT_WASM);
+    uint64_t token = store_code(TOKEN_WASM), engine = store_code(ENGINE_WASM),
+             oracle = store_code(ORACLE_WASM), cw20 = store_code(CW20_WASM);
+    SETTLE_CODE = store_code(SETTLEMENT_WASM);
     char *m = fmt("{\"governance\":\"%s\",\"feeders\":[\"%s\"],\"quorum\":1,\"max_age\":31536000,"
                   "\"max_move\":\"1000\",\"delay\":0,\"assets\":[{\"denom\":\"uatom\",\"source\":"
                   "\"feeders\"},{\"denom\":\"uosmo\",\"source\":\"feeders\"},{\"denom\":\"ucw\","
                   "\"source\":\"feeders\"}]}",
                   GOV, FEEDER);
-    instantiate(oracle, ORACLE, m);
+    instantiate(oracle, ORACLE, "%s", m);
     free(m);
     m = fmt("{\"name\":\"Ballast USD\",\"symbol\":\"BUSD\",\"decimals\":6,"
             "\"initial_balances\":[],\"mint\":{\"minter\":\"%s\"}}",
             GOV);
-    instantiate(token, TOKEN, m);
+    instantiate(token, TOKEN, "%s", m);
     free(m);
     m = fmt("{\"governance\":\"%s\",\"stable_token\":\"%s\",\"oracle\":\"%s\","
             "\"global_debt_ceiling\":\"1000000000\"}",
             GOV, TOKEN, ORACLE);
-    instantiate(engine, ENG, m);
+    instantiate(engine, ENG, "%s", m);
     free(m);
     ok(ex(GOV, TOKEN, "{\"update_minter\":{\"new_minter\":\"%s\"}}", ENG));
     m = fmt("{\"engine\":\"%s\",\"stable_token\":\"%s\"}", ENG, TOKEN);
-    instantiate(SETTLE_CODE, SETTLE, m);
+    instantiate(SETTLE_CODE, SETTLE, "%s", m);
     free(m);
     ok(ex(GOV, ENG, "{\"update_config\":{\"settlement\":\"%s\"}}", SETTLE));
     m = fmt("{\"name\":\"Collateral\",\"symbol\":\"CWT\",\"decimals\":6,\"initial_balances\":"
             "[{\"address\":\"%s\",\"amount\":\"30000\"}]}",
             HOLDER[2]);
-    instantiate(cw20, CW20, m);
+    instantiate(cw20, CW20, "%s", m);
     free(m);
     ok(ex(GOV, ENG,
           "{\"create_market\":{\"id\":\"atom\",\"stability_fee\":\"0\",\"debt_ceiling\":"

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "hostsim.h"
+#include "hs_fixture.h"
 
 #define ENGINE_WASM "build/contracts/vault_engine.wasm"
 #define TOKEN_WASM "build/contracts/stable_token.wasm"
@@ -23,128 +24,11 @@
 
 /* --- Fixture ---------------------------------------------------------------------------------- */
 
-static hs_chain *C;
 static char ENGINE[128], TOKEN[128], ORACLE[128], CW20[128];
 static char ALICE[128], BOB[128], GOV[128], FEEDER[128];
 
-static uint8_t *read_all(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s (run make first)", path);
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    rewind(f);
-    uint8_t *b = malloc(*n);
-    cr_assert(fread(b, 1, *n, f) == *n);
-    fclose(f);
-    return b;
-}
-
-static uint64_t store(const char *path) {
-    size_t n;
-    uint8_t *w = read_all(path, &n);
-    hs_result r = hs_store_code(C, "alice", w, n);
-    free(w);
-    cr_assert(r.ok, "store %s: %s", path, r.error);
-    uint64_t id = r.code_id;
-    hs_result_free(&r);
-    return id;
-}
-
-static char *vfmt(const char *fmt, va_list ap) {
-    char *s;
-    cr_assert(vasprintf(&s, fmt, ap) > 0);
-    return s;
-}
-
-static void instantiate(uint64_t code, char *out, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vfmt(fmt, ap);
-    va_end(ap);
-    hs_result r = hs_instantiate(C, code, "alice", msg, NULL, 0, "c", NULL);
-    cr_assert(r.ok, "instantiate %s: %s", msg, r.error);
-    snprintf(out, 128, "%s", r.address);
-    hs_result_free(&r);
-    free(msg);
-}
-
-/* Execute with optional funds ("1000uatom" style, or NULL). */
-static hs_result exf(const char *sender, const char *contract, const char *denom,
-                     const char *amount, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vfmt(fmt, ap);
-    va_end(ap);
-    hs_coin coin = {denom, amount};
-    hs_result r = hs_execute(C, contract, sender, msg, denom ? &coin : NULL, denom ? 1 : 0);
-    free(msg);
-    return r;
-}
-#define ex(sender, contract, ...) exf(sender, contract, NULL, NULL, __VA_ARGS__)
-
-static void ok(hs_result r) {
-    cr_assert(r.ok, "expected success, got: %s", r.error);
-    hs_result_free(&r);
-}
-
-static void fails(hs_result r, const char *want) {
-    cr_assert(!r.ok, "expected failure with '%s'", want);
-    cr_assert(strstr(r.error, want), "error '%s' lacks '%s'", r.error, want);
-    hs_result_free(&r);
-}
-
-/* The answer of a smart query, parsed. */
-static json_t *qj(const char *contract, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vfmt(fmt, ap);
-    va_end(ap);
-    hs_result r = hs_query(C, contract, msg);
-    cr_assert(r.ok, "query %s: %s", msg, r.error);
-    json_error_t e;
-    json_t *j = json_loads(r.answer, 0, &e);
-    cr_assert(j, "bad answer %s", r.answer);
-    hs_result_free(&r);
-    free(msg);
-    return j;
-}
-
 static hs_result qraw(const char *contract, const char *msg) {
     return hs_query(C, contract, msg);
-}
-
-/* A member by a dotted path ("collateral.0.amount"), as text (strings unquoted). */
-static char *jtext(json_t *j, const char *path) {
-    char *p = strdup(path), *save = NULL;
-    json_t *v = j;
-    for (char *tok = strtok_r(p, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
-        if (json_is_array(v))
-            v = json_array_get(v, (size_t)atoi(tok));
-        else
-            v = json_object_get(v, tok);
-        cr_assert(v, "no %s in %s", path, json_dumps(j, JSON_COMPACT));
-    }
-    free(p);
-    static char buf[8][512];
-    static int slot;
-    char *out = buf[slot++ % 8];
-    if (json_is_string(v)) {
-        snprintf(out, 512, "%s", json_string_value(v));
-    } else {
-        char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        snprintf(out, 512, "%s", d);
-        free(d);
-    }
-    return out;
-}
-
-#define expect_eq(j, path, want) cr_assert_str_eq(jtext(j, path), want, "%s", path)
-
-static char *b64(const char *s) {
-    size_t len = strlen(s), cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-    char *out = malloc(cap);
-    sodium_bin2base64(out, cap, (const uint8_t *)s, len, sodium_base64_VARIANT_ORIGINAL);
-    return out;
 }
 
 /* A CW20 `send` of `amount` from `sender` to the engine with the hook msg `inner`. */
@@ -162,24 +46,6 @@ static hs_result repay(const char *sender, const char *amount, int id) {
     char inner[64];
     snprintf(inner, sizeof inner, "{\"repay\":{\"position_id\":%d}}", id);
     return send_cw20(TOKEN, sender, amount, inner);
-}
-
-static void cw20_balance_is(const char *token, const char *who, const char *want) {
-    json_t *j = qj(token, "{\"balance\":{\"address\":\"%s\"}}", who);
-    expect_eq(j, "balance", want);
-    json_decref(j);
-}
-
-static void bank_is(const char *who, const char *denom, const char *want) {
-    char out[64];
-    cr_assert_eq(hs_balance(C, who, denom, out, sizeof out), 0);
-    cr_assert_str_eq(out, want, "%s %s", who, denom);
-}
-
-static void mint(const char *to, const char *denom, const char *amount) {
-    hs_coin coin = {denom, amount};
-    char *err = NULL;
-    cr_assert_eq(hs_mint(C, to, &coin, 1, &err), 0, "%s", err ? err : "");
 }
 
 /* The oracle serves the median of fresh feeder submissions (quorum 1, max_age 600 s). */
@@ -215,17 +81,13 @@ static hs_result create_market(const char *id, const char *fee, const char *ceil
 /* Chain with the four contracts; markets "atom" (fee 0: uatom 0.5/0.6, uosmo 0.4/0.5, the CW20
  * 0.8/0.85, min_debt 100) and "osmo" (fee 0: uosmo). Prices: uatom 10, uosmo 2, ucw 1. */
 static void setup(void) {
-    hs_chain_config cfg;
-    hs_chain_config_default(&cfg);
-    cfg.cache_dir = "build/cache";
-    char *err = NULL;
-    cr_assert_eq(hs_chain_open(&cfg, &C, &err), 0, "open: %s", err ? err : "");
+    open_chain("alice");
     hs_address(C, "alice", ALICE, sizeof ALICE);
     hs_address(C, "bob", BOB, sizeof BOB);
     hs_address(C, "gov", GOV, sizeof GOV);
     hs_address(C, "feeder", FEEDER, sizeof FEEDER);
-    uint64_t token = store(TOKEN_WASM), engine = store(ENGINE_WASM), oracle = store(ORACLE_WASM),
-             cw20 = store(CW20_WASM);
+    uint64_t token = store_code(TOKEN_WASM), engine = store_code(ENGINE_WASM),
+             oracle = store_code(ORACLE_WASM), cw20 = store_code(CW20_WASM);
     instantiate(oracle, ORACLE,
                 "{\"governance\":\"%s\",\"feeders\":[\"%s\"],\"quorum\":1,\"max_age\":600,"
                 "\"max_move\":\"1000\",\"delay\":0,\"assets\":[{\"denom\":\"uatom\",\"source\":"
@@ -256,14 +118,13 @@ static void setup(void) {
     price("uatom", "10");
     price("uosmo", "2");
     price("ucw", "1");
-    mint(ALICE, "uatom", "100000");
-    mint(ALICE, "uosmo", "100000");
-    mint(BOB, "uatom", "100000");
+    mint_native(ALICE, "uatom", "100000");
+    mint_native(ALICE, "uosmo", "100000");
+    mint_native(BOB, "uatom", "100000");
 }
 
 static void teardown(void) {
-    hs_chain_close(C);
-    C = NULL;
+    close_chain();
 }
 
 TestSuite(vault_engine, .init = setup, .fini = teardown);
@@ -312,7 +173,7 @@ Test(vault_engine, instantiate_and_config_query) {
 }
 
 Test(vault_engine, instantiate_refuses_bad_messages) {
-    uint64_t code = store(ENGINE_WASM);
+    uint64_t code = store_code(ENGINE_WASM);
     hs_result r = hs_instantiate(C, code, "alice", "{\"governance\":\"nope\"}", NULL, 0, "x", NULL);
     cr_assert(!r.ok);
     cr_assert(strstr(r.error, "addr_validate"), "%s", r.error);
@@ -550,7 +411,7 @@ Test(vault_engine, open_position_returns_id_and_indexes_owner) {
 Test(vault_engine, deposit_native_rules) {
     int id = open_pos(ALICE, "atom", NULL, NULL);
     ok(exf(BOB, ENGINE, "uatom", "700", "{\"deposit\":{\"position_id\":%d}}", id)); /* anyone */
-    mint(ALICE, "ufoo", "10");
+    mint_native(ALICE, "ufoo", "10");
     fails(exf(ALICE, ENGINE, "ufoo", "1", "{\"deposit\":{\"position_id\":%d}}", id),
           "asset ufoo is not a collateral of market atom");
     fails(ex(ALICE, ENGINE, "{\"deposit\":{\"position_id\":%d}}", id), "zero amount");
@@ -565,7 +426,7 @@ Test(vault_engine, deposit_native_rules) {
     expect_eq(j, "collaterals.1.total", "0");
     json_decref(j);
     /* supply cap: 1,000,000 per collateral */
-    mint(ALICE, "uatom", "2000000");
+    mint_native(ALICE, "uatom", "2000000");
     fails(exf(ALICE, ENGINE, "uatom", "999301", "{\"deposit\":{\"position_id\":%d}}", id),
           "supply cap exceeded: total 1000001 > cap 1000000 (market atom, collateral uatom)");
     ok(exf(ALICE, ENGINE, "uatom", "999300", "{\"deposit\":{\"position_id\":%d}}", id));
@@ -888,7 +749,7 @@ Test(vault_engine, health_is_null_without_debt) {
 
 Test(vault_engine, missing_price_blocks_borrow_and_withdraw_only) {
     ok(add_coll("atom", "unone", "native", "unone", "0.5", "0.6", "0.1", "1000"));
-    mint(ALICE, "unone", "1000");
+    mint_native(ALICE, "unone", "1000");
     int id = open_pos(ALICE, "atom", "uatom", "1000");
     ok(borrow(ALICE, id, "1000"));
     ok(exf(ALICE, ENGINE, "unone", "100", "{\"deposit\":{\"position_id\":%d}}", id)); /* no price */
@@ -970,7 +831,7 @@ static void pow_round(mpz_t r, const mpz_t base, uint64_t e, const mpz_t one, bo
 Test(vault_engine, one_year_at_five_percent_exact) {
     ok(create_market("fee", "0.05", "100000000000", "0"));
     ok(add_coll("fee", "uatom", "native", "uatom", "0.5", "0.6", "0.1", "100000000"));
-    mint(ALICE, "uatom", "10000000");
+    mint_native(ALICE, "uatom", "10000000");
     int id = open_pos(ALICE, "fee", "uatom", "10000000"); /* limit 50,000,000 */
     fails(borrow(ALICE, id, "50000001"), "borrow limit exceeded: debt 50000001 > limit 50000000");
     ok(borrow(ALICE, id, "10000000")); /* 10 stable (6 decimals), A = 1: n = 10,000,000 */
@@ -1096,7 +957,7 @@ Test(vault_engine, debt_rounds_up_and_dust_goes_to_surplus) {
 Test(vault_engine, accounting_query_reports_markets_and_assets) {
     int id = open_pos(ALICE, "atom", "uatom", "1000");
     ok(borrow(ALICE, id, "1000"));
-    mint(ENGINE, "uatom", "5"); /* a donation: not collateral */
+    mint_native(ENGINE, "uatom", "5"); /* a donation: not collateral */
     json_t *j = qj(ENGINE, "{\"accounting\":{}}");
     expect_eq(j, "total_debt", "1000");
     expect_eq(j, "minted", "1000");
@@ -1232,7 +1093,7 @@ Test(vault_engine, oracle_denom_change_and_open_refusals) {
           "borrow limit exceeded: debt 1001 > limit 1000 (market atom, position 1)");
     ok(borrow(ALICE, id, "1000"));
     fails(exf(ALICE, ENGINE, "ufoo", "0", "{\"open_position\":{\"market\":\"atom\"}}"), "");
-    mint(ALICE, "ufoo", "5");
+    mint_native(ALICE, "ufoo", "5");
     fails(exf(ALICE, ENGINE, "ufoo", "5", "{\"open_position\":{\"market\":\"atom\"}}"),
           "asset ufoo is not a collateral of market atom");
     fails(ex(ALICE, ENGINE, "\"open_position\""),

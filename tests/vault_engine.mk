@@ -11,16 +11,20 @@ VE_TEST_INPUTS := $(BUILD)/contracts/vault_engine.wasm $(BUILD)/contracts/stable
 
 HOST_TESTS += test_vault_engine
 
-$(BUILD)/tests/test_vault_engine: tests/test_vault_engine.c $(VE_TEST_OBJS) \
+$(BUILD)/tests/test_vault_engine: tests/test_vault_engine.c tests/hs_fixture.c \
+		tests/hs_fixture.h $(VE_TEST_OBJS) \
 		host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(VE_TEST_DEFS) -o $@ tests/test_vault_engine.c $(VE_TEST_OBJS) \
+	$(CC) $(HOST_CFLAGS) $(VE_TEST_DEFS) -o $@ tests/test_vault_engine.c \
+		tests/hs_fixture.c $(VE_TEST_OBJS) \
 		$(VE_TEST_LIBS)
 
-$(BUILD)/tests-asan/test_vault_engine: tests/test_vault_engine.c $(VE_TEST_SRCS) \
+$(BUILD)/tests-asan/test_vault_engine: tests/test_vault_engine.c tests/hs_fixture.c \
+		tests/hs_fixture.h $(VE_TEST_SRCS) \
 		$(wildcard host-sim/src/*.h) host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(VE_TEST_DEFS) -o $@ tests/test_vault_engine.c \
+		tests/hs_fixture.c \
 		$(VE_TEST_SRCS) $(VE_TEST_LIBS)
 
 test-vault-engine: $(BUILD)/tests/test_vault_engine $(VE_TEST_INPUTS)
