@@ -178,6 +178,14 @@ char *unb64(const char *s) {
     return out;
 }
 
+int data_int(const hs_result *r) {
+    cr_assert(r->data, "no data in the result");
+    char *text = unb64(r->data);
+    int value = atoi(text);
+    free(text);
+    return value;
+}
+
 void mint_native(const char *to, const char *denom, const char *amount) {
     hs_coin coin = {denom, amount};
     char *err = NULL;

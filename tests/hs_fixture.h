@@ -55,6 +55,8 @@ char *jtext(json_t *j, const char *path);
 /* Standard base64 of a text / the text of a base64 string (caller frees either). */
 char *b64(const char *s);
 char *unb64(const char *s);
+/* A result's data (base64 of a decimal number, e.g. a new position's id) as an int. */
+int data_int(const hs_result *r);
 
 /* Mints a native coin to `to`; balance checks of a native denom and of a CW20 token. */
 void mint_native(const char *to, const char *denom, const char *amount);

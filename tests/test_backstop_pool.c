@@ -8,12 +8,9 @@
 #include <criterion/criterion.h>
 #include <gmp.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sodium.h>
 
 #include "hostsim.h"
 #include "hs_fixture.h"

@@ -6,12 +6,9 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sodium.h>
 
 #include "hostsim.h"
 #include "hs_fixture.h"
@@ -192,14 +189,9 @@ TestSuite(liquidation, .init = setup, .fini = teardown);
 static int open_pos(const char *owner, const char *market, const char *denom, const char *amt) {
     hs_result r = exf(owner, ENGINE, denom, amt, "{\"open_position\":{\"market\":\"%s\"}}", market);
     cr_assert(r.ok, "open: %s", r.error);
-    unsigned char raw[32];
-    size_t n = 0;
-    cr_assert_eq(sodium_base642bin(raw, sizeof raw - 1, r.data, strlen(r.data), NULL, &n, NULL,
-                                   sodium_base64_VARIANT_ORIGINAL),
-                 0);
-    raw[n] = 0;
+    int id = data_int(&r);
     hs_result_free(&r);
-    return atoi((char *)raw);
+    return id;
 }
 
 static hs_result borrow(int id, const char *amount) {

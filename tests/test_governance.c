@@ -8,7 +8,6 @@
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,14 +85,10 @@ static int queue_relay(const char *inner) {
     cr_assert(asprintf(&arr, "[%s]", m) > 0);
     hs_result r = queue_on(TL, PROPOSER, arr, NULL);
     cr_assert(r.ok, "queue: %s", r.error);
-    unsigned char raw[32];
-    size_t n = 0;
-    cr_assert_eq(sodium_base642bin(raw, sizeof raw - 1, r.data, strlen(r.data), NULL, &n, NULL,
-                                   sodium_base64_VARIANT_ORIGINAL),
-                 0);
-    raw[n] = 0;
-    int id = atoi((char *)raw);
-    cr_assert_str_eq(attr(&r, "proposal_id"), (char *)raw);
+    char *raw = unb64(r.data);
+    int id = atoi(raw);
+    cr_assert_str_eq(attr(&r, "proposal_id"), raw);
+    free(raw);
     hs_result_free(&r);
     free(m);
     free(arr);

@@ -10,12 +10,9 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sodium.h>
 
 #include "hostsim.h"
 #include "hs_fixture.h"

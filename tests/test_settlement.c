@@ -8,12 +8,9 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sodium.h>
 
 #include "hostsim.h"
 #include "hs_fixture.h"
@@ -506,14 +503,9 @@ static int open_position(int owner, const char *market, const char *denom, const
     hs_result r =
         exf(HOLDER[owner], ENG, denom, amount, "{\"open_position\":{\"market\":\"%s\"}}", market);
     cr_assert(r.ok, "open: %s", r.error);
-    unsigned char raw[32];
-    size_t n = 0;
-    cr_assert_eq(sodium_base642bin(raw, sizeof raw - 1, r.data, strlen(r.data), NULL, &n, NULL,
-                                   sodium_base64_VARIANT_ORIGINAL),
-                 0);
-    raw[n] = 0;
+    int id = data_int(&r);
     hs_result_free(&r);
-    return atoi((char *)raw);
+    return id;
 }
 
 /* The real system: oracle, stable_token (the engine mints), vault_engine with the settlement
