@@ -3,21 +3,27 @@
  * execute with the accounting check, and the query entry. Behaviour: SPEC.md. */
 #include "pool.h"
 
+cw_error *bp_parse_value(const cw_field *f, cw_json v, void *out) {
+    return cw_parse_kinds(CW_KIND_BIT(CW_KIND_STRING) | CW_KIND_BIT(CW_KIND_ADDR) |
+                              CW_KIND_BIT(CW_KIND_U128),
+                          f, v, out);
+}
+
 #define F(name, kind, member) CW_REQ(bp_msg, name, kind, member)
 #define OPT(name, kind, member, flag) CW_OPT(bp_msg, name, kind, member, flag)
 
 static const cw_field INIT[] = {
-    F("governance", BP_ADDR, governance),
-    F("stable_token", BP_ADDR, stable_token),
-    F("engine", BP_ADDR, engine),
-    F("liquidator", BP_ADDR, liquidator),
+    F("governance", CW_KIND_ADDR, governance),
+    F("stable_token", CW_KIND_ADDR, stable_token),
+    F("engine", CW_KIND_ADDR, engine),
+    F("liquidator", CW_KIND_ADDR, liquidator),
 };
 
 static cw_error *instantiate(const cw_env *env, const cw_info *info, cw_json msg,
                              cw_response *res) {
     (void)env, (void)info;
     bp_msg m = {0};
-    cw_error *err = bp_parse_struct(msg, INIT, 4, &m);
+    cw_error *err = cw_parse_struct(msg, INIT, 4, &m, bp_parse_value);
     if (!err) err = bp_instantiate_config(&m, res);
     cw_release_all();
     return err;
@@ -25,17 +31,18 @@ static cw_error *instantiate(const cw_env *env, const cw_info *info, cw_json msg
 
 /* --- Execute --------------------------------------------------------------------------------- */
 
-static const cw_field WITHDRAW[] = {OPT("amount", BP_U128, amount, has_amount)};
+static const cw_field WITHDRAW[] = {OPT("amount", CW_KIND_U128, amount, has_amount)};
 static const cw_field ABSORB[] = {
-    F("market", BP_STRING, market), F("asset", BP_STRING, asset), F("kind", BP_STRING, kind),
-    F("amount", BP_U128, amount),   F("debt", BP_U128, debt),
+    F("market", CW_KIND_STRING, market), F("asset", CW_KIND_STRING, asset),
+    F("kind", CW_KIND_STRING, kind),     F("amount", CW_KIND_U128, amount),
+    F("debt", CW_KIND_U128, debt),
 };
-static const cw_field RECEIVE[] = {F("sender", BP_ADDR, sender), F("amount", BP_U128, amount),
-                                   F("msg", BP_RAW, msg)};
+static const cw_field RECEIVE[] = {F("sender", CW_KIND_ADDR, sender),
+                                   F("amount", CW_KIND_U128, amount), F("msg", CW_KIND_JSON, msg)};
 static const cw_field UPDATE_CONFIG[] = {
-    OPT("governance", BP_ADDR, governance, has_governance),
-    OPT("engine", BP_ADDR, engine, has_engine),
-    OPT("liquidator", BP_ADDR, liquidator, has_liquidator),
+    OPT("governance", CW_KIND_ADDR, governance, has_governance),
+    OPT("engine", CW_KIND_ADDR, engine, has_engine),
+    OPT("liquidator", CW_KIND_ADDR, liquidator, has_liquidator),
 };
 
 typedef cw_error *(*bp_exec_fn)(bp_ctx *c, const bp_msg *m);
@@ -74,8 +81,8 @@ static cw_error *exec_receive(bp_ctx *c, const bp_msg *m) {
     CW_TRY(cw_json_parse(cw_hold_buf(&decoded), &hook));
     size_t which;
     bp_msg none = {0};
-    CW_TRY(bp_parse_enum(hook, HOOKS, &which, &body));
-    CW_TRY(bp_parse_struct(body, NULL, 0, &none));
+    CW_TRY(cw_parse_enum(hook, HOOKS, &which, &body));
+    CW_TRY(cw_parse_struct(body, NULL, 0, &none, bp_parse_value));
     return bp_deposit_received(c, m->sender, m->amount);
 }
 
@@ -83,8 +90,9 @@ static cw_error *dispatch(bp_ctx *c, cw_json msg) {
     size_t which;
     cw_json body;
     bp_msg m = {0};
-    CW_TRY(bp_parse_enum(msg, EXECS, &which, &body));
-    CW_TRY(bp_parse_struct(body, EXEC_TABLE[which].fields, EXEC_TABLE[which].n, &m));
+    CW_TRY(cw_parse_enum(msg, EXECS, &which, &body));
+    CW_TRY(
+        cw_parse_struct(body, EXEC_TABLE[which].fields, EXEC_TABLE[which].n, &m, bp_parse_value));
     if (which != EXEC_ABSORB && c->info->n_funds)
         return cw_errorf("this message takes no funds: got %s%S", bp_u(c->info->funds[0].amount),
                          c->info->funds[0].denom);

@@ -20,27 +20,18 @@
 
 #define BP_MAX_ASSETS 32 /* distinct collateral assets the pool can ever hold */
 
-/* --- Message parsing (msg_parse.c) ---------------------------------------------------------- */
+/* --- Message parsing: cw_parse_struct / cw_parse_enum with the SDK's standard kinds ------- */
 
-typedef enum bp_kind {
-    BP_STRING, /* JSON string → cw_str (unescaped, held) */
-    BP_ADDR,   /* JSON string, a valid address → cw_str */
-    BP_U128,   /* Uint128 string → cw_u128 */
-    BP_RAW     /* any JSON value → cw_json */
-} bp_kind;
-
-/* Every message's fields, filled from a cw_field table (CW_REQ / CW_OPT over bp_msg). */
+/* Every message's fields, filled from a cw_field table (CW_REQ / CW_OPT over bp_msg) by
+ * cw_parse_struct(…, bp_parse_value). */
 typedef struct bp_msg {
     cw_str governance, stable_token, engine, liquidator, market, asset, kind, address, sender;
     cw_u128 amount, debt;
     cw_json msg;
     bool has_governance, has_engine, has_liquidator, has_amount;
 } bp_msg;
-
-/* A struct with deny_unknown_fields: unknown, duplicate, missing fields and bad values fail. */
-cw_error *bp_parse_struct(cw_json obj, const cw_field *fields, size_t n, bp_msg *m);
-/* An externally tagged enum {"variant": body}; *index into the NULL-terminated `variants`. */
-cw_error *bp_parse_enum(cw_json v, const char *const *variants, size_t *index, cw_json *body);
+/* cw_parse_kinds over the kinds this contract uses (string, address, Uint128, raw JSON). */
+cw_error *bp_parse_value(const cw_field *f, cw_json v, void *out);
 
 /* --- Records (codec.c): little-endian integers, strings as u16 length + bytes --------------- */
 

@@ -100,14 +100,14 @@ static cw_error *write_accounting(cw_jw *w, const cw_env *env, const bp_config *
 }
 
 static const char *const QUERIES[] = {"config", "pool", "deposit", "accounting", NULL};
-static const cw_field Q_ADDRESS[] = {CW_REQ(bp_msg, "address", BP_ADDR, address)};
+static const cw_field Q_ADDRESS[] = {CW_REQ(bp_msg, "address", CW_KIND_ADDR, address)};
 
 cw_error *bp_query(const cw_env *env, cw_json msg, cw_buf *answer) {
     size_t which;
     cw_json body;
     bp_msg m = {0};
-    CW_TRY(bp_parse_enum(msg, QUERIES, &which, &body));
-    CW_TRY(bp_parse_struct(body, Q_ADDRESS, which == 2 ? 1 : 0, &m));
+    CW_TRY(cw_parse_enum(msg, QUERIES, &which, &body));
+    CW_TRY(cw_parse_struct(body, Q_ADDRESS, which == 2 ? 1 : 0, &m, bp_parse_value));
     bp_config cfg;
     bp_state s;
     CW_TRY(bp_config_load(&cfg));

@@ -62,7 +62,7 @@ static cw_error *dispatch(gv_ctx *c, cw_json msg) {
     size_t which;
     cw_json body;
     gv_msg m = {0};
-    CW_TRY(gv_parse_enum(msg, EXECS, &which, &body));
+    CW_TRY(cw_parse_enum(msg, EXECS, &which, &body));
     CW_TRY(gv_parse_struct(body, EXEC_TABLE[which].fields, EXEC_TABLE[which].n, &m));
     if (c->info->n_funds) {
         char amount[40];

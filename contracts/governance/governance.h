@@ -37,23 +37,20 @@ const char *gv_u64_str(uint64_t v);
 
 /* --- Message parsing (msg_parse.c) ---------------------------------------------------------- */
 
+/* The SDK's standard kinds (cw_parse.h) under this contract's names, plus its own two. */
 typedef enum gv_kind {
-    GV_STR,       /* JSON string → cw_str (unescaped, held) */
-    GV_ADDR,      /* string, validated as an address */
-    GV_ADDR_NULL, /* address or null (null leaves the cw_str empty): Option<Addr> required */
-    GV_U64,       /* JSON number → uint64_t */
-    GV_RAW        /* any JSON value → cw_json */
+    GV_STR = CW_KIND_STRING,  /* JSON string → cw_str (unescaped, held) */
+    GV_U64 = CW_KIND_U64,     /* JSON number → uint64_t */
+    GV_RAW = CW_KIND_JSON,    /* any JSON value → cw_json */
+    GV_ADDR = CW_KIND_CUSTOM, /* string, validated as an address */
+    GV_ADDR_NULL /* address or null (null leaves the cw_str empty): Option<Addr> required */
 } gv_kind;
 
 /* A struct with deny_unknown_fields: unknown, duplicate, missing fields and bad values fail
  * (`unknown field `x`, expected one of `a`, `b``, `missing field `x``, `invalid type for `x`:
  * expected …`). Tables are built with CW_REQ / CW_OPT. */
 cw_error *gv_parse_struct(cw_json obj, const cw_field *fields, size_t n, void *base);
-/* An externally tagged enum {"variant": body}; *index is its position in the NULL-terminated
- * `variants`, else `unknown variant `x`, expected one of …`. */
-cw_error *gv_parse_enum(cw_json v, const char *const *variants, size_t *index, cw_json *body);
-/* A JSON string value, unescaped (held); `field` names it in the type error. */
-cw_error *gv_json_string(cw_json v, const char *field, cw_str *out);
+/* Externally tagged enums: cw_parse_enum (cw_parse.h). */
 
 /* Every message's fields (which ones a variant uses: contract.c, queries.c). */
 typedef struct gv_msg {

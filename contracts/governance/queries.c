@@ -100,7 +100,7 @@ static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
     size_t which;
     cw_json body;
     gv_msg m = {0};
-    CW_TRY(gv_parse_enum(msg, QUERIES, &which, &body));
+    CW_TRY(cw_parse_enum(msg, QUERIES, &which, &body));
     static const uint8_t n_fields[] = {0, 0, 1, 3};
     CW_TRY(gv_parse_struct(body, which == 2 ? Q_ID : Q_LIST, n_fields[which], &m));
     uint64_t now = env->time_ns / 1000000000u;

@@ -32,7 +32,7 @@ static cw_error *actions_from(cw_json list, bool given, gv_config *c) {
     cw_json v;
     while (cw_json_next(&it, NULL, &v)) {
         cw_str name;
-        CW_TRY(gv_json_string(v, "emergency_actions", &name));
+        CW_TRY(cw_parse_string(v, "emergency_actions", "a string", &name));
         if (!valid_action(name))
             return cw_errorf("invalid config: emergency action `%S` must match [a-z0-9_]{1,64}",
                              name);

@@ -34,7 +34,7 @@ enum { START_AUCTION = 3 };
 static cw_error *dispatch(lq_ctx *c, cw_json msg) {
     size_t which;
     cw_json body;
-    CW_TRY(lq_parse_enum(msg, EXECS, &which, &body));
+    CW_TRY(cw_parse_enum(msg, EXECS, &which, &body));
     if (which != START_AUCTION && c->info->n_funds)
         return cw_errorf("this message takes no funds: got %s%S", lq_u(c->info->funds[0].amount),
                          c->info->funds[0].denom);

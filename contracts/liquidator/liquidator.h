@@ -43,11 +43,18 @@ cw_str lq_copy(cw_str s);
 
 /* --- Message parsing (msg.c) ------------------------------------------------------------------ */
 
-enum { LQ_STR, LQ_ADDR, LQ_U128, LQ_DEC, LQ_U64, LQ_BOOL, LQ_RAW };
-/* Read a struct body strictly (cw_parse.h with this contract's value kinds and texts). */
+/* The SDK's standard kinds (cw_parse.h) under this contract's names, plus its own address. */
+enum {
+    LQ_STR = CW_KIND_STRING,
+    LQ_U128 = CW_KIND_U128,
+    LQ_DEC = CW_KIND_DECIMAL,
+    LQ_U64 = CW_KIND_U64,
+    LQ_BOOL = CW_KIND_BOOL,
+    LQ_RAW = CW_KIND_JSON,
+    LQ_ADDR = CW_KIND_CUSTOM /* a valid address; a non-string is "expected a string" */
+};
+/* Read a struct body strictly (cw_parse_struct with the kinds above). Enums: cw_parse_enum. */
 cw_error *lq_parse(cw_json obj, const cw_field *fields, size_t n, void *record);
-/* An externally tagged enum {"variant":{…}}: index into NULL-terminated `variants`. */
-cw_error *lq_parse_enum(cw_json v, const char *const *variants, size_t *index, cw_json *body);
 
 /* --- Stored records ------------------------------------------------------------------------- */
 

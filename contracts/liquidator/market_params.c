@@ -109,7 +109,7 @@ cw_error *lq_exec_set_market_params(lq_ctx *c, cw_json body) {
     size_t which;
     cw_json curve_body;
     curve_msg cm = {0};
-    CW_TRY(lq_parse_enum(m.curve, CURVES, &which, &curve_body));
+    CW_TRY(cw_parse_enum(m.curve, CURVES, &which, &curve_body));
     CW_TRY(lq_parse(curve_body, which == LQ_LINEAR ? LINEAR : EXPONENTIAL, which + 1, &cm));
     lq_params p = {which,          cm.duration,       cm.step, cm.cut,           m.start_buffer,
                    m.max_duration, m.reset_threshold, m.dust,  m.backstop_health};

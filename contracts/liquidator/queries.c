@@ -208,7 +208,7 @@ static cw_error *run_query(const cw_env *env, cw_json msg, cw_jw *w) {
     size_t which;
     cw_json body;
     query_msg m = {0};
-    CW_TRY(lq_parse_enum(msg, QUERIES, &which, &body));
+    CW_TRY(cw_parse_enum(msg, QUERIES, &which, &body));
     CW_TRY(lq_parse(body, Q_FIELDS[which].fields, Q_FIELDS[which].n, &m));
     uint64_t now = env->time_ns / 1000000000u;
     lq_config cfg;

@@ -4,16 +4,22 @@
  * entry point. Behaviour: SPEC.md. */
 #include "settlement.h"
 
+cw_error *sm_parse_value(const cw_field *f, cw_json v, void *out) {
+    return cw_parse_kinds(CW_KIND_BIT(CW_KIND_STRING) | CW_KIND_BIT(CW_KIND_ADDR) |
+                              CW_KIND_BIT(CW_KIND_U128),
+                          f, v, out);
+}
+
 #define F(name, kind, member) CW_REQ(sm_msg, name, kind, member)
 
-static const cw_field INIT[] = {F("engine", SM_ADDR, engine),
-                                F("stable_token", SM_ADDR, stable_token)};
+static const cw_field INIT[] = {F("engine", CW_KIND_ADDR, engine),
+                                F("stable_token", CW_KIND_ADDR, stable_token)};
 
 static cw_error *instantiate(const cw_env *env, const cw_info *info, cw_json msg,
                              cw_response *res) {
     (void)env, (void)info;
     sm_msg m = {0};
-    cw_error *err = sm_parse_struct(msg, INIT, 2, &m);
+    cw_error *err = cw_parse_struct(msg, INIT, 2, &m, sm_parse_value);
     if (!err) {
         sm_config cfg = {m.engine, m.stable_token};
         sm_status s = {0};
@@ -29,8 +35,8 @@ static cw_error *instantiate(const cw_env *env, const cw_info *info, cw_json msg
 
 /* --- Execute --------------------------------------------------------------------------------- */
 
-static const cw_field RECEIVE[] = {F("sender", SM_ADDR, sender), F("amount", SM_U128, amount),
-                                   F("msg", SM_RAW, msg)};
+static const cw_field RECEIVE[] = {F("sender", CW_KIND_ADDR, sender),
+                                   F("amount", CW_KIND_U128, amount), F("msg", CW_KIND_JSON, msg)};
 static const char *const EXECS[] = {"receive", "finalize", NULL};
 static const char *const HOOKS[] = {"redeem", NULL};
 
@@ -50,8 +56,8 @@ static cw_error *exec_receive(sm_ctx *c, const sm_msg *m) {
     CW_TRY(cw_json_parse(cw_hold_buf(&decoded), &hook));
     size_t which;
     sm_msg none = {0};
-    CW_TRY(sm_parse_enum(hook, HOOKS, &which, &body));
-    CW_TRY(sm_parse_struct(body, NULL, 0, &none));
+    CW_TRY(cw_parse_enum(hook, HOOKS, &which, &body));
+    CW_TRY(cw_parse_struct(body, NULL, 0, &none, sm_parse_value));
     return sm_redeem(c, m->sender, m->amount);
 }
 
@@ -59,8 +65,9 @@ static cw_error *dispatch(sm_ctx *c, cw_json msg) {
     size_t which;
     cw_json body;
     sm_msg m = {0};
-    CW_TRY(sm_parse_enum(msg, EXECS, &which, &body));
-    CW_TRY(sm_parse_struct(body, which == 0 ? RECEIVE : NULL, which == 0 ? 3 : 0, &m));
+    CW_TRY(cw_parse_enum(msg, EXECS, &which, &body));
+    CW_TRY(
+        cw_parse_struct(body, which == 0 ? RECEIVE : NULL, which == 0 ? 3 : 0, &m, sm_parse_value));
     if (c->info->n_funds)
         return cw_errorf("this message takes no funds: got %s%S", sm_u(c->info->funds[0].amount),
                          c->info->funds[0].denom);

@@ -51,14 +51,14 @@ static cw_error *write_accounting(cw_jw *w, const cw_env *env, const sm_status *
 }
 
 static const char *const QUERIES[] = {"config", "status", "redemption", "accounting", NULL};
-static const cw_field AMOUNT[] = {CW_REQ(sm_msg, "amount", SM_U128, amount)};
+static const cw_field AMOUNT[] = {CW_REQ(sm_msg, "amount", CW_KIND_U128, amount)};
 
 cw_error *sm_query(const cw_env *env, cw_json msg, cw_buf *answer) {
     size_t which;
     cw_json body;
     sm_msg m = {0};
-    CW_TRY(sm_parse_enum(msg, QUERIES, &which, &body));
-    CW_TRY(sm_parse_struct(body, AMOUNT, which == 2 ? 1 : 0, &m));
+    CW_TRY(cw_parse_enum(msg, QUERIES, &which, &body));
+    CW_TRY(cw_parse_struct(body, AMOUNT, which == 2 ? 1 : 0, &m, sm_parse_value));
     sm_config cfg;
     sm_status s;
     CW_TRY(sm_config_load(&cfg));

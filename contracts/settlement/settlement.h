@@ -20,25 +20,17 @@
 #define SM_MAX_ASSETS 64 /* distinct collateral assets recorded at finalize */
 #define SM_PAGE 30       /* markets per engine query (the engine's maximum) */
 
-/* --- Message parsing (msg_parse.c) ---------------------------------------------------------- */
+/* --- Message parsing: cw_parse_struct / cw_parse_enum with the SDK's standard kinds ------- */
 
-typedef enum sm_kind {
-    SM_STRING, /* JSON string → cw_str (unescaped, held) */
-    SM_ADDR,   /* JSON string, a valid address → cw_str */
-    SM_U128,   /* Uint128 string → cw_u128 */
-    SM_RAW     /* any JSON value → cw_json */
-} sm_kind;
-
-/* Every message's fields, filled from a cw_field table over sm_msg. */
+/* Every message's fields, filled from a cw_field table over sm_msg by
+ * cw_parse_struct(…, sm_parse_value). */
 typedef struct sm_msg {
     cw_str engine, stable_token, sender;
     cw_u128 amount;
     cw_json msg;
 } sm_msg;
-
-/* A struct with deny_unknown_fields: unknown, duplicate, missing fields and bad values fail. */
-cw_error *sm_parse_struct(cw_json obj, const cw_field *fields, size_t n, sm_msg *m);
-cw_error *sm_parse_enum(cw_json v, const char *const *variants, size_t *index, cw_json *body);
+/* cw_parse_kinds over the kinds this contract uses (string, address, Uint128, raw JSON). */
+cw_error *sm_parse_value(const cw_field *f, cw_json v, void *out);
 
 /* --- Records (records.c): little-endian integers, strings as u16 length + bytes ------------- */
 
