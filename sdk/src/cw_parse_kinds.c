@@ -81,7 +81,7 @@ static cw_error *unknown_name(const char *what, cw_str name, const char *const *
 }
 
 cw_error *cw_parse_unknown_field(cw_str name, const cw_field *fields, size_t n) {
-    return unknown_name("field", name, &fields[0].name, sizeof *fields, n);
+    return unknown_name("field", name, n ? &fields[0].name : NULL, sizeof *fields, n);
 }
 
 cw_error *cw_parse_struct(cw_json obj, const cw_field *fields, size_t n, void *base,
