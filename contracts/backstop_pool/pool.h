@@ -15,6 +15,7 @@
 #include "cw_math.h"
 #include "cw_parse.h"
 #include "cw_query.h"
+#include "cw_record.h"
 #include "cw_response.h"
 #include "cw_storage.h"
 
@@ -33,20 +34,8 @@ typedef struct bp_msg {
 /* cw_parse_kinds over the kinds this contract uses (string, address, Uint128, raw JSON). */
 cw_error *bp_parse_value(const cw_field *f, cw_json v, void *out);
 
-/* --- Records (codec.c): little-endian integers, strings as u16 length + bytes --------------- */
+/* --- Records (codec.c): encoded with cw_record.h (little-endian, u16-length strings) ------- */
 
-void bp_put_u64(cw_buf *b, uint64_t v);
-void bp_put_u128(cw_buf *b, cw_u128 v);
-void bp_put_u256(cw_buf *b, cw_u256 v);
-void bp_put_str(cw_buf *b, cw_str s);
-typedef struct bp_rd {
-    cw_str s;
-    size_t pos;
-} bp_rd;
-uint64_t bp_get_u64(bp_rd *r);
-cw_u128 bp_get_u128(bp_rd *r);
-cw_u256 bp_get_u256(bp_rd *r);
-cw_str bp_get_str(bp_rd *r);
 /* Load a stored value (held); false when absent. */
 bool bp_load(cw_str key, cw_str *value);
 /* Store a buffer's bytes under key and free the buffer. */

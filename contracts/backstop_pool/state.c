@@ -7,50 +7,50 @@
 cw_error *bp_config_load(bp_config *c) {
     cw_str v;
     if (!bp_load(CW_LIT("config"), &v)) return cw_errorf("backstop_pool: config not found");
-    bp_rd r = {v, 0};
-    c->governance = bp_get_str(&r);
-    c->stable_token = bp_get_str(&r);
-    c->engine = bp_get_str(&r);
-    c->liquidator = bp_get_str(&r);
+    cw_record r = {v, 0};
+    c->governance = cw_record_get_str(&r);
+    c->stable_token = cw_record_get_str(&r);
+    c->engine = cw_record_get_str(&r);
+    c->liquidator = cw_record_get_str(&r);
     return NULL;
 }
 
 void bp_config_save(const bp_config *c) {
     cw_buf b = {0};
-    bp_put_str(&b, c->governance);
-    bp_put_str(&b, c->stable_token);
-    bp_put_str(&b, c->engine);
-    bp_put_str(&b, c->liquidator);
+    cw_record_put_str(&b, c->governance);
+    cw_record_put_str(&b, c->stable_token);
+    cw_record_put_str(&b, c->engine);
+    cw_record_put_str(&b, c->liquidator);
     bp_save(CW_LIT("config"), &b);
 }
 
 cw_error *bp_state_load(bp_state *s) {
     cw_str v;
     if (!bp_load(CW_LIT("state"), &v)) return cw_errorf("backstop_pool: state not found");
-    bp_rd r = {v, 0};
-    s->total_deposits = bp_get_u128(&r);
-    s->product = bp_get_u128(&r);
-    s->deposited = bp_get_u128(&r);
-    s->withdrawn = bp_get_u128(&r);
-    s->spent = bp_get_u128(&r);
-    s->epoch = bp_get_u64(&r);
-    s->scale = bp_get_u64(&r);
-    s->depositors = bp_get_u64(&r);
-    s->n_assets = bp_get_u64(&r);
+    cw_record r = {v, 0};
+    s->total_deposits = cw_record_get_u128(&r);
+    s->product = cw_record_get_u128(&r);
+    s->deposited = cw_record_get_u128(&r);
+    s->withdrawn = cw_record_get_u128(&r);
+    s->spent = cw_record_get_u128(&r);
+    s->epoch = cw_record_get_u64(&r);
+    s->scale = cw_record_get_u64(&r);
+    s->depositors = cw_record_get_u64(&r);
+    s->n_assets = cw_record_get_u64(&r);
     return NULL;
 }
 
 void bp_state_save(const bp_state *s) {
     cw_buf b = {0};
-    bp_put_u128(&b, s->total_deposits);
-    bp_put_u128(&b, s->product);
-    bp_put_u128(&b, s->deposited);
-    bp_put_u128(&b, s->withdrawn);
-    bp_put_u128(&b, s->spent);
-    bp_put_u64(&b, s->epoch);
-    bp_put_u64(&b, s->scale);
-    bp_put_u64(&b, s->depositors);
-    bp_put_u64(&b, s->n_assets);
+    cw_record_put_u128(&b, s->total_deposits);
+    cw_record_put_u128(&b, s->product);
+    cw_record_put_u128(&b, s->deposited);
+    cw_record_put_u128(&b, s->withdrawn);
+    cw_record_put_u128(&b, s->spent);
+    cw_record_put_u64(&b, s->epoch);
+    cw_record_put_u64(&b, s->scale);
+    cw_record_put_u64(&b, s->depositors);
+    cw_record_put_u64(&b, s->n_assets);
     bp_save(CW_LIT("state"), &b);
 }
 
@@ -66,32 +66,32 @@ static cw_str asset_key(uint32_t id) {
 void bp_asset_load(uint32_t id, bp_asset *a) {
     cw_str v;
     if (!bp_load(asset_key(id), &v)) cw_abort("backstop_pool: asset record missing");
-    bp_rd r = {v, 0};
+    cw_record r = {v, 0};
     *a = (bp_asset){0};
     a->id = id;
-    a->asset = bp_get_str(&r);
-    a->kind = (uint8_t)bp_get_u64(&r);
-    a->received = a->received_before = bp_get_u128(&r);
-    a->paid = a->paid_before = bp_get_u128(&r);
+    a->asset = cw_record_get_str(&r);
+    a->kind = (uint8_t)cw_record_get_u64(&r);
+    a->received = a->received_before = cw_record_get_u128(&r);
+    a->paid = a->paid_before = cw_record_get_u128(&r);
 }
 
 bool bp_asset_find(cw_str asset, bp_asset *a) {
     cw_str v;
     if (!bp_load(bp_key1("asset_id", asset), &v)) return false;
-    bp_rd r = {v, 0};
-    bp_asset_load((uint32_t)bp_get_u64(&r), a);
+    cw_record r = {v, 0};
+    bp_asset_load((uint32_t)cw_record_get_u64(&r), a);
     return true;
 }
 
 void bp_asset_save(const bp_asset *a) {
     cw_buf b = {0};
-    bp_put_str(&b, a->asset);
-    bp_put_u64(&b, a->kind);
-    bp_put_u128(&b, a->received);
-    bp_put_u128(&b, a->paid);
+    cw_record_put_str(&b, a->asset);
+    cw_record_put_u64(&b, a->kind);
+    cw_record_put_u128(&b, a->received);
+    cw_record_put_u128(&b, a->paid);
     bp_save(asset_key(a->id), &b);
     if (a->received_before == 0 && a->paid_before == 0) { /* new: index it by name */
-        bp_put_u64(&b, a->id);
+        cw_record_put_u64(&b, a->id);
         bp_save(bp_key1("asset_id", a->asset), &b);
     }
 }
@@ -111,13 +111,13 @@ static cw_str sum_key(uint32_t id, uint64_t epoch, uint64_t scale) {
 cw_u256 bp_sum_load(uint32_t id, uint64_t epoch, uint64_t scale) {
     cw_str v;
     if (!bp_load(sum_key(id, epoch, scale), &v)) return cw_u256_zero();
-    bp_rd r = {v, 0};
-    return bp_get_u256(&r);
+    cw_record r = {v, 0};
+    return cw_record_get_u256(&r);
 }
 
 void bp_sum_save(uint32_t id, uint64_t epoch, uint64_t scale, cw_u256 s) {
     cw_buf b = {0};
-    bp_put_u256(&b, s);
+    cw_record_put_u256(&b, s);
     bp_save(sum_key(id, epoch, scale), &b);
 }
 
@@ -127,31 +127,31 @@ bool bp_deposit_load(cw_str owner, bp_deposit *d) {
     cw_str v;
     *d = (bp_deposit){0};
     if (!bp_load(bp_key1("deposit", owner), &v)) return false;
-    bp_rd r = {v, 0};
+    cw_record r = {v, 0};
     d->found = true;
-    d->amount = bp_get_u128(&r);
-    d->product = bp_get_u128(&r);
-    d->epoch = bp_get_u64(&r);
-    d->scale = bp_get_u64(&r);
-    d->n = (uint32_t)bp_get_u64(&r);
+    d->amount = cw_record_get_u128(&r);
+    d->product = cw_record_get_u128(&r);
+    d->epoch = cw_record_get_u64(&r);
+    d->scale = cw_record_get_u64(&r);
+    d->n = (uint32_t)cw_record_get_u64(&r);
     if (d->n > BP_MAX_ASSETS) cw_abort("backstop_pool: corrupt deposit");
     for (uint32_t i = 0; i < d->n; i++) {
-        d->snap[i].asset_id = (uint32_t)bp_get_u64(&r);
-        d->snap[i].sum = bp_get_u256(&r);
+        d->snap[i].asset_id = (uint32_t)cw_record_get_u64(&r);
+        d->snap[i].sum = cw_record_get_u256(&r);
     }
     return true;
 }
 
 void bp_deposit_save(cw_str owner, const bp_deposit *d) {
     cw_buf b = {0};
-    bp_put_u128(&b, d->amount);
-    bp_put_u128(&b, d->product);
-    bp_put_u64(&b, d->epoch);
-    bp_put_u64(&b, d->scale);
-    bp_put_u64(&b, d->n);
+    cw_record_put_u128(&b, d->amount);
+    cw_record_put_u128(&b, d->product);
+    cw_record_put_u64(&b, d->epoch);
+    cw_record_put_u64(&b, d->scale);
+    cw_record_put_u64(&b, d->n);
     for (uint32_t i = 0; i < d->n; i++) {
-        bp_put_u64(&b, d->snap[i].asset_id);
-        bp_put_u256(&b, d->snap[i].sum);
+        cw_record_put_u64(&b, d->snap[i].asset_id);
+        cw_record_put_u256(&b, d->snap[i].sum);
     }
     bp_save(bp_key1("deposit", owner), &b);
 }

@@ -9,39 +9,39 @@ cw_error *lq_auction_load(uint64_t id, lq_auction *a) {
     cw_str v;
     if (!lq_load(lq_key_id("auction", id), &v))
         return cw_errorf("auction not found: %llu", (unsigned long long)id);
-    lq_rd r = {v, 0};
+    cw_record r = {v, 0};
     a->id = id;
-    a->position_id = lq_get_u64(&r);
-    a->owner = lq_get_str(&r);
-    a->market = lq_get_str(&r);
-    a->asset = lq_get_str(&r);
-    a->oracle_denom = lq_get_str(&r);
-    a->keeper = lq_get_str(&r);
-    a->kind = lq_get_u64(&r);
-    a->lot = lq_get_u128(&r);
-    a->debt = lq_get_u128(&r);
-    a->tab = lq_get_u128(&r);
-    a->top.atomics = lq_get_u128(&r);
-    a->started_at = lq_get_u64(&r);
-    a->resets = lq_get_u64(&r);
+    a->position_id = cw_record_get_u64(&r);
+    a->owner = cw_record_get_str(&r);
+    a->market = cw_record_get_str(&r);
+    a->asset = cw_record_get_str(&r);
+    a->oracle_denom = cw_record_get_str(&r);
+    a->keeper = cw_record_get_str(&r);
+    a->kind = cw_record_get_u64(&r);
+    a->lot = cw_record_get_u128(&r);
+    a->debt = cw_record_get_u128(&r);
+    a->tab = cw_record_get_u128(&r);
+    a->top.atomics = cw_record_get_u128(&r);
+    a->started_at = cw_record_get_u64(&r);
+    a->resets = cw_record_get_u64(&r);
     return NULL;
 }
 
 void lq_auction_save(const lq_auction *a) {
     cw_buf b = {0};
-    lq_put_u64(&b, a->position_id);
-    lq_put_str(&b, a->owner);
-    lq_put_str(&b, a->market);
-    lq_put_str(&b, a->asset);
-    lq_put_str(&b, a->oracle_denom);
-    lq_put_str(&b, a->keeper);
-    lq_put_u64(&b, a->kind);
-    lq_put_u128(&b, a->lot);
-    lq_put_u128(&b, a->debt);
-    lq_put_u128(&b, a->tab);
-    lq_put_u128(&b, a->top.atomics);
-    lq_put_u64(&b, a->started_at);
-    lq_put_u64(&b, a->resets);
+    cw_record_put_u64(&b, a->position_id);
+    cw_record_put_str(&b, a->owner);
+    cw_record_put_str(&b, a->market);
+    cw_record_put_str(&b, a->asset);
+    cw_record_put_str(&b, a->oracle_denom);
+    cw_record_put_str(&b, a->keeper);
+    cw_record_put_u64(&b, a->kind);
+    cw_record_put_u128(&b, a->lot);
+    cw_record_put_u128(&b, a->debt);
+    cw_record_put_u128(&b, a->tab);
+    cw_record_put_u128(&b, a->top.atomics);
+    cw_record_put_u64(&b, a->started_at);
+    cw_record_put_u64(&b, a->resets);
     cw_db_write(lq_key_id("auction", a->id), cw_buf_view(&b));
     cw_buf_free(&b);
 }

@@ -8,30 +8,30 @@
 cw_error *lq_config_load(lq_config *c) {
     cw_str v;
     if (!lq_load(CW_LIT("config"), &v)) return cw_errorf("liquidator: config not found");
-    lq_rd r = {v, 0};
-    c->governance = lq_get_str(&r);
-    c->engine = lq_get_str(&r);
-    c->stable_token = lq_get_str(&r);
-    c->oracle = lq_get_str(&r);
-    c->backstop_pool = lq_get_str(&r);
-    c->settlement = lq_get_str(&r);
-    c->circuit_breaker = lq_get_u64(&r);
-    c->shut_down = lq_get_u64(&r);
-    c->next_auction_id = lq_get_u64(&r);
+    cw_record r = {v, 0};
+    c->governance = cw_record_get_str(&r);
+    c->engine = cw_record_get_str(&r);
+    c->stable_token = cw_record_get_str(&r);
+    c->oracle = cw_record_get_str(&r);
+    c->backstop_pool = cw_record_get_str(&r);
+    c->settlement = cw_record_get_str(&r);
+    c->circuit_breaker = cw_record_get_u64(&r);
+    c->shut_down = cw_record_get_u64(&r);
+    c->next_auction_id = cw_record_get_u64(&r);
     return NULL;
 }
 
 void lq_config_save(const lq_config *c) {
     cw_buf b = {0};
-    lq_put_str(&b, c->governance);
-    lq_put_str(&b, c->engine);
-    lq_put_str(&b, c->stable_token);
-    lq_put_str(&b, c->oracle);
-    lq_put_str(&b, c->backstop_pool);
-    lq_put_str(&b, c->settlement);
-    lq_put_u64(&b, c->circuit_breaker);
-    lq_put_u64(&b, c->shut_down);
-    lq_put_u64(&b, c->next_auction_id);
+    cw_record_put_str(&b, c->governance);
+    cw_record_put_str(&b, c->engine);
+    cw_record_put_str(&b, c->stable_token);
+    cw_record_put_str(&b, c->oracle);
+    cw_record_put_str(&b, c->backstop_pool);
+    cw_record_put_str(&b, c->settlement);
+    cw_record_put_u64(&b, c->circuit_breaker);
+    cw_record_put_u64(&b, c->shut_down);
+    cw_record_put_u64(&b, c->next_auction_id);
     cw_db_write(CW_LIT("config"), cw_buf_view(&b));
     cw_buf_free(&b);
 }

@@ -11,16 +11,16 @@ cw_error *lq_market_total_load(cw_str market, lq_market_total *t) {
     cw_str v;
     *t = (lq_market_total){0};
     if (!lq_load(lq_key("market_debt", market), &v)) return NULL;
-    lq_rd r = {v, 0};
-    t->debt = lq_get_u128(&r);
-    t->live = lq_get_u64(&r);
+    cw_record r = {v, 0};
+    t->debt = cw_record_get_u128(&r);
+    t->live = cw_record_get_u64(&r);
     return NULL;
 }
 
 static void market_total_save(cw_str market, const lq_market_total *t) {
     cw_buf b = {0};
-    lq_put_u128(&b, t->debt);
-    lq_put_u64(&b, t->live);
+    cw_record_put_u128(&b, t->debt);
+    cw_record_put_u64(&b, t->live);
     cw_db_write(lq_key("market_debt", market), cw_buf_view(&b));
     cw_buf_free(&b);
 }
@@ -29,15 +29,15 @@ cw_u128 lq_held_load(cw_str asset, uint64_t *kind, bool *found) {
     cw_str v;
     *found = lq_load(lq_key("held", asset), &v);
     if (!*found) return 0;
-    lq_rd r = {v, 0};
-    *kind = lq_get_u64(&r);
-    return lq_get_u128(&r);
+    cw_record r = {v, 0};
+    *kind = cw_record_get_u64(&r);
+    return cw_record_get_u128(&r);
 }
 
 static void held_save(cw_str asset, uint64_t kind, cw_u128 held) {
     cw_buf b = {0};
-    lq_put_u64(&b, kind);
-    lq_put_u128(&b, held);
+    cw_record_put_u64(&b, kind);
+    cw_record_put_u128(&b, held);
     cw_db_write(lq_key("held", asset), cw_buf_view(&b));
     cw_buf_free(&b);
 }
@@ -47,16 +47,16 @@ static lq_market_total totals_load(void) {
     cw_str v;
     lq_market_total t = {0};
     if (!lq_load(CW_LIT("totals"), &v)) return t;
-    lq_rd r = {v, 0};
-    t.debt = lq_get_u128(&r);
-    t.live = lq_get_u64(&r);
+    cw_record r = {v, 0};
+    t.debt = cw_record_get_u128(&r);
+    t.live = cw_record_get_u64(&r);
     return t;
 }
 
 static void totals_save(const lq_market_total *t) {
     cw_buf b = {0};
-    lq_put_u128(&b, t->debt);
-    lq_put_u64(&b, t->live);
+    cw_record_put_u128(&b, t->debt);
+    cw_record_put_u64(&b, t->live);
     cw_db_write(CW_LIT("totals"), cw_buf_view(&b));
     cw_buf_free(&b);
 }

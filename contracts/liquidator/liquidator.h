@@ -14,23 +14,13 @@
 #include "cw_math.h"
 #include "cw_parse.h"
 #include "cw_query.h"
+#include "cw_record.h"
 #include "cw_response.h"
 #include "cw_storage.h"
 
 /* --- Records and text (codec.c) -------------------------------------------------------------- */
 
-/* Writer: integers little-endian; strings as u16 length + bytes. */
-void lq_put_u64(cw_buf *b, uint64_t v);
-void lq_put_u128(cw_buf *b, cw_u128 v);
-void lq_put_str(cw_buf *b, cw_str s);
-/* Reader over a stored value; a short value aborts (the record is corrupt). */
-typedef struct lq_rd {
-    cw_str s;
-    size_t pos;
-} lq_rd;
-uint64_t lq_get_u64(lq_rd *r);
-cw_u128 lq_get_u128(lq_rd *r);
-cw_str lq_get_str(lq_rd *r);
+/* Records are encoded with cw_record.h (little-endian integers, u16-length strings). */
 /* Load a stored value (held); false when absent. */
 bool lq_load(cw_str key, cw_str *value);
 /* Map keys (held): one string part, or one u64 part. */

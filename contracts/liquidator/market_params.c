@@ -9,30 +9,30 @@ cw_error *lq_params_load(cw_str market, lq_params *p) {
     cw_str v;
     if (!lq_load(lq_key("params", market), &v))
         return cw_errorf("no auction parameters for market %S", market);
-    lq_rd r = {v, 0};
-    p->curve = lq_get_u64(&r);
-    p->duration = lq_get_u64(&r);
-    p->step = lq_get_u64(&r);
-    p->cut.atomics = lq_get_u128(&r);
-    p->start_buffer.atomics = lq_get_u128(&r);
-    p->max_duration = lq_get_u64(&r);
-    p->reset_threshold.atomics = lq_get_u128(&r);
-    p->dust = lq_get_u128(&r);
-    p->backstop_health.atomics = lq_get_u128(&r);
+    cw_record r = {v, 0};
+    p->curve = cw_record_get_u64(&r);
+    p->duration = cw_record_get_u64(&r);
+    p->step = cw_record_get_u64(&r);
+    p->cut.atomics = cw_record_get_u128(&r);
+    p->start_buffer.atomics = cw_record_get_u128(&r);
+    p->max_duration = cw_record_get_u64(&r);
+    p->reset_threshold.atomics = cw_record_get_u128(&r);
+    p->dust = cw_record_get_u128(&r);
+    p->backstop_health.atomics = cw_record_get_u128(&r);
     return NULL;
 }
 
 static void params_save(cw_str market, const lq_params *p) {
     cw_buf b = {0};
-    lq_put_u64(&b, p->curve);
-    lq_put_u64(&b, p->duration);
-    lq_put_u64(&b, p->step);
-    lq_put_u128(&b, p->cut.atomics);
-    lq_put_u128(&b, p->start_buffer.atomics);
-    lq_put_u64(&b, p->max_duration);
-    lq_put_u128(&b, p->reset_threshold.atomics);
-    lq_put_u128(&b, p->dust);
-    lq_put_u128(&b, p->backstop_health.atomics);
+    cw_record_put_u64(&b, p->curve);
+    cw_record_put_u64(&b, p->duration);
+    cw_record_put_u64(&b, p->step);
+    cw_record_put_u128(&b, p->cut.atomics);
+    cw_record_put_u128(&b, p->start_buffer.atomics);
+    cw_record_put_u64(&b, p->max_duration);
+    cw_record_put_u128(&b, p->reset_threshold.atomics);
+    cw_record_put_u128(&b, p->dust);
+    cw_record_put_u128(&b, p->backstop_health.atomics);
     cw_db_write(lq_key("params", market), cw_buf_view(&b));
     cw_buf_free(&b);
 }
