@@ -363,6 +363,16 @@ Test(deploy, wrong_chain_id_refused_nothing_published) {
     dep_manifest_free(m);
 }
 
+/* The built governance.wasm's SHA-256 (hex, malloc'd): its code checksum on chain. */
+static char *governance_checksum(void) {
+    uint8_t *w = NULL;
+    size_t n = 0;
+    char *sum = dep_sha256_file("build/contracts/governance.wasm", &w, &n);
+    cr_assert_not_null(sum, "cannot read build/contracts/governance.wasm");
+    free(w);
+    return sum;
+}
+
 /* Replace `from` in the record file with `to`; expect plan and apply refused with `why`. */
 static void tamper(const dep_manifest *m, const char *from, const char *to, const char *why) {
     char *text = read_text(record_file);
@@ -391,11 +401,14 @@ Test(deploy, tampered_record_refused) {
            "not a valid record: record: unknown field `extra`");
     tamper(m, "\"code_id\": 5,", "\"code_id\": \"5\",",
            "not a valid record: record.codes.vault_engine.code_id: must be an integer");
-    tamper(m, "5fe80c6282ae65775a06ad75858a49bcae30996e63ea277abe9d6f213647f5b4",
-           "0fe80c6282ae65775a06ad75858a49bcae30996e63ea277abe9d6f213647f5b4",
-           "record tampered or stale: codes.governance: code 1 on chain has checksum "
-           "5fe80c6282ae65775a06ad75858a49bcae30996e63ea277abe9d6f213647f5b4, the record says "
-           "0fe80c6282ae65775a06ad75858a49bcae30996e63ea277abe9d6f213647f5b4");
+    char *sum = governance_checksum(), bad[65], stale[300];
+    snprintf(bad, sizeof bad, "%c%s", sum[0] == '0' ? '1' : '0', sum + 1);
+    snprintf(stale, sizeof stale,
+             "record tampered or stale: codes.governance: code 1 on chain has checksum %s, "
+             "the record says %s",
+             sum, bad);
+    tamper(m, sum, bad, stale);
+    free(sum);
     char from[160], to[160], why[400];
     snprintf(from, sizeof from, "\"address\": \"%s\"", oracle);
     snprintf(to, sizeof to, "\"address\": \"%s\"", stable);
@@ -525,8 +538,11 @@ Test(deploy, migration_through_governance) {
     dep_manifest *m2 = manifest_with(edit, 2);
     cr_assert_eq(run(PLAN, m2), 0);
     EXPECT_OUT("uploads: 1 (changed code, stored directly)\n");
-    EXPECT_OUT("  migration  code.governance                              "
-               "5fe80c6282ae65775a06ad75858a49bcae30996e63ea277abe9d6f213647f5b4 -> ");
+    char *sum = governance_checksum(), line[200];
+    snprintf(line, sizeof line, "  migration  code.governance                              %s -> ",
+             sum);
+    free(sum);
+    EXPECT_OUT(line);
     cr_assert_eq(run(BROADCAST, m2), 0, "%s", ERR);
     EXPECT_OUT("  store        governance       code 9 ");
     EXPECT_OUT("queued proposal 1");
