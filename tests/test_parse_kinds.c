@@ -184,3 +184,18 @@ Test(parse_kinds, enums) {
                      "\"deposit\"");
     cw_release_all();
 }
+
+/* A Receive hook's base64 `msg`: decoded and parsed; wrong type and bad base64 refused. */
+Test(parse_kinds, receive_msg) {
+    cw_json hook;
+    /* base64 of {"redeem":{}} */
+    cr_assert_null(cw_parse_receive_msg(json("\"eyJyZWRlZW0iOnt9fQ==\""), &hook));
+    cr_assert_eq(hook.type, CW_JSON_OBJECT);
+    cr_assert_eq(cw_json_get(hook, "redeem").type, CW_JSON_OBJECT);
+    cr_assert_str_eq(text_of(cw_parse_receive_msg(json("{\"redeem\":{}}"), &hook)),
+                     "invalid type for `msg`: expected base64");
+    cr_assert_not_null(text_of(cw_parse_receive_msg(json("\"e!\""), &hook)));
+    /* base64 of "{" — not JSON */
+    cr_assert_not_null(text_of(cw_parse_receive_msg(json("\"ew==\""), &hook)));
+    cw_release_all();
+}

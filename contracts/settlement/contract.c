@@ -45,15 +45,8 @@ static cw_error *exec_receive(sm_ctx *c, const sm_msg *m) {
     if (!cw_str_eq(c->info->sender, c->cfg.stable_token))
         return cw_errorf("unauthorized: only the stable token %S can be redeemed (sender %S)",
                          c->cfg.stable_token, c->info->sender);
-    if (m->msg.type != CW_JSON_STRING) return cw_errorf("invalid type for `msg`: expected base64");
-    cw_str b64;
-    bool owned = false;
-    CW_TRY(cw_json_string(m->msg, &b64, &owned));
-    if (owned) cw_hold((void *)b64.ptr);
-    cw_buf decoded = {0};
-    CW_TRY(cw_base64_decode(b64, &decoded));
     cw_json hook, body;
-    CW_TRY(cw_json_parse(cw_hold_buf(&decoded), &hook));
+    CW_TRY(cw_parse_receive_msg(m->msg, &hook));
     size_t which;
     sm_msg none = {0};
     CW_TRY(cw_parse_enum(hook, HOOKS, &which, &body));

@@ -2,6 +2,7 @@
  * the CW20 Receive hook routing repayments and CW20 deposits) which ends every successful
  * execute with the accounting check, and the query entry. See SPEC.md. */
 #include "engine.h"
+#include "cw_parse.h"
 
 /* --- Instantiate ---------------------------------------------------------------------------- */
 
@@ -130,16 +131,8 @@ static const char *const STABLE_MSGS[] = {"repay", "close", "auction_proceeds", 
 static const char *const TOKEN_MSGS[] = {"deposit", NULL};
 
 static cw_error *exec_receive(ve_ctx *c, const ve_msg *m) {
-    cw_str b64;
-    bool owned = false;
-    if (m->msg.type != CW_JSON_STRING) return cw_errorf("invalid type for `msg`: expected base64");
-    CW_TRY(cw_json_string(m->msg, &b64, &owned));
-    if (owned) cw_hold((void *)b64.ptr);
-    cw_buf decoded = {0};
-    CW_TRY(cw_base64_decode(b64, &decoded));
-    cw_str text = cw_hold_buf(&decoded);
     cw_json inner, body;
-    CW_TRY(cw_json_parse(text, &inner));
+    CW_TRY(cw_parse_receive_msg(m->msg, &inner));
     bool stable = cw_str_eq(c->info->sender, c->cfg.stable_token);
     size_t which;
     CW_TRY(ve_parse_enum(inner, stable ? STABLE_MSGS : TOKEN_MSGS, &which, &body));

@@ -111,5 +111,9 @@ cw_error *cw_parse_struct(cw_json obj, const cw_field *fields, size_t n, void *b
  * with exactly one key, got <json>", "unknown variant `x`, expected `a`" (one variant) or
  * "expected one of `a`, `b`". */
 cw_error *cw_parse_enum(cw_json v, const char *const *variants, size_t *index, cw_json *body);
+/* A CW20 Receive hook's `msg` field (base64 of JSON) decoded and parsed; the decoded text is
+ * held in the per-call arena. Errors: "invalid type for `msg`: expected base64", the base64
+ * decoder's and the JSON reader's. */
+cw_error *cw_parse_receive_msg(cw_json msg_field, cw_json *out);
 
 #endif

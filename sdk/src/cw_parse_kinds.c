@@ -107,3 +107,15 @@ cw_error *cw_parse_enum(cw_json v, const char *const *variants, size_t *index, c
     }
     return unknown_name("variant", name, variants, sizeof *variants, n);
 }
+
+cw_error *cw_parse_receive_msg(cw_json msg_field, cw_json *out) {
+    if (msg_field.type != CW_JSON_STRING)
+        return cw_errorf("invalid type for `msg`: expected base64");
+    cw_str b64;
+    bool owned = false;
+    CW_TRY(cw_json_string(msg_field, &b64, &owned));
+    if (owned) cw_hold((void *)b64.ptr);
+    cw_buf decoded = {0};
+    CW_TRY(cw_base64_decode(b64, &decoded));
+    return cw_json_parse(cw_hold_buf(&decoded), out);
+}
