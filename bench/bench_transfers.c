@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compile_floor.h"
 #include "hostsim.h"
 
 #define CW20_BASE "node_modules/@oraichain/common-contracts-build/data/cw20-base.wasm"
@@ -307,6 +308,12 @@ int main(int argc, char **argv) {
     printf("  (cpu: user + system time of the process and its wasm2c/tcc children; load average "
            "%.1f on %ld CPUs before the cold run)\n",
            cold_load, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("\n");
+    size_t cw20_len;
+    uint8_t *cw20_wasm = slurp(CW20_BASE, &cw20_len);
+    if (!compile_floor_report(cw20_wasm, cw20_len, "cw20-base", sysconf(_SC_NPROCESSORS_ONLN)))
+        fprintf(stderr, "bench_transfers: could not time wasm2c and tcc alone\n");
+    free(cw20_wasm);
     json_decref(js);
     return 0;
 }

@@ -4,9 +4,11 @@
 BENCH_N ?= 2000
 HOST_SIM_LIB_OBJS ?= $(filter-out build/obj/host-sim/main.o,$(HOST_SIM_OBJS))
 
-$(BUILD)/bin/bench_transfers: bench/bench_transfers.c $(HOST_SIM_LIB_OBJS) host-sim/include/hostsim.h | $(DEPS_STAMP)
+$(BUILD)/bin/bench_transfers: bench/bench_transfers.c bench/compile_floor.c bench/compile_floor.h \
+		$(HOST_SIM_LIB_OBJS) host-sim/include/hostsim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Ihost-sim/include -o $@ bench/bench_transfers.c $(HOST_SIM_LIB_OBJS) \
+	$(CC) $(HOST_CFLAGS) -Ihost-sim/include -Ihost-sim/src -o $@ bench/bench_transfers.c \
+		bench/compile_floor.c $(HOST_SIM_LIB_OBJS) \
 		-ljansson $(HOST_SIM_LDLIBS)
 
 bench: $(BUILD)/bin/bench_transfers $(BUILD)/contracts/stable_token.wasm | $(DEPS_STAMP)

@@ -180,10 +180,50 @@ Test(gas_inject, rewritten_module_shape) {
     cr_assert_eq(hs_wasm_parse(wasm, len, &a, err, sizeof err), HS_WASM_OK);
     cr_assert_eq(hs_wasm_parse(out, out_len, &b, err, sizeof err), HS_WASM_OK, "%s", err);
     cr_assert_eq(b.num_imports, a.num_imports);
-    cr_assert_eq(b.num_defined_funcs, a.num_defined_funcs + 1);
     cr_assert_eq(b.num_globals, a.num_globals + 2);
     cr_assert_eq(b.num_exports, a.num_exports + 3);
-    cr_assert_not_null(hs_wasm_find_export(&b, HS_GAS_EXPORT_CHARGE));
+    const hs_wasm_export *charge = hs_wasm_find_export(&b, HS_GAS_EXPORT_CHARGE);
+    cr_assert_not_null(charge);
+    /* $charge is appended right after the module's own functions, then the ticks. */
+    cr_assert_eq(charge->index, a.num_imported_funcs + a.num_defined_funcs);
+    uint32_t ticks = b.num_defined_funcs - a.num_defined_funcs - 1;
+    cr_assert_gt(ticks, 1);
+    /* Each tick is `i64.const cost; call $charge` with its own cost, a multiple of 115 of at
+     * least 1610 (every charge ends at an accounting operator); every call the metered bodies
+     * make to a tick is counted, and every tick is called. */
+    uint64_t *costs = calloc(ticks, sizeof *costs);
+    uint32_t *calls = calloc(ticks, sizeof *calls);
+    for (uint32_t k = 0; k < ticks; k++) {
+        uint32_t f = a.num_defined_funcs + 1 + k;
+        const hs_wasm_functype *t = hs_wasm_func_type(&b, b.num_imported_funcs + f);
+        cr_assert(t->num_params == 0 && t->num_results == 0, "tick %u type", k);
+        hs_wasm_op_iter it;
+        hs_wasm_op op[3];
+        hs_wasm_op_iter_init_func(&it, &b, f);
+        for (int j = 0; j < 3; j++) cr_assert_eq(hs_wasm_op_next(&it, &op[j]), HS_WASM_OK);
+        cr_assert(it.done);
+        cr_assert_eq(op[0].code, 0x42); /* i64.const */
+        cr_assert_eq(op[1].code, 0x10); /* call */
+        cr_assert_eq(op[1].index, charge->index);
+        cr_assert_eq(op[2].code, 0x0B);
+        costs[k] = op[0].value;
+        cr_assert_eq(costs[k] % 115, 0, "tick %u cost %llu", k, (unsigned long long)costs[k]);
+        cr_assert_geq(costs[k], 1610);
+        for (uint32_t j = 0; j < k; j++) cr_assert_neq(costs[j], costs[k], "ticks %u, %u", j, k);
+    }
+    for (uint32_t i = 0; i < a.num_defined_funcs; i++) {
+        hs_wasm_op_iter it;
+        hs_wasm_op op;
+        hs_wasm_op_iter_init_func(&it, &b, i);
+        while (!it.done) {
+            cr_assert_eq(hs_wasm_op_next(&it, &op), HS_WASM_OK, "%s", it.err);
+            if (op.code == 0x10 && op.index > charge->index) calls[op.index - charge->index - 1]++;
+            cr_assert(op.code != 0x10 || op.index != charge->index, "direct call of $charge");
+        }
+    }
+    for (uint32_t k = 0; k < ticks; k++) cr_assert_gt(calls[k], 0, "tick %u unused", k);
+    free(costs);
+    free(calls);
     cr_assert_not_null(hs_wasm_find_export(&b, HS_GAS_EXPORT_LEFT));
     cr_assert_not_null(hs_wasm_find_export(&b, HS_GAS_EXPORT_EXHAUSTED));
     /* Every body still decodes. */
@@ -223,10 +263,10 @@ Test(gas_inject, module_without_globals_exports_or_types) {
                  err);
     hs_wasm_module m;
     cr_assert_eq(hs_wasm_parse(out, out_len, &m, err, sizeof err), HS_WASM_OK, "%s", err);
-    cr_assert_eq(m.num_types, 2);
+    cr_assert_eq(m.num_types, 2); /* () -> () was there (the ticks use it); (i64) -> () added */
     cr_assert_eq(m.num_globals, 2);
     cr_assert_eq(m.num_exports, 3);
-    cr_assert_eq(m.num_defined_funcs, 2);
+    cr_assert_eq(m.num_defined_funcs, 3); /* the function, $charge, one tick (the `end`: 1610) */
     hs_wasm_module_free(&m);
     free(out);
 }

@@ -1867,29 +1867,44 @@ static const struct {
      "    hs_glue_dirty_range(&(m), o, s); load_data(&(m.data[o]), i, s); \\"},
 };
 
-/* The injected charge function (gas_inject.h) as wasm2c writes it, and the inline body that
- * replaces it: same semantics (check, then subtract; on failure left = 0, exhausted = 1, trap
- * "unreachable"), but no call, no call-depth accounting, inlined by gcc at every block. %s is the
+/* The injected charge function (gas_inject.h) as wasm2c writes it, and what replaces it: the
+ * same semantics (check, then subtract; on failure left = 0, exhausted = 1, trap "unreachable")
+ * as a macro, with no call-depth accounting, and a charge function gcc inlines. %s is the
  * module's instance type (Z_m_instance_t; Z_m1_instance_t... in the units of a split compile). */
 static const char charge_head_fmt[] = "static void w2c_hs_gas_charge(%s* instance, u64 w2c_p0) {\n";
 static const char charge_inline_fmt[] =
+    "#define HS_GAS_CHARGE(inst, cost) do { \\\n"
+    "    if (UNLIKELY((inst)->w2c_hs_gas_left < (cost))) { \\\n"
+    "      (inst)->w2c_hs_gas_left = 0; \\\n"
+    "      (inst)->w2c_hs_gas_exhausted = 1; \\\n"
+    "      TRAP(UNREACHABLE); \\\n"
+    "    } \\\n"
+    "    (inst)->w2c_hs_gas_left -= (cost); \\\n"
+    "  } while (0)\n"
     "static inline __attribute__((always_inline)) void w2c_hs_gas_charge(%s* instance,"
     " u64 cost) {\n"
-    "  if (UNLIKELY(instance->w2c_hs_gas_left < cost)) {\n"
-    "    instance->w2c_hs_gas_left = 0;\n"
-    "    instance->w2c_hs_gas_exhausted = 1;\n"
-    "    TRAP(UNREACHABLE);\n"
-    "  }\n"
-    "  instance->w2c_hs_gas_left -= cost;\n"
+    "  HS_GAS_CHARGE(instance, cost);\n"
+    "}\n";
+/* A tick function (gas_inject.h: i64.const cost; call $charge) as wasm2c writes it, in three
+ * pieces around its name and its cost, and what replaces it: the check itself, with the cost
+ * as a constant, so a metered block costs one call in tcc code and none in gcc code. */
+static const char tick_mid_fmt[] = "(%s* instance) {\n  FUNC_PROLOGUE;\n  u64 w2c_j0;\n  w2c_j0 = ";
+static const char tick_tail[] =
+    "ull;\n  w2c_hs_gas_charge(instance, w2c_j0);\n  FUNC_EPILOGUE;\n}\n";
+static const char tick_inline_fmt[] =
+    "static inline __attribute__((always_inline)) void %.*s(%s* instance) {\n"
+    "  HS_GAS_CHARGE(instance, %.*sull);\n"
     "}\n";
 
-/* Replace the body of w2c_hs_gas_charge in `t` (from `from` on) with the inline one. A name
- * section could give that name to another function of the same type: it would then charge gas,
- * which only the module itself can observe. */
-static bool patch_charge(text *t, size_t from, const char *inst_type, char *err, size_t errlen) {
-    char charge_head[256], charge_inline[1024];
+/* Replace, in `t` (from `from` on), the charge function and the `ticks` tick functions that
+ * follow it (wasm2c writes definitions in index order, and the injector appends them last) with
+ * their inline forms. A name section could give the charge function's name to another function
+ * of the same type: it would then charge gas, which only the module itself can observe. */
+static bool patch_charge(text *t, size_t from, const char *inst_type, uint32_t ticks, char *err,
+                         size_t errlen) {
+    char charge_head[256], mid[256];
     snprintf(charge_head, sizeof charge_head, charge_head_fmt, inst_type);
-    snprintf(charge_inline, sizeof charge_inline, charge_inline_fmt, inst_type);
+    int mid_len = snprintf(mid, sizeof mid, tick_mid_fmt, inst_type);
     char *head = strstr(t->data + from, charge_head);
     if (!head) return true; /* metered without the exported charge function: left as is */
     char *end = strstr(head, "\n}\n");
@@ -1898,17 +1913,48 @@ static bool patch_charge(text *t, size_t from, const char *inst_type, char *err,
         return false;
     }
     end += 3; /* "\n}\n" */
-    size_t new_len = strlen(charge_inline), old_len = (size_t)(end - head);
-    size_t at = (size_t)(head - t->data);
+    text rep = {0};
+    text_printf(&rep, charge_inline_fmt, inst_type);
+    static const char st[] = "\nstatic void ";
+    const size_t tail_len = sizeof tick_tail - 1;
+    for (uint32_t k = 0; k < ticks; k++) {
+        /* "\nstatic void NAME" MID "DIGITS" TAIL */
+        const char *p = end, *lim = t->data + t->len;
+        bool ok = (size_t)(lim - p) > sizeof st && !memcmp(p, st, sizeof st - 1);
+        const char *name = p + sizeof st - 1, *q = name;
+        while (ok && q < lim && *q != '(' && *q != '\n') q++;
+        ok = ok && q < lim && (size_t)(lim - q) > (size_t)mid_len && !memcmp(q, mid, mid_len);
+        const char *digits = q + mid_len, *d = digits;
+        while (ok && d < lim && *d >= '0' && *d <= '9') d++;
+        ok = ok && d > digits && (size_t)(lim - d) >= tail_len && !memcmp(d, tick_tail, tail_len);
+        if (!ok) {
+            free(rep.data);
+            hs_set_err(err, errlen, "unexpected wasm2c output for gas tick function %u", k);
+            return false;
+        }
+        text_printf(&rep, "\n");
+        text_printf(&rep, tick_inline_fmt, (int)(q - name), name, inst_type, (int)(d - digits),
+                    digits);
+        end = (char *)d + tail_len;
+    }
+    if (rep.failed) {
+        free(rep.data);
+        return false;
+    }
+    /* Splice: [head, end) becomes rep. */
+    size_t at = (size_t)(head - t->data), old_len = (size_t)(end - head), new_len = rep.len;
     if (new_len > old_len) {
-        char pad[256] = {0};
         size_t extra = new_len - old_len;
+        char pad[256] = {0};
         while (extra) {
             size_t n = extra < sizeof pad ? extra : sizeof pad;
             text_put(t, pad, n);
             extra -= n;
         }
-        if (t->failed) return false;
+        if (t->failed) {
+            free(rep.data);
+            return false;
+        }
         memmove(t->data + at + new_len, t->data + at + old_len,
                 t->len - (new_len - old_len) - at - old_len);
     } else {
@@ -1916,7 +1962,8 @@ static bool patch_charge(text *t, size_t from, const char *inst_type, char *err,
         t->len -= old_len - new_len;
         t->data[t->len] = '\0';
     }
-    memcpy(t->data + at, charge_inline, new_len);
+    memcpy(t->data + at, rep.data, new_len);
+    free(rep.data);
     return true;
 }
 
@@ -1964,6 +2011,17 @@ static bool patch_wasm2c_output(const char *c, size_t helpers_end, text *out, ch
     return true;
 }
 
+/* The number of gas tick functions (gas_inject.h): the defined functions after the exported
+ * charge function, which the injector appends last. 0 if the module has no charge function. */
+static uint32_t gas_ticks(const hs_wasm_module *m) {
+    const hs_wasm_export *charge = hs_wasm_find_export(m, "hs_gas_charge");
+    uint32_t total = m->num_imported_funcs + m->num_defined_funcs;
+    if (!charge || charge->kind != HS_WASM_EXTERN_FUNC || charge->index < m->num_imported_funcs ||
+        charge->index >= total)
+        return 0;
+    return total - 1 - charge->index;
+}
+
 typedef enum glue_state { GLUE_STATE_STATIC, GLUE_STATE_GLOBAL, GLUE_STATE_EXTERN } glue_state;
 
 /* Append to `source` the compilable C of one translation unit: the prelude (with the glue's
@@ -1984,7 +2042,8 @@ static hs_engine_result assemble_source(text *source, const char *c, size_t help
     bool patched = patch_wasm2c_output(c, helpers_end, source, err, errlen);
     char inst_type[64];
     snprintf(inst_type, sizeof inst_type, "Z_%s_instance_t", module);
-    if (patched && metered) patched = patch_charge(source, body_at, inst_type, err, errlen);
+    if (patched && metered)
+        patched = patch_charge(source, body_at, inst_type, gas_ticks(m), err, errlen);
     if (!patched) return source->failed ? HS_ENGINE_ERR_NOMEM : HS_ENGINE_ERR_TRANSLATE;
     if (epilogue_units) gen_epilogue(source, m, metered, epilogue_units);
     return source->failed ? HS_ENGINE_ERR_NOMEM : HS_ENGINE_OK;

@@ -86,7 +86,12 @@ typedef struct injector {
     uint32_t exhausted_global; /* index of hs_gas_exhausted */
     uint32_t charge_func;      /* index of the appended charge function */
     uint32_t charge_type;      /* type index of (i64) -> () */
-    bool append_type;          /* charge_type is new */
+    uint32_t tick_type;        /* type index of () -> () */
+    uint64_t *costs;           /* cost of tick function k (charge_func + 1 + k), first use order */
+    uint32_t num_costs, cap_costs;
+    uint32_t *slots; /* open-addressing table of tick numbers + 1 (0: empty), by cost */
+    uint32_t num_slots;
+    bool failed; /* out of memory while collecting costs */
     char *err;
     size_t errlen;
 } injector;
@@ -124,12 +129,50 @@ static bool copy_vector(const injector *in, hs_wbuf *out, uint8_t id, uint32_t e
     return true;
 }
 
-/* Emit the charge of `cost` before an accounting operator: i64.const cost; call $charge. */
-static void emit_charge(const injector *in, hs_wbuf *b, uint64_t cost) {
-    hs_wbuf_byte(b, OP_I64_CONST);
-    hs_wbuf_s64(b, (int64_t)cost);
+static uint32_t cost_hash(uint64_t cost, uint32_t mask) {
+    return (uint32_t)((cost * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+/* The tick function number of `cost` (a new one on first use), or UINT32_MAX if out of memory. */
+static uint32_t tick_of(injector *in, uint64_t cost) {
+    if (in->num_costs * 2 >= in->num_slots) { /* grow: keep the table at most half full */
+        uint32_t n = in->num_slots ? in->num_slots * 2 : 256;
+        uint32_t *slots = calloc(n, sizeof *slots);
+        if (!slots) return UINT32_MAX;
+        for (uint32_t k = 0; k < in->num_costs; k++) {
+            uint32_t h = cost_hash(in->costs[k], n - 1);
+            while (slots[h]) h = (h + 1) & (n - 1);
+            slots[h] = k + 1;
+        }
+        free(in->slots);
+        in->slots = slots;
+        in->num_slots = n;
+    }
+    uint32_t h = cost_hash(cost, in->num_slots - 1);
+    for (; in->slots[h]; h = (h + 1) & (in->num_slots - 1))
+        if (in->costs[in->slots[h] - 1] == cost) return in->slots[h] - 1;
+    if (in->num_costs == in->cap_costs) {
+        uint32_t cap = in->cap_costs ? in->cap_costs * 2 : 128;
+        uint64_t *costs = realloc(in->costs, cap * sizeof *costs);
+        if (!costs) return UINT32_MAX;
+        in->costs = costs;
+        in->cap_costs = cap;
+    }
+    in->costs[in->num_costs] = cost;
+    in->slots[h] = ++in->num_costs;
+    return in->num_costs - 1;
+}
+
+/* Emit the charge of `cost` before an accounting operator: call $tick_k, the function that
+ * charges exactly `cost` (see gas_inject.h). */
+static void emit_charge(injector *in, hs_wbuf *b, uint64_t cost) {
+    uint32_t k = tick_of(in, cost);
+    if (k == UINT32_MAX) {
+        in->failed = true;
+        return;
+    }
     hs_wbuf_byte(b, OP_CALL);
-    hs_wbuf_u32(b, in->charge_func);
+    hs_wbuf_u32(b, in->charge_func + 1 + k);
 }
 
 /* Rewrite defined function `index` into `body` (locals declaration + metered code). */
@@ -192,28 +235,50 @@ static void emit_charge_body(const injector *in, hs_wbuf *code) {
     hs_wbuf_free(&body);
 }
 
+/* Append one function body (its size, then `body`) to the code section `code`. */
+static void put_body(hs_wbuf *code, const hs_wbuf *body) {
+    if (body->failed || body->len > UINT32_MAX) code->failed = true;
+    hs_wbuf_u32(code, (uint32_t)body->len);
+    hs_wbuf_bytes(code, body->data, body->len);
+}
+
+/* The code section: the rewritten bodies, $charge, then one tick function per distinct cost
+ * (i64.const cost; call $charge). The count comes first, so the bodies are rewritten (which
+ * numbers the ticks) before anything is written to `code`. */
 static hs_gas_result build_code(injector *in, hs_wbuf *code) {
     const hs_wasm_module *m = in->m;
-    hs_wbuf_u32(code, m->num_defined_funcs + 1);
-    hs_wbuf body;
+    hs_wbuf bodies, body;
+    hs_wbuf_init(&bodies);
     hs_wbuf_init(&body);
-    for (uint32_t i = 0; i < m->num_defined_funcs; i++) {
+    hs_gas_result rc = HS_GAS_OK;
+    for (uint32_t i = 0; i < m->num_defined_funcs && rc == HS_GAS_OK; i++) {
         body.len = 0;
-        hs_gas_result rc = rewrite_body(in, i, &body);
-        if (rc != HS_GAS_OK) {
-            hs_wbuf_free(&body);
-            return rc;
+        rc = rewrite_body(in, i, &body);
+        if (rc == HS_GAS_OK && (body.failed || in->failed))
+            rc = fail(in, HS_GAS_ERR_NOMEM, "out of memory rewriting function %u", i);
+        put_body(&bodies, &body);
+    }
+    if (rc == HS_GAS_OK && in->num_costs > UINT32_MAX - 1 - in->charge_func)
+        rc = fail(in, HS_GAS_ERR_LIMIT, "too many functions to add metering");
+    if (rc == HS_GAS_OK) {
+        hs_wbuf_u32(code, m->num_defined_funcs + 1 + in->num_costs);
+        hs_wbuf_bytes(code, bodies.data, bodies.len);
+        if (bodies.failed) code->failed = true;
+        emit_charge_body(in, code);
+        for (uint32_t k = 0; k < in->num_costs; k++) {
+            body.len = 0;
+            hs_wbuf_u32(&body, 0); /* no locals */
+            hs_wbuf_byte(&body, OP_I64_CONST);
+            hs_wbuf_s64(&body, (int64_t)in->costs[k]);
+            hs_wbuf_byte(&body, OP_CALL);
+            hs_wbuf_u32(&body, in->charge_func);
+            hs_wbuf_byte(&body, OP_END);
+            put_body(code, &body);
         }
-        if (body.failed || body.len > UINT32_MAX) {
-            hs_wbuf_free(&body);
-            return fail(in, HS_GAS_ERR_NOMEM, "out of memory rewriting function %u", i);
-        }
-        hs_wbuf_u32(code, (uint32_t)body.len);
-        hs_wbuf_bytes(code, body.data, body.len);
     }
     hs_wbuf_free(&body);
-    emit_charge_body(in, code);
-    return HS_GAS_OK;
+    hs_wbuf_free(&bodies);
+    return rc;
 }
 
 /* Position of a section id in the required section order (custom sections: 0). */
@@ -263,36 +328,46 @@ hs_gas_result hs_gas_inject(const uint8_t *wasm, size_t size, uint8_t **out, siz
         goto done;
     }
     if (hs_wasm_num_funcs(&m) >= UINT32_MAX - 1 || hs_wasm_num_globals(&m) >= UINT32_MAX - 2 ||
-        m.num_types == UINT32_MAX) {
+        m.num_types >= UINT32_MAX - 1) {
         rc = fail(&in, HS_GAS_ERR_LIMIT, "too many functions, globals or types to add metering");
         goto done;
     }
     in.gas_global = hs_wasm_num_globals(&m);
     in.exhausted_global = in.gas_global + 1;
     in.charge_func = hs_wasm_num_funcs(&m);
-    in.charge_type = m.num_types;
-    in.append_type = true;
-    for (uint32_t i = 0; i < m.num_types; i++) {
-        if (m.types[i].num_params == 1 && m.types[i].params[0] == HS_WASM_I64 &&
-            m.types[i].num_results == 0) {
-            in.charge_type = i;
-            in.append_type = false;
-            break;
-        }
+    /* Types of $charge, (i64) -> (), and of the ticks, () -> (): existing ones, else appended. */
+    uint32_t new_types = 0;
+    in.charge_type = in.tick_type = UINT32_MAX;
+    for (uint32_t i = m.num_types; i-- > 0;) {
+        const hs_wasm_functype *t = &m.types[i];
+        if (t->num_results != 0) continue;
+        if (t->num_params == 1 && t->params[0] == HS_WASM_I64) in.charge_type = i;
+        if (t->num_params == 0) in.tick_type = i;
     }
+    if (in.charge_type == UINT32_MAX) in.charge_type = m.num_types + new_types++;
+    if (in.tick_type == UINT32_MAX) in.tick_type = m.num_types + new_types++;
+    rc = build_code(&in, &rep[R_CODE].content);
+    if (rc != HS_GAS_OK) goto done;
 
-    /* Type section: append (i64) -> () if the module has no such type. */
+    /* Type section: the appended types, in the order numbered above. */
     bool ok = true;
-    if (in.append_type) {
-        ok = copy_vector(&in, &rep[R_TYPE].content, HS_WASM_SEC_TYPE, 1);
+    if (new_types) {
+        ok = copy_vector(&in, &rep[R_TYPE].content, HS_WASM_SEC_TYPE, new_types);
         const uint8_t charge_type[] = {FUNC_TYPE_TAG, 1, HS_WASM_I64, 0};
-        hs_wbuf_bytes(&rep[R_TYPE].content, charge_type, sizeof charge_type);
+        const uint8_t tick_type[] = {FUNC_TYPE_TAG, 0, 0};
+        for (uint32_t t = m.num_types; t < m.num_types + new_types; t++) {
+            if (t == in.charge_type)
+                hs_wbuf_bytes(&rep[R_TYPE].content, charge_type, sizeof charge_type);
+            else
+                hs_wbuf_bytes(&rep[R_TYPE].content, tick_type, sizeof tick_type);
+        }
     } else {
         rep[R_TYPE].emitted = true; /* copied unchanged */
     }
-    /* Function section: the charge function's type. */
-    ok = ok && copy_vector(&in, &rep[R_FUNC].content, HS_WASM_SEC_FUNCTION, 1);
+    /* Function section: $charge, then the ticks. */
+    ok = ok && copy_vector(&in, &rep[R_FUNC].content, HS_WASM_SEC_FUNCTION, 1 + in.num_costs);
     hs_wbuf_u32(&rep[R_FUNC].content, in.charge_type);
+    for (uint32_t k = 0; k < in.num_costs; k++) hs_wbuf_u32(&rep[R_FUNC].content, in.tick_type);
     /* Global section: hs_gas_left (mut i64 = 0), hs_gas_exhausted (mut i32 = 0). */
     ok = ok && copy_vector(&in, &rep[R_GLOBAL].content, HS_WASM_SEC_GLOBAL, 2);
     const uint8_t globals[] = {HS_WASM_I64, 1, OP_I64_CONST, 0, OP_END,
@@ -313,8 +388,6 @@ hs_gas_result hs_gas_inject(const uint8_t *wasm, size_t size, uint8_t **out, siz
         rc = fail(&in, HS_GAS_ERR_PARSE, "malformed section count");
         goto done;
     }
-    rc = build_code(&in, &rep[R_CODE].content);
-    if (rc != HS_GAS_OK) goto done;
 
     /* Re-encode: header, then every section in order, replacements in place, new sections at
      * their required position. */
@@ -356,6 +429,8 @@ hs_gas_result hs_gas_inject(const uint8_t *wasm, size_t size, uint8_t **out, siz
 done:
     for (int r = 0; r < R_COUNT; r++) hs_wbuf_free(&rep[r].content);
     hs_wbuf_free(&result);
+    free(in.costs);
+    free(in.slots);
     hs_wasm_module_free(&m);
     return rc;
 }

@@ -18,12 +18,18 @@
  *   - one function $charge (param $cost i64) appended after all others, exported under
  *     HS_GAS_EXPORT_CHARGE:
  *       if (left < cost) { left = 0; exhausted = 1; unreachable }  left -= cost
+ *   - after it, one "tick" function () -> () per distinct cost c the module charges, numbered in
+ *     order of first use:  i64.const c  call $charge
  * Before each accounting operator with accumulated cost c it inserts
- *     i64.const c  call $charge
- * (a call rather than the inline sequence keeps the module and the generated C half the size;
- * gcc inlines it again). Nothing is renumbered (globals, functions and types are appended; no
- * import is added), so the user's module cannot reach the counter except through the exports; run
- * the upload validator on the original bytes, before injection. */
+ *     call $tick_c
+ * A call rather than the inline sequence keeps the module and the generated C small; one tick
+ * per cost rather than `i64.const c; call $charge` at every site takes a further ~15 % off the
+ * metered module and ~13 % off wasm2c's C for cw20-base (a few hundred distinct costs at most;
+ * 86 there against ~21,000 sites). The engine rewrites $charge and the ticks in the C as inline
+ * checks, so a metered block costs one call in tcc code and none in gcc code. Nothing is
+ * renumbered (globals, functions and types are appended; no import is added), so the user's
+ * module cannot reach the counter except through the exports; run the upload validator on the
+ * original bytes, before injection. */
 #ifndef HS_GAS_INJECT_H
 #define HS_GAS_INJECT_H
 

@@ -13,7 +13,8 @@ uint32_t hs_w2c_plan_units(const hs_wasm_module *m, uint32_t units, uint32_t kee
                            hs_w2c_plan *plan) {
     memset(plan, 0, sizeof *plan);
     plan->keep = keep;
-    const uint32_t n = m->num_defined_funcs;
+    /* Only the functions before `keep` are shared out. */
+    const uint32_t n = keep < m->num_defined_funcs ? keep : m->num_defined_funcs;
     if (units > HS_W2C_MAX_UNITS) units = HS_W2C_MAX_UNITS;
     if (units < 2 || n < units) {
         plan->units = 1;
@@ -75,7 +76,7 @@ uint8_t *hs_w2c_unit_module(const hs_wasm_module *m, const hs_w2c_plan *plan, ui
         hs_wbuf_u32(&code, m->num_defined_funcs);
         for (uint32_t i = 0; i < m->num_defined_funcs; i++) {
             const hs_wasm_range *b = &m->funcs[i].body;
-            if (i == plan->keep || owner(plan, i) == k) {
+            if (i >= plan->keep || owner(plan, i) == k) {
                 hs_wbuf_u32(&code, (uint32_t)b->size);
                 hs_wbuf_bytes(&code, m->bytes + b->offset, b->size);
             } else {
@@ -201,15 +202,13 @@ bool hs_w2c_link_unit(const char *c, size_t len, const hs_w2c_func *funcs, const
     static const size_t st = 7; /* "static " */
     const uint32_t n = plan->first[plan->units];
     size_t pos = 0;
-    /* Declarations: every function but `keep` becomes external. */
+    /* Declarations: every shared-out function becomes external (kept ones stay static). */
     for (uint32_t i = 0; i < n; i++) {
-        if (i == plan->keep) continue;
         hs_wbuf_bytes(out, c + pos, funcs[i].decl - pos);
         pos = funcs[i].decl + st;
     }
     /* Definitions: owned ones become global, the others (stubs) are dropped. */
     for (uint32_t i = 0; i < n; i++) {
-        if (i == plan->keep) continue;
         hs_wbuf_bytes(out, c + pos, funcs[i].def - pos);
         if (owner(plan, i) == k) {
             pos = funcs[i].def + st;
@@ -229,7 +228,7 @@ bool hs_w2c_stitch(const char *const *texts, const size_t *lens, hs_w2c_func *co
     size_t pos = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t k = owner(plan, i);
-        if (i == plan->keep || k == 0) continue;
+        if (k == 0) continue;
         hs_wbuf_bytes(out, c0 + pos, funcs[0][i].def - pos);
         pos = funcs[0][i].def_end;
         /* The owner's definition, with Z_m<k>_instance_t renamed Z_m_instance_t. */

@@ -24,8 +24,9 @@
 #define HS_W2C_MAX_UNITS 8
 
 /* A split: unit k owns the defined functions [first[k], first[k + 1]) (0-based among defined
- * functions); `keep` (a defined index, or UINT32_MAX) keeps its body in every unit, owned by
- * none (the gas charge function, which the engine inlines in every unit). */
+ * functions); the functions from `keep` on (a defined index, or UINT32_MAX for none) keep their
+ * bodies in every unit, owned by none (the gas charge and tick functions, which the injector
+ * appends last and the engine inlines in every unit); first[units] is where they start. */
 typedef struct hs_w2c_plan {
     uint32_t units;
     uint32_t first[HS_W2C_MAX_UNITS + 1];
