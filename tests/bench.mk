@@ -2,6 +2,7 @@
 # against @oraichain/cw-simulate and raw @oraichain/cosmwasm-vm-js (bench/bench_js.mjs), with
 # ratios, gas per transfer and store → first-execute latency. BENCH_N sets the transfer count.
 BENCH_N ?= 2000
+BENCH_ROUNDS ?= 5
 HOST_SIM_LIB_OBJS ?= $(filter-out build/obj/host-sim/main.o,$(HOST_SIM_OBJS))
 
 $(BUILD)/bin/bench_transfers: bench/bench_transfers.c bench/compile_floor.c bench/compile_floor.h \
@@ -13,10 +14,8 @@ $(BUILD)/bin/bench_transfers: bench/bench_transfers.c bench/compile_floor.c benc
 
 bench: $(BUILD)/bin/bench_transfers $(BUILD)/contracts/stable_token.wasm | $(DEPS_STAMP)
 	@mkdir -p $(BUILD)/bench
-	@echo "bench: JavaScript engines ($(BENCH_N) transfers each)..."
-	node bench/bench_js.mjs $(BENCH_N) > $(BUILD)/bench/js.json
-	@echo "bench: host-sim..."
-	$(BUILD)/bin/bench_transfers $(BENCH_N) $(BUILD)/bench/js.json
+	@echo "bench: host-sim and the JavaScript engines, $(BENCH_ROUNDS) interleaved rounds..."
+	$(BUILD)/bin/bench_transfers $(BENCH_N) $(BENCH_ROUNDS)
 
 .PHONY: bench
 
