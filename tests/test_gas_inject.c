@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "gas_inject.h"
 #include "wasm_parse.h"
+#include "wasm_write.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -169,6 +170,97 @@ Test(gas_inject, out_of_gas_at_the_exact_boundary) {
     /* Infinite loop. */
     cr_assert_eq(gas_of("spin", 0, 0, 10000000, &rc, &r), 10000000);
     cr_assert_eq(rc, HS_ENGINE_TRAP_OUT_OF_GAS);
+}
+
+/* (module (func (export "blocks") BODY) (func (export "small"))) where BODY is, for k = 1..n,
+ * `block <k nops> end`:
+ * block k costs (1 + k) × 115 + 1610, so there are n + 1 distinct costs with the final `end`
+ * (1610) — many more than one cost table allocation holds. */
+static uint8_t *blocks_module(uint32_t n, size_t *len) {
+    hs_wbuf body, m;
+    hs_wbuf_init(&body);
+    hs_wbuf_init(&m);
+    hs_wbuf_u32(&body, 0); /* no locals */
+    for (uint32_t k = 1; k <= n; k++) {
+        hs_wbuf_byte(&body, 0x02); /* block */
+        hs_wbuf_byte(&body, 0x40);
+        for (uint32_t j = 0; j < k; j++) hs_wbuf_byte(&body, 0x01); /* nop */
+        hs_wbuf_byte(&body, 0x0B);
+    }
+    hs_wbuf_byte(&body, 0x0B);
+    /* Two functions, so that a split build has a function per unit: "blocks" and "small"
+     * (an empty body: its `end` costs 1610, a cost "blocks" has too). */
+    const uint8_t head[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, /* magic, version */
+                            0x01, 0x04, 0x01, 0x60, 0x00, 0x00,             /* type () -> () */
+                            0x03, 0x03, 0x02, 0x00, 0x00,                   /* funcs 0, 1: type 0 */
+                            0x07, 0x12, 0x02,                               /* two exports */
+                            0x06, 'b',  'l',  'o',  'c',  'k',  's',  0x00, 0x00,
+                            0x05, 's',  'm',  'a',  'l',  'l',  0x00, 0x01};
+    hs_wbuf_bytes(&m, head, sizeof head);
+    hs_wbuf code;
+    hs_wbuf_init(&code);
+    hs_wbuf_u32(&code, 2);
+    hs_wbuf_u32(&code, (uint32_t)body.len);
+    hs_wbuf_bytes(&code, body.data, body.len);
+    const uint8_t small[] = {2, 0, 0x0B};
+    hs_wbuf_bytes(&code, small, sizeof small);
+    hs_wbuf_section(&m, HS_WASM_SEC_CODE, &code);
+    hs_wbuf_free(&code);
+    hs_wbuf_free(&body);
+    cr_assert_not(m.failed);
+    return hs_wbuf_take(&m, len);
+}
+
+Test(gas_inject, many_distinct_costs) {
+    const uint32_t n = 600;
+    size_t len, out_len;
+    uint8_t *wasm = blocks_module(n, &len), *out;
+    char err[256];
+    cr_assert_eq(hs_gas_inject(wasm, len, &out, &out_len, err, sizeof err), HS_GAS_OK, "%s", err);
+    hs_wasm_module b;
+    cr_assert_eq(hs_wasm_parse(out, out_len, &b, err, sizeof err), HS_WASM_OK, "%s", err);
+    cr_assert_eq(b.num_defined_funcs, 2 + 1 + (n + 1)); /* the functions, $charge, the ticks */
+    hs_wasm_module_free(&b);
+    /* Exact gas on the one-unit and the split tier-1 builds. */
+    uint64_t want = 1610;
+    for (uint64_t k = 1; k <= n; k++) want += (1 + k) * 115 + 1610;
+    for (uint32_t units = 1; units <= 2; units++) {
+        hs_engine_config cfg;
+        hs_engine_config_default(&cfg);
+        cfg.tiers = HS_TIERS_TCC_ONLY;
+        cfg.cache_dir = NULL;
+        cfg.tier1_units = units;
+        hs_engine *e;
+        hs_module *md;
+        hs_instance *inst;
+        cr_assert_eq(hs_engine_new(&cfg, &e, err, sizeof err), HS_ENGINE_OK, "%s", err);
+        cr_assert_eq(hs_module_load(e, out, out_len, &md, err, sizeof err), HS_ENGINE_OK, "%s",
+                     err);
+        hs_module_timings t;
+        hs_module_get_timings(md, &t);
+        cr_assert_eq(t.tier1_units, units);
+        cr_assert_eq(hs_instance_new(md, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
+        hs_instance_set_gas(inst, 1ull << 40);
+        uint64_t r = 0;
+        cr_assert_eq(hs_instance_call(inst, "blocks", NULL, 0, &r), HS_ENGINE_OK);
+        cr_assert_eq((1ull << 40) - hs_instance_gas(inst), want, "units %u", units);
+        hs_instance_free(inst);
+        /* One short: out of gas at the last charge, all gas used. */
+        cr_assert_eq(hs_instance_new(md, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
+        hs_instance_set_gas(inst, want - 1);
+        cr_assert_eq(hs_instance_call(inst, "blocks", NULL, 0, &r), HS_ENGINE_TRAP_OUT_OF_GAS);
+        cr_assert_eq(hs_instance_gas(inst), 0);
+        hs_instance_free(inst);
+        cr_assert_eq(hs_instance_new(md, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
+        hs_instance_set_gas(inst, 10000);
+        cr_assert_eq(hs_instance_call(inst, "small", NULL, 0, &r), HS_ENGINE_OK);
+        cr_assert_eq(hs_instance_gas(inst), 10000 - 1610);
+        hs_instance_free(inst);
+        hs_module_free(md);
+        hs_engine_free(e);
+    }
+    free(out);
+    free(wasm);
 }
 
 Test(gas_inject, rewritten_module_shape) {
