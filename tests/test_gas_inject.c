@@ -263,6 +263,44 @@ Test(gas_inject, many_distinct_costs) {
     free(wasm);
 }
 
+Test(gas_inject, names_cannot_clash) {
+    /* The fixture's name section calls a function of its own hs_gas_charge. The metered module
+     * goes without the name section, so wasm2c cannot confuse that function with the charge
+     * function: it loads, and gas is exact. run: i64.const + call = 1725; callee: nop + end =
+     * 1725; i32.const + end = 1725. */
+    size_t len, out_len;
+    uint8_t *wasm = load_fixture("engine_gas_names", &len), *out;
+    hs_wasm_module a, b;
+    char err[256];
+    cr_assert_eq(hs_wasm_parse(wasm, len, &a, err, sizeof err), HS_WASM_OK, "%s", err);
+    cr_assert_eq(a.num_customs, 1, "the fixture has its name section");
+    cr_assert_eq(hs_gas_inject(wasm, len, &out, &out_len, err, sizeof err), HS_GAS_OK, "%s", err);
+    cr_assert_eq(hs_wasm_parse(out, out_len, &b, err, sizeof err), HS_WASM_OK, "%s", err);
+    cr_assert_eq(b.num_customs, 0);
+    hs_engine_config cfg;
+    hs_engine_config_default(&cfg);
+    cfg.tiers = HS_TIERS_TCC_ONLY;
+    cfg.cache_dir = NULL;
+    hs_engine *e;
+    hs_module *md;
+    hs_instance *inst;
+    cr_assert_eq(hs_engine_new(&cfg, &e, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    cr_assert_eq(hs_module_load(e, out, out_len, &md, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    cr_assert_eq(hs_instance_new(md, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
+    hs_instance_set_gas(inst, 100000);
+    uint64_t r = 0;
+    cr_assert_eq(hs_instance_call(inst, "run", NULL, 0, &r), HS_ENGINE_OK);
+    cr_assert_eq(r, 7);
+    cr_assert_eq(100000 - hs_instance_gas(inst), 5175);
+    hs_instance_free(inst);
+    hs_module_free(md);
+    hs_engine_free(e);
+    hs_wasm_module_free(&a);
+    hs_wasm_module_free(&b);
+    free(out);
+    free(wasm);
+}
+
 Test(gas_inject, rewritten_module_shape) {
     size_t len, out_len;
     uint8_t *wasm = load_fixture("engine_gas", &len), *out;

@@ -66,7 +66,7 @@
 
 #define PAGE_BYTES 65536u
 /* Bumped whenever the glue changes, so cached .so files from older glue are not reused. */
-#define GLUE_VERSION "ballast-engine-glue-1"
+#define GLUE_VERSION "ballast-engine-glue-2"
 /* Free memories kept in the pool beyond this are unmapped. */
 #define POOL_KEEP 32
 
@@ -1898,8 +1898,10 @@ static const char tick_inline_fmt[] =
 
 /* Replace, in `t` (from `from` on), the charge function and the `ticks` tick functions that
  * follow it (wasm2c writes definitions in index order, and the injector appends them last) with
- * their inline forms. A name section could give the charge function's name to another function
- * of the same type: it would then charge gas, which only the module itself can observe. */
+ * their inline forms. The injector drops the name section, so wasm2c names the charge function
+ * after its export and no function of the module can take that name. A metered module is
+ * expected to be hs_gas_inject's output: any other function after the charge function fails
+ * here as an unexpected tick. */
 static bool patch_charge(text *t, size_t from, const char *inst_type, uint32_t ticks, char *err,
                          size_t errlen) {
     char charge_head[256], mid[256];
@@ -1939,6 +1941,7 @@ static bool patch_charge(text *t, size_t from, const char *inst_type, uint32_t t
     }
     if (rep.failed) {
         free(rep.data);
+        t->failed = true; /* out of memory: the caller reports it as such */
         return false;
     }
     /* Splice: [head, end) becomes rep. */

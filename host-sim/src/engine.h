@@ -123,7 +123,9 @@ void hs_engine_free(hs_engine *eng);
 /* Modules                                                                                      */
 
 /* Load a module from `len` bytes of wasm (normally the output of hs_gas_inject; the engine does
- * not validate CosmWasm rules, run hs_wasm_check first). The bytes are copied.
+ * not validate CosmWasm rules, run hs_wasm_check first). A module counts as metered when it
+ * exports the gas globals; its functions after the exported charge function must be the
+ * injector's tick functions (else _TRANSLATE). The bytes are copied.
  * Modules are shared by checksum: loading the same bytes twice in one engine returns the same
  * module with its reference count raised; each load needs one hs_module_free().
  * With HS_TIERS_BOTH, returns once tier 1 (tcc) is ready, or at once with tier 2 if

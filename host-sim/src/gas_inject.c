@@ -281,6 +281,16 @@ static hs_gas_result build_code(injector *in, hs_wbuf *code) {
     return rc;
 }
 
+/* Whether custom section `sec` is the "name" section. The metered module goes without it:
+ * wasm2c then names the charge function after its reserved export and the ticks by index,
+ * whatever names the module gives its own functions (the engine finds both by name). */
+static bool is_name_section(const uint8_t *wasm, const hs_wasm_section *sec) {
+    size_t pos = sec->content.offset, end = sec->content.offset + sec->content.size;
+    uint32_t len = 0;
+    return hs_wasm_read_u32(wasm, end, &pos, &len) && len == 4 && end - pos >= 4 &&
+           memcmp(wasm + pos, "name", 4) == 0;
+}
+
 /* Position of a section id in the required section order (custom sections: 0). */
 static int section_rank(uint8_t id) {
     static const int rank[] = {
@@ -335,7 +345,11 @@ hs_gas_result hs_gas_inject(const uint8_t *wasm, size_t size, uint8_t **out, siz
     in.gas_global = hs_wasm_num_globals(&m);
     in.exhausted_global = in.gas_global + 1;
     in.charge_func = hs_wasm_num_funcs(&m);
-    /* Types of $charge, (i64) -> (), and of the ticks, () -> (): existing ones, else appended. */
+    rc = build_code(&in, &rep[R_CODE].content);
+    if (rc != HS_GAS_OK) goto done;
+
+    /* Types of $charge, (i64) -> (), and of the ticks, () -> () (if there are any): the first
+     * existing ones, else appended. Bodies name functions, not types: this can come last. */
     uint32_t new_types = 0;
     in.charge_type = in.tick_type = UINT32_MAX;
     for (uint32_t i = m.num_types; i-- > 0;) {
@@ -345,9 +359,7 @@ hs_gas_result hs_gas_inject(const uint8_t *wasm, size_t size, uint8_t **out, siz
         if (t->num_params == 0) in.tick_type = i;
     }
     if (in.charge_type == UINT32_MAX) in.charge_type = m.num_types + new_types++;
-    if (in.tick_type == UINT32_MAX) in.tick_type = m.num_types + new_types++;
-    rc = build_code(&in, &rep[R_CODE].content);
-    if (rc != HS_GAS_OK) goto done;
+    if (in.tick_type == UINT32_MAX && in.num_costs) in.tick_type = m.num_types + new_types++;
 
     /* Type section: the appended types, in the order numbered above. */
     bool ok = true;
@@ -395,9 +407,10 @@ hs_gas_result hs_gas_inject(const uint8_t *wasm, size_t size, uint8_t **out, siz
     for (uint32_t s = 0; s <= m.num_sections; s++) {
         const hs_wasm_section *sec = s < m.num_sections ? &m.sections[s] : NULL;
         int rank = sec ? section_rank(sec->id) : 100;
-        if (sec && rank == 0) { /* custom section: copy */
-            hs_wbuf_bytes(&result, wasm + sec->header_offset,
-                          sec->content.offset + sec->content.size - sec->header_offset);
+        if (sec && rank == 0) { /* custom section: copy, but for the name section */
+            if (!is_name_section(wasm, sec))
+                hs_wbuf_bytes(&result, wasm + sec->header_offset,
+                              sec->content.offset + sec->content.size - sec->header_offset);
             continue;
         }
         /* Sections that did not exist and must come before this one. */

@@ -70,7 +70,8 @@ uint64_t hs_gas_operator_cost(const hs_wasm_op *op);
  * On HS_GAS_OK, *out is a malloc'd module the caller frees with free(), *out_size its length.
  * On failure *out is NULL and `err` (if non-NULL, errlen > 0) holds a one-line message.
  * Deterministic: the same input always gives the same output. The output keeps every section
- * of the input (custom sections included) in order. */
+ * of the input in order, custom sections included, except the "name" section (debug names only;
+ * without it wasm2c's names for the charge and tick functions cannot clash with the module's). */
 __attribute__((warn_unused_result)) hs_gas_result hs_gas_inject(const uint8_t *wasm, size_t size,
                                                                 uint8_t **out, size_t *out_size,
                                                                 char *err, size_t errlen);
