@@ -37,18 +37,27 @@ static uint8_t *load_fixture(const char *name, size_t *len) {
 static hs_engine *eng;
 static hs_module *mod;
 
+/* A tcc-only engine built from `units` tier-1 units (0: automatic), with `wasm` loaded. */
+static hs_module *load_metered(const uint8_t *wasm, size_t len, uint32_t units, hs_engine **e) {
+    hs_engine_config cfg;
+    hs_engine_config_default(&cfg);
+    cfg.tiers = HS_TIERS_TCC_ONLY;
+    cfg.cache_dir = NULL;
+    cfg.tier1_units = units;
+    hs_module *md;
+    char err[256];
+    cr_assert_eq(hs_engine_new(&cfg, e, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    cr_assert_eq(hs_module_load(*e, wasm, len, &md, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    return md;
+}
+
 static void setup(void) {
     size_t len, out_len;
     uint8_t *wasm = load_fixture("engine_gas", &len), *out;
     char err[256];
     cr_assert_eq(hs_gas_inject(wasm, len, &out, &out_len, err, sizeof err), HS_GAS_OK, "%s", err);
     free(wasm);
-    hs_engine_config cfg;
-    hs_engine_config_default(&cfg);
-    cfg.tiers = HS_TIERS_TCC_ONLY;
-    cfg.cache_dir = NULL;
-    cr_assert_eq(hs_engine_new(&cfg, &eng, err, sizeof err), HS_ENGINE_OK, "%s", err);
-    cr_assert_eq(hs_module_load(eng, out, out_len, &mod, err, sizeof err), HS_ENGINE_OK, "%s", err);
+    mod = load_metered(out, out_len, 0, &eng);
     free(out);
 }
 
@@ -57,12 +66,13 @@ static void teardown(void) {
     hs_engine_free(eng);
 }
 
-/* Gas used by one call on a fresh instance with `limit` gas; *rc receives the result code. */
-static uint64_t gas_of(const char *name, uint32_t nargs, uint64_t arg, uint64_t limit,
-                       hs_engine_result *rc, uint64_t *result) {
+/* Gas used by one call of module `md` on a fresh instance with `limit` gas; *rc receives the
+ * result code. */
+static uint64_t gas_of_in(hs_module *md, const char *name, uint32_t nargs, uint64_t arg,
+                          uint64_t limit, hs_engine_result *rc, uint64_t *result) {
     hs_instance *inst;
     char err[256];
-    cr_assert_eq(hs_instance_new(mod, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
+    cr_assert_eq(hs_instance_new(md, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
     hs_instance_set_gas(inst, limit);
     uint64_t r = 0;
     *rc = hs_instance_call(inst, name, &arg, nargs, &r);
@@ -70,6 +80,12 @@ static uint64_t gas_of(const char *name, uint32_t nargs, uint64_t arg, uint64_t 
     uint64_t used = limit - hs_instance_gas(inst);
     hs_instance_free(inst);
     return used;
+}
+
+/* The same on the fixture module. */
+static uint64_t gas_of(const char *name, uint32_t nargs, uint64_t arg, uint64_t limit,
+                       hs_engine_result *rc, uint64_t *result) {
+    return gas_of_in(mod, name, nargs, arg, limit, rc, result);
 }
 
 static uint64_t gas_ok(const char *name, uint32_t nargs, uint64_t arg, uint64_t *result) {
@@ -225,37 +241,19 @@ Test(gas_inject, many_distinct_costs) {
     uint64_t want = 1610;
     for (uint64_t k = 1; k <= n; k++) want += (1 + k) * 115 + 1610;
     for (uint32_t units = 1; units <= 2; units++) {
-        hs_engine_config cfg;
-        hs_engine_config_default(&cfg);
-        cfg.tiers = HS_TIERS_TCC_ONLY;
-        cfg.cache_dir = NULL;
-        cfg.tier1_units = units;
         hs_engine *e;
-        hs_module *md;
-        hs_instance *inst;
-        cr_assert_eq(hs_engine_new(&cfg, &e, err, sizeof err), HS_ENGINE_OK, "%s", err);
-        cr_assert_eq(hs_module_load(e, out, out_len, &md, err, sizeof err), HS_ENGINE_OK, "%s",
-                     err);
+        hs_module *md = load_metered(out, out_len, units, &e);
         hs_module_timings t;
         hs_module_get_timings(md, &t);
         cr_assert_eq(t.tier1_units, units);
-        cr_assert_eq(hs_instance_new(md, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
-        hs_instance_set_gas(inst, 1ull << 40);
-        uint64_t r = 0;
-        cr_assert_eq(hs_instance_call(inst, "blocks", NULL, 0, &r), HS_ENGINE_OK);
-        cr_assert_eq((1ull << 40) - hs_instance_gas(inst), want, "units %u", units);
-        hs_instance_free(inst);
+        hs_engine_result rc;
+        cr_assert_eq(gas_of_in(md, "blocks", 0, 0, 1ull << 40, &rc, NULL), want, "units %u", units);
+        cr_assert_eq(rc, HS_ENGINE_OK);
         /* One short: out of gas at the last charge, all gas used. */
-        cr_assert_eq(hs_instance_new(md, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
-        hs_instance_set_gas(inst, want - 1);
-        cr_assert_eq(hs_instance_call(inst, "blocks", NULL, 0, &r), HS_ENGINE_TRAP_OUT_OF_GAS);
-        cr_assert_eq(hs_instance_gas(inst), 0);
-        hs_instance_free(inst);
-        cr_assert_eq(hs_instance_new(md, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
-        hs_instance_set_gas(inst, 10000);
-        cr_assert_eq(hs_instance_call(inst, "small", NULL, 0, &r), HS_ENGINE_OK);
-        cr_assert_eq(hs_instance_gas(inst), 10000 - 1610);
-        hs_instance_free(inst);
+        cr_assert_eq(gas_of_in(md, "blocks", 0, 0, want - 1, &rc, NULL), want - 1);
+        cr_assert_eq(rc, HS_ENGINE_TRAP_OUT_OF_GAS);
+        cr_assert_eq(gas_of_in(md, "small", 0, 0, 10000, &rc, NULL), 1610);
+        cr_assert_eq(rc, HS_ENGINE_OK);
         hs_module_free(md);
         hs_engine_free(e);
     }
@@ -277,22 +275,13 @@ Test(gas_inject, names_cannot_clash) {
     cr_assert_eq(hs_gas_inject(wasm, len, &out, &out_len, err, sizeof err), HS_GAS_OK, "%s", err);
     cr_assert_eq(hs_wasm_parse(out, out_len, &b, err, sizeof err), HS_WASM_OK, "%s", err);
     cr_assert_eq(b.num_customs, 0);
-    hs_engine_config cfg;
-    hs_engine_config_default(&cfg);
-    cfg.tiers = HS_TIERS_TCC_ONLY;
-    cfg.cache_dir = NULL;
     hs_engine *e;
-    hs_module *md;
-    hs_instance *inst;
-    cr_assert_eq(hs_engine_new(&cfg, &e, err, sizeof err), HS_ENGINE_OK, "%s", err);
-    cr_assert_eq(hs_module_load(e, out, out_len, &md, err, sizeof err), HS_ENGINE_OK, "%s", err);
-    cr_assert_eq(hs_instance_new(md, NULL, NULL, &inst, err, sizeof err), HS_ENGINE_OK);
-    hs_instance_set_gas(inst, 100000);
+    hs_module *md = load_metered(out, out_len, 0, &e);
+    hs_engine_result rc;
     uint64_t r = 0;
-    cr_assert_eq(hs_instance_call(inst, "run", NULL, 0, &r), HS_ENGINE_OK);
+    cr_assert_eq(gas_of_in(md, "run", 0, 0, 100000, &rc, &r), 5175);
+    cr_assert_eq(rc, HS_ENGINE_OK);
     cr_assert_eq(r, 7);
-    cr_assert_eq(100000 - hs_instance_gas(inst), 5175);
-    hs_instance_free(inst);
     hs_module_free(md);
     hs_engine_free(e);
     hs_wasm_module_free(&a);
