@@ -7,8 +7,7 @@ DEMO_OBJS := $(patsubst deploy/demo/%.c,$(BUILD)/obj/demo/%.o,$(DEMO_SRCS))
 DEMO_HDRS := $(wildcard deploy/demo/*.h) $(DEP_HDRS) host-sim/include/hostsim.h \
 	host-sim/include/hs_keeper.h
 DEMO_CFLAGS := $(DEP_CFLAGS) -Ihost-sim/include -Ideploy/demo
-DEMO_HOST_OBJS := $(filter-out $(BUILD)/obj/host-sim/main.o $(BUILD)/obj/host-sim/address.o,\
-	$(HOST_SIM_OBJS))
+DEMO_HOST_OBJS := $(DEP_HOST_OBJS)
 DEMO_BIN := $(BUILD)/bin/ballast-demo
 # The contracts the demo deploys (deploy/networks/local.json's "contracts").
 DEMO_INPUTS := $(BUILD)/contracts/governance.wasm $(BUILD)/contracts/oracle.wasm \

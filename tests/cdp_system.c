@@ -42,56 +42,13 @@ static char *vfmt(const char *fmt, va_list ap) {
 
 /* --- Numbers ---------------------------------------------------------------------------------- */
 
-bool cdp_parse_u128(const char *s, cdp_u128 *out) {
-    if (!s || !*s) return false;
-    cdp_u128 v = 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return false;
-        unsigned d = (unsigned)(*s - '0');
-        if (v > (~(cdp_u128)0 - d) / 10) return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
-}
-
-bool cdp_parse_decimal(const char *s, cdp_u128 *out) {
-    if (!s || !*s) return false;
-    const char *dot = strchr(s, '.');
-    char whole[48], frac[19] = "000000000000000000";
-    size_t wl = dot ? (size_t)(dot - s) : strlen(s);
-    if (wl == 0 || wl >= sizeof whole) return false;
-    memcpy(whole, s, wl);
-    whole[wl] = '\0';
-    if (dot) {
-        size_t fl = strlen(dot + 1);
-        if (fl == 0 || fl > 18) return false;
-        memcpy(frac, dot + 1, fl);
-    }
-    cdp_u128 w, f;
-    if (!cdp_parse_u128(whole, &w) || !cdp_parse_u128(frac, &f)) return false;
-    *out = w * (cdp_u128)1000000000000000000ull + f;
-    return true;
-}
-
-void cdp_format_u128(cdp_u128 v, char out[40]) {
-    char tmp[40];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
-    out[n] = '\0';
-}
-
 bool cdp_json_u128(json_t *o, const char *key, cdp_u128 *out) {
     json_t *v = json_object_get(o, key);
     if (json_is_integer(v) && json_integer_value(v) >= 0) {
         *out = (cdp_u128)json_integer_value(v);
         return true;
     }
-    return json_is_string(v) && cdp_parse_u128(json_string_value(v), out);
+    return json_is_string(v) && hs_u128_from_text(json_string_value(v), out);
 }
 
 /* --- Chain helpers ---------------------------------------------------------------------------- */
@@ -103,7 +60,7 @@ hs_result cdp_exec(cdp_system *s, const char *sender, const char *contract, cons
     char *msg = vfmt(fmt, ap);
     va_end(ap);
     char amt[40];
-    cdp_format_u128(amount, amt);
+    hs_u128_format(amount, amt);
     hs_coin coin = {denom, amt};
     hs_result r = hs_execute(s->chain, contract, sender, msg, denom ? &coin : NULL, denom ? 1 : 0);
     if (!r.ok) snprintf(ERR, sizeof ERR, "execute %s: %s", msg, r.error ? r.error : "?");
@@ -142,7 +99,7 @@ hs_result cdp_send_stable(cdp_system *s, const char *sender, const char *contrac
     if (!b64) abort();
     sodium_bin2base64(b64, cap, (const unsigned char *)hook, len, sodium_base64_VARIANT_ORIGINAL);
     char amt[40];
-    cdp_format_u128(amount, amt);
+    hs_u128_format(amount, amt);
     hs_result r = cdp_exec(s, sender, s->token, NULL, 0,
                            "{\"send\":{\"contract\":\"%s\",\"amount\":\"%s\",\"msg\":\"%s\"}}",
                            contract, amt, b64);
@@ -333,7 +290,7 @@ int cdp_deploy(hs_chain *chain, const cdp_params *p, cdp_system *s) {
 
 int cdp_fund(cdp_system *s, const char *who, const char *denom, cdp_u128 amount) {
     char amt[40];
-    cdp_format_u128(amount, amt);
+    hs_u128_format(amount, amt);
     hs_coin coin = {denom, amt};
     char *err = NULL;
     if (hs_mint(s->chain, who, &coin, 1, &err)) {
@@ -363,7 +320,7 @@ int cdp_open(cdp_system *s, const char *owner, const cdp_market *m, cdp_u128 col
     *id = strtoull((char *)raw, NULL, 10);
     if (borrow == 0) return 0;
     char amt[40];
-    cdp_format_u128(borrow, amt);
+    hs_u128_format(borrow, amt);
     return ok(cdp_exec(s, owner, s->engine, NULL, 0,
                        "{\"borrow\":{\"position_id\":%llu,\"amount\":\"%s\"}}",
                        (unsigned long long)*id, amt));
@@ -396,7 +353,7 @@ int cdp_stable_supply(cdp_system *s, cdp_u128 *out) {
 
 int cdp_native_balance(cdp_system *s, const char *who, const char *denom, cdp_u128 *out) {
     char amount[64];
-    if (hs_balance(s->chain, who, denom, amount, sizeof amount) || !cdp_parse_u128(amount, out))
+    if (hs_balance(s->chain, who, denom, amount, sizeof amount) || !hs_u128_from_text(amount, out))
         return fail("bank balance of %s in %s", who, denom);
     return 0;
 }

@@ -7,12 +7,13 @@
 #define CDP_SYSTEM_H
 
 #include "hostsim.h"
+#include "hs_u128.h"
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-__extension__ typedef unsigned __int128 cdp_u128;
+typedef hs_u128 cdp_u128;
 
 /* One collateral of a market: a native denom, priced by the chain oracle under the same denom. */
 typedef struct cdp_collateral {
@@ -103,10 +104,6 @@ int cdp_read_ledger(cdp_system *s, cdp_ledger *out);
  * identity holding. 0, or -1 naming the first that does not (or whose query fails). */
 int cdp_identities_hold(cdp_system *s);
 
-/* Amount / decimal helpers. */
-bool cdp_parse_u128(const char *s, cdp_u128 *out);
-bool cdp_parse_decimal(const char *s, cdp_u128 *atomics); /* 18 fractional digits */
-void cdp_format_u128(cdp_u128 v, char out[40]);
 /* A member of a JSON object that is a Uint128 string (or integer). */
 bool cdp_json_u128(json_t *o, const char *key, cdp_u128 *out);
 

@@ -23,8 +23,8 @@ test-manifest-asan: $(BUILD)/tests-asan/test_manifest $(BUILD)/bin/cdp-deploy
 		$(BUILD)/tests-asan/test_manifest --jobs 2
 
 # The on-chain forms against the real contracts on host-sim (tests/test_manifest_chain.c).
-MC_HOST_OBJS := $(filter-out build/obj/host-sim/main.o build/obj/host-sim/address.o,$(HOST_SIM_OBJS))
-MC_HOST_SRCS := $(filter-out host-sim/src/main.c host-sim/src/address.c,$(HOST_SIM_SRCS))
+MC_HOST_OBJS := $(DEP_HOST_OBJS)
+MC_HOST_SRCS := $(DEP_HOST_SRCS)
 MC_DEFS := $(DEP_CFLAGS) -Ihost-sim/include
 MC_LIBS := -lcriterion $(HOST_SIM_LDLIBS)
 MC_INPUTS := $(BUILD)/contracts/governance.wasm $(BUILD)/contracts/oracle.wasm \

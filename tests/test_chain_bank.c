@@ -218,3 +218,30 @@ Test(chain_bank, u128_format_and_parse) {
     cr_assert_eq(hs_u128_parse("-1", &v), HS_STATE_INVALID);
     cr_assert_eq(hs_u128_parse("1.5", &v), HS_STATE_INVALID);
 }
+
+Test(chain_bank, u128_and_decimal_text) {
+    hs_u128 v;
+    char buf[HS_DECIMAL_CAP];
+    cr_assert(hs_u128_from_text("42", &v) && v == 42);
+    cr_assert_not(hs_u128_from_text(NULL, &v));
+    cr_assert_not(hs_u128_from_text("340282366920938463463374607431768211456", &v));
+    cr_assert(hs_decimal_from_text("9.75", &v) && v == (hs_u128)9750000000000000000ull);
+    cr_assert(hs_decimal_from_text("10", &v) && v == 10 * HS_DECIMAL_ONE);
+    cr_assert(hs_decimal_from_text("0.000000000000000001", &v) && v == 1);
+    cr_assert_not(hs_decimal_from_text("0.0000000000000000001", &v)); /* 19 digits */
+    cr_assert_not(hs_decimal_from_text("1.", &v));
+    cr_assert_not(hs_decimal_from_text(".5", &v));
+    cr_assert_not(hs_decimal_from_text("1.2x", &v));
+    /* The largest Decimal: (2^128 - 1) atomics; one more atomic does not fit. */
+    cr_assert(hs_decimal_from_text("340282366920938463463.374607431768211455", &v));
+    cr_assert(v == ~(hs_u128)0);
+    cr_assert_not(hs_decimal_from_text("340282366920938463463.374607431768211456", &v));
+    cr_assert_eq(hs_decimal_format(9750000000000000000ull, buf), 4);
+    cr_assert_str_eq(buf, "9.75");
+    hs_decimal_format(10 * HS_DECIMAL_ONE, buf);
+    cr_assert_str_eq(buf, "10");
+    hs_decimal_format(1, buf);
+    cr_assert_str_eq(buf, "0.000000000000000001");
+    hs_decimal_format(~(hs_u128)0, buf);
+    cr_assert_str_eq(buf, "340282366920938463463.374607431768211455");
+}

@@ -12,9 +12,10 @@
 #include <stdint.h>
 
 #include "hostsim.h"
+#include "hs_u128.h"
 #include "manifest.h"
 
-__extension__ typedef unsigned __int128 demo_u128;
+typedef hs_u128 demo_u128;
 
 #define DEMO_ADDR 128
 #define DEMO_MAX_MARKETS 8
@@ -60,8 +61,6 @@ typedef struct demo {
 } demo;
 
 /* --- Numbers (demo_chain.c) ---------------------------------------------------------------- */
-bool demo_parse_u128(const char *s, demo_u128 *out);
-void demo_format_u128(demo_u128 v, char out[40]);
 double demo_u128_double(demo_u128 v);
 /* A member that is a Uint128 string; 0 when missing. */
 demo_u128 demo_json_u128(json_t *o, const char *key);

@@ -19,28 +19,6 @@ void demo_die(const char *fmt, ...) {
     exit(1);
 }
 
-bool demo_parse_u128(const char *s, demo_u128 *out) {
-    if (!s || !*s) return false;
-    demo_u128 v = 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return false;
-        v = v * 10 + (unsigned)(*s - '0');
-    }
-    *out = v;
-    return true;
-}
-
-void demo_format_u128(demo_u128 v, char out[40]) {
-    char tmp[40];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
-    out[n] = '\0';
-}
-
 double demo_u128_double(demo_u128 v) {
     return (double)v;
 }
@@ -49,7 +27,7 @@ demo_u128 demo_json_u128(json_t *o, const char *key) {
     json_t *v = json_object_get(o, key);
     demo_u128 x = 0;
     if (json_is_string(v)) {
-        if (!demo_parse_u128(json_string_value(v), &x)) demo_die("%s is not a Uint128", key);
+        if (!hs_u128_from_text(json_string_value(v), &x)) demo_die("%s is not a Uint128", key);
     } else if (json_is_integer(v))
         x = (demo_u128)json_integer_value(v);
     return x;
@@ -105,7 +83,7 @@ bool demo_send_cw20(demo *d, const char *op, bool must, const char *token, const
     char *b64 = malloc(cap);
     sodium_bin2base64(b64, cap, (const unsigned char *)hook, len, sodium_base64_VARIANT_ORIGINAL);
     char amt[40];
-    demo_format_u128(amount, amt);
+    hs_u128_format(amount, amt);
     char *msg;
     if (asprintf(&msg, "{\"send\":{\"contract\":\"%s\",\"amount\":\"%s\",\"msg\":\"%s\"}}",
                  contract, amt, b64) < 0)
@@ -134,7 +112,7 @@ json_t *demo_query(demo *d, const char *contract, const char *fmt, ...) {
 
 void demo_mint(demo *d, const char *to, const char *denom, demo_u128 amount) {
     char amt[40];
-    demo_format_u128(amount, amt);
+    hs_u128_format(amount, amt);
     hs_coin c = {denom, amt};
     char *err = NULL;
     if (hs_mint(d->chain, to, &c, 1, &err)) demo_die("mint %s %s to %s: %s", amt, denom, to, err);

@@ -56,7 +56,7 @@ static void checked(demo_run *run, int which) {
 }
 
 static void fmt(demo_u128 v, char out[40]) {
-    demo_format_u128(v, out);
+    hs_u128_format(v, out);
 }
 
 void demo_on_take(void *ctx, const hs_keeper_take *take) {
@@ -270,7 +270,7 @@ static demo_u128 native_sum(demo_run *run, const char *denom) {
         if (!contracts[i][0]) continue;
         hs_balance(d->chain, contracts[i], denom, out, sizeof out);
         demo_u128 v;
-        demo_parse_u128(out, &v);
+        hs_u128_from_text(out, &v);
         sum += v;
     }
     for (uint32_t i = 0; i < run->opt.positions + run->opt.depositors; i++) {
@@ -280,7 +280,7 @@ static demo_u128 native_sum(demo_run *run, const char *denom) {
             snprintf(who, sizeof who, "depositor%03u", i - run->opt.positions);
         hs_balance(d->chain, who, denom, out, sizeof out);
         demo_u128 v;
-        demo_parse_u128(out, &v);
+        hs_u128_from_text(out, &v);
         sum += v;
     }
     return sum;
@@ -317,7 +317,7 @@ void demo_final_checks(demo_run *run) {
                 const dep_token *tk = &m->tokens[c->token];
                 for (size_t b = 0; b < tk->balance_count; b++) {
                     demo_u128 v;
-                    demo_parse_u128(tk->initial_balances[b].amount.onchain, &v);
+                    hs_u128_from_text(tk->initial_balances[b].amount.onchain, &v);
                     want += v;
                 }
                 got = cw20_sum(run, d->tokens[c->token], tk->initial_balances[0].address.address);

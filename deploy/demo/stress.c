@@ -196,7 +196,7 @@ static bool open_position(demo_run *run, const char *owner, size_t mi, double va
             continue;
         }
         demo_mint(d, owner, c->asset, amount);
-        demo_format_u128(amount, amounts[n_coins]);
+        hs_u128_format(amount, amounts[n_coins]);
         coins[n_coins] = (hs_coin){c->asset, amounts[n_coins]};
         n_coins++;
     }
@@ -220,7 +220,7 @@ static bool open_position(demo_run *run, const char *owner, size_t mi, double va
     demo_u128 b = to_u128(borrow);
     if (b > 0) {
         char amt[40];
-        demo_format_u128(b, amt);
+        hs_u128_format(b, amt);
         snprintf(msg, sizeof msg, "{\"borrow\":{\"position_id\":%llu,\"amount\":\"%s\"}}",
                  (unsigned long long)id, amt);
         if (demo_exec(d, "borrow", false, d->engine, owner, msg, NULL, 0))
@@ -368,7 +368,7 @@ static void user_action(demo_run *run, demo_rng *rng) {
     } else { /* borrow 2–10 % more (refused when it would exceed the limit) */
         double amount = p->borrowed * (0.02 + 0.08 * demo_rng_unit(rng));
         char amt[40];
-        demo_format_u128(to_u128(amount), amt);
+        hs_u128_format(to_u128(amount), amt);
         snprintf(msg, sizeof msg, "{\"borrow\":{\"position_id\":%llu,\"amount\":\"%s\"}}",
                  (unsigned long long)p->id, amt);
         if (demo_exec(d, "borrow", false, d->engine, owner, msg, NULL, 0)) {
@@ -407,7 +407,7 @@ static void keeper_refinance(demo_run *run, size_t k) {
                 if (held) cw20 = col, cw20_amount = held;
             } else {
                 hs_balance(d->chain, who, col->asset, out, sizeof out);
-                demo_parse_u128(out, &held);
+                hs_u128_from_text(out, &held);
                 if (held) {
                     snprintf(amounts[n_coins], sizeof amounts[n_coins], "%s", out);
                     coins[n_coins] = (hs_coin){col->asset, amounts[n_coins]};
@@ -446,7 +446,7 @@ static void keeper_refinance(demo_run *run, size_t k) {
                 continue;
         }
         char amt[40];
-        demo_format_u128(to_u128(value * ltv * REFINANCE_SHARE), amt);
+        hs_u128_format(to_u128(value * ltv * REFINANCE_SHARE), amt);
         snprintf(msg, sizeof msg, "{\"borrow\":{\"position_id\":%llu,\"amount\":\"%s\"}}",
                  (unsigned long long)*id, amt);
         if (demo_exec(d, "keeper refinance: borrow", false, d->engine, who, msg, NULL, 0))

@@ -2,6 +2,8 @@
  * ratios, whole-unit token amounts, durations) with 128-bit integer arithmetic. See units.h. */
 #include "units.h"
 
+#include "hs_u128.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -186,28 +188,11 @@ dep_unit_result dep_parse_duration(const char *text, uint64_t *seconds, char *er
 }
 
 char *dep_u128_format(dep_u128 v, char *out) {
-    char tmp[DEP_NUM_CAP];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
-    out[n] = 0;
+    hs_u128_format(v, out);
     return out;
 }
 
 char *dep_decimal_format(dep_u128 atomics, char *out) {
-    dep_u128 whole = atomics / DEP_DECIMAL_SCALE;
-    uint64_t frac = (uint64_t)(atomics % DEP_DECIMAL_SCALE);
-    dep_u128_format(whole, out);
-    if (frac == 0) return out;
-    char digits[19];
-    snprintf(digits, sizeof digits, "%018llu", (unsigned long long)frac);
-    size_t k = 18;
-    while (digits[k - 1] == '0') k--;
-    digits[k] = 0;
-    strcat(out, ".");
-    strcat(out, digits);
+    hs_decimal_format(atomics, out);
     return out;
 }

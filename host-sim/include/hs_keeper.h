@@ -38,8 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Unsigned 128-bit amount (Uint128); the same type as host-sim's internal hs_u128. */
-__extension__ typedef unsigned __int128 hs_u128;
+#include "hs_u128.h"
 
 typedef struct hs_keeper hs_keeper;
 

@@ -11,30 +11,9 @@
 
 #define KEY_CAP (2 + 255 + HS_DENOM_MAX)
 
-size_t hs_u128_format(hs_u128 v, char *out) {
-    char tmp[HS_U128_DEC_CAP];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
-    out[n] = '\0';
-    return n;
-}
-
 hs_state_result hs_u128_parse(const char *s, hs_u128 *out) {
-    if (!*s) return HS_STATE_INVALID;
-    hs_u128 v = 0;
-    const hs_u128 max = ~(hs_u128)0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return HS_STATE_INVALID;
-        unsigned d = (unsigned)(*s - '0');
-        if (v > (max - d) / 10) return HS_STATE_OVERFLOW;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return HS_STATE_OK;
+    if (hs_u128_from_text(s, out)) return HS_STATE_OK;
+    return *s && strspn(s, "0123456789") == strlen(s) ? HS_STATE_OVERFLOW : HS_STATE_INVALID;
 }
 
 hs_state_result hs_bank_validate_denom(const char *denom) {

@@ -20,23 +20,17 @@
 
 #include "tx_cache.h"
 
-/* Unsigned 128-bit amount (Uint128). */
-__extension__ typedef unsigned __int128 hs_u128;
+#include "hs_u128.h" /* hs_u128, hs_u128_format */
 
 /* Largest denom length (Cosmos SDK: 3..128) and a buffer size for one with its NUL. */
 #define HS_DENOM_MAX 128
 #define HS_DENOM_CAP (HS_DENOM_MAX + 1)
-/* Buffer size for a u128 in decimal with its NUL (2^128-1 has 39 digits). */
-#define HS_U128_DEC_CAP 40
 
 /* A coin: denom and amount. */
 typedef struct hs_bank_coin {
     char denom[HS_DENOM_CAP];
     hs_u128 amount;
 } hs_bank_coin;
-
-/* Write v in decimal into out (capacity >= HS_U128_DEC_CAP); returns the length. */
-size_t hs_u128_format(hs_u128 v, char *out);
 
 /* Parse a decimal Uint128 string (digits only, like cosmwasm Uint128's JSON form; leading
  * zeros allowed). HS_STATE_OK, HS_STATE_INVALID (empty or non-digit), HS_STATE_OVERFLOW. */

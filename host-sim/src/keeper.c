@@ -17,7 +17,7 @@
 
 #define ADDR_CAP 128
 #define ERR_CAP 1024
-#define ONE ((hs_u128)1000000000000000000ull) /* 10^18: Decimal atomics of 1 */
+#define ONE HS_DECIMAL_ONE
 #define U128_MAX (~(hs_u128)0)
 /* The allowance the keeper gives the liquidator when it has too little (1e35). */
 #define ALLOWANCE_GRANT "100000000000000000000000000000000000"
@@ -37,69 +37,6 @@ struct hs_keeper {
 };
 
 /* --- Numbers ------------------------------------------------------------------------------- */
-
-static bool parse_u128(const char *s, hs_u128 *out) {
-    if (!s || !*s) return false;
-    hs_u128 v = 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return false;
-        unsigned d = (unsigned)(*s - '0');
-        if (v > (U128_MAX - d) / 10) return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
-}
-
-/* A Decimal string ("9.75", "10") as 18-digit atomics. */
-static bool parse_decimal(const char *s, hs_u128 *out) {
-    if (!s || !*s) return false;
-    const char *dot = strchr(s, '.');
-    char whole[48], frac[19] = "000000000000000000";
-    size_t wl = dot ? (size_t)(dot - s) : strlen(s);
-    if (wl == 0 || wl >= sizeof whole) return false;
-    memcpy(whole, s, wl);
-    whole[wl] = '\0';
-    if (dot) {
-        size_t fl = strlen(dot + 1);
-        if (fl == 0 || fl > 18) return false;
-        for (size_t i = 0; i < fl; i++) {
-            if (dot[1 + i] < '0' || dot[1 + i] > '9') return false;
-            frac[i] = dot[1 + i];
-        }
-    }
-    hs_u128 w, f;
-    if (!parse_u128(whole, &w) || !parse_u128(frac, &f) || w > U128_MAX / ONE) return false;
-    *out = w * ONE + f;
-    return true;
-}
-
-static void format_u128(hs_u128 v, char out[40]) {
-    char tmp[40];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
-    out[n] = '\0';
-}
-
-/* Atomics as a Decimal string without trailing zeros ("9.75"). */
-static void format_decimal(hs_u128 v, char out[64]) {
-    char whole[40];
-    format_u128(v / ONE, whole);
-    uint64_t f = (uint64_t)(v % ONE);
-    if (f == 0) {
-        snprintf(out, 64, "%s", whole);
-        return;
-    }
-    char frac[20];
-    snprintf(frac, sizeof frac, "%018llu", (unsigned long long)f);
-    size_t n = strlen(frac);
-    while (n > 0 && frac[n - 1] == '0') frac[--n] = '\0';
-    snprintf(out, 64, "%s.%s", whole, frac);
-}
 
 /* 256-bit product of two u128, as (hi, lo). */
 static void mul_wide(hs_u128 a, hs_u128 b, hs_u128 *hi, hs_u128 *lo) {
@@ -229,7 +166,7 @@ static bool jamount(json_t *o, const char *key, hs_u128 *out) {
         *out = (hs_u128)json_integer_value(v);
         return true;
     }
-    return json_is_string(v) && parse_u128(json_string_value(v), out);
+    return json_is_string(v) && hs_u128_from_text(json_string_value(v), out);
 }
 
 /* A member that is an id: a JSON integer (or a digit string). */
@@ -240,7 +177,7 @@ static bool jid(json_t *o, const char *key, uint64_t *out) {
         return true;
     }
     hs_u128 x;
-    if (json_is_string(v) && parse_u128(json_string_value(v), &x) && x <= UINT64_MAX) {
+    if (json_is_string(v) && hs_u128_from_text(json_string_value(v), &x) && x <= UINT64_MAX) {
         *out = (uint64_t)x;
         return true;
     }
@@ -267,7 +204,7 @@ static int collateral_balance(hs_keeper *k, const char *asset, bool cw20, hs_u12
     if (!cw20) {
         char amount[64];
         if (hs_balance(k->chain, k->account, asset, amount, sizeof amount) ||
-            !parse_u128(amount, out))
+            !hs_u128_from_text(amount, out))
             return fail(k, "keeper %s: bank balance of %s failed", k->name, asset);
         return 0;
     }
@@ -310,7 +247,7 @@ static hs_u128 event_sum(const char *events, const char *key) {
         json_array_foreach(json_object_get(ev, "attributes"), j, attr) {
             const char *k = jstr(attr, "key"), *v = jstr(attr, "value");
             hs_u128 x;
-            if (k && v && strcmp(k, key) == 0 && parse_u128(v, &x)) sum += x;
+            if (k && v && strcmp(k, key) == 0 && hs_u128_from_text(v, &x)) sum += x;
         }
     }
     json_decref(all);
@@ -439,7 +376,7 @@ static int oracle_price(hs_keeper *k, const char *denom, hs_u128 *out) {
     json_t *j = query(k, k->oracle, "{\"price\":{\"denom\":\"%s\"}}", denom);
     if (!j) return -1;
     const char *p = jstr(j, "price");
-    bool ok = p && parse_decimal(p, out);
+    bool ok = p && hs_decimal_from_text(p, out);
     json_decref(j);
     return ok ? 0 : fail(k, "keeper %s: oracle price of %s unreadable", k->name, denom);
 }
@@ -451,7 +388,7 @@ static int read_auction(hs_keeper *k, json_t *a, auction *out) {
         return fail(k, "keeper %s: auction without auction_id", k->name);
     const char *asset = jstr(a, "asset"), *odenom = jstr(a, "oracle_denom"),
                *kind = jstr(a, "kind"), *price = jstr(a, "price");
-    if (!asset || !price || !parse_decimal(price, &out->price))
+    if (!asset || !price || !hs_decimal_from_text(price, &out->price))
         return fail(k, "keeper %s: auction %llu lacks asset or price", k->name,
                     (unsigned long long)out->id);
     if (!jamount(a, "lot", &out->lot))
@@ -463,7 +400,7 @@ static int read_auction(hs_keeper *k, json_t *a, auction *out) {
     out->cw20 = kind && strcmp(kind, "cw20") == 0;
     out->needs_redo = json_is_true(json_object_get(a, "needs_reset"));
     const char *op = jstr(a, "oracle_price");
-    if (op && !parse_decimal(op, &out->oracle_price)) op = NULL;
+    if (op && !hs_decimal_from_text(op, &out->oracle_price)) op = NULL;
     /* No oracle price (the liquidator's answer says null and the oracle refuses): the auction
      * cannot be judged, nor taken (take needs the price too); it is skipped, not an error. */
     if (!op && oracle_price(k, out->oracle_denom, &out->oracle_price)) {
@@ -569,8 +506,8 @@ static int take_one(hs_keeper *k, const auction *a, hs_u128 *budget, hs_keeper_r
     hs_u128 stable0, stable1, coll0, coll1;
     if (stable_balance(k, &stable0) || collateral_balance(k, a->asset, a->cw20, &coll0)) return -1;
     char amount_s[40], price_s[64];
-    format_u128(amount, amount_s);
-    format_decimal(a->price, price_s);
+    hs_u128_format(amount, amount_s);
+    hs_decimal_format(a->price, price_s);
     hs_result r = execute(k, rep, k->liquidator,
                           "{\"take\":{\"auction_id\":%llu,\"max_amount\":\"%s\",\"max_price\":"
                           "\"%s\",\"recipient\":null,\"callback\":null}}",
@@ -649,9 +586,9 @@ int hs_keeper_new(hs_chain *chain, const hs_keeper_config *cfg, hs_keeper **out,
     else if (!cfg->engine || !*cfg->engine)
         why = "a keeper needs the engine's address";
     else if (cfg->min_discount &&
-             (!parse_decimal(cfg->min_discount, &min_discount) || min_discount > ONE))
+             (!hs_decimal_from_text(cfg->min_discount, &min_discount) || min_discount > ONE))
         why = "min_discount must be a Decimal in [0, 1]";
-    else if (cfg->max_take_per_round && !parse_u128(cfg->max_take_per_round, &max_take))
+    else if (cfg->max_take_per_round && !hs_u128_from_text(cfg->max_take_per_round, &max_take))
         why = "max_take_per_round must be a Uint128 string";
     if (why) {
         if (err && asprintf(err, "%s", why) < 0) *err = NULL;
@@ -758,13 +695,13 @@ uint64_t hs_keeper_report_average_discount(const hs_keeper_report *r) {
 
 char *hs_keeper_report_json(const hs_keeper_report *r) {
     char paid[40], debt[40], bought[40], value[40], avg[64], dmin[64], dmax[64];
-    format_u128(r->debt_liquidated, debt);
-    format_u128(r->stable_paid, paid);
-    format_u128(r->collateral_bought, bought);
-    format_u128(r->collateral_value, value);
-    format_decimal(hs_keeper_report_average_discount(r), avg);
-    format_decimal(r->discount_min, dmin);
-    format_decimal(r->discount_max, dmax);
+    hs_u128_format(r->debt_liquidated, debt);
+    hs_u128_format(r->stable_paid, paid);
+    hs_u128_format(r->collateral_bought, bought);
+    hs_u128_format(r->collateral_value, value);
+    hs_decimal_format(hs_keeper_report_average_discount(r), avg);
+    hs_decimal_format(r->discount_min, dmin);
+    hs_decimal_format(r->discount_max, dmax);
     json_t *j = json_pack(
         "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
         "rounds", (json_int_t)r->rounds, "pages", (json_int_t)r->pages, "txs", (json_int_t)r->txs,
