@@ -2014,15 +2014,20 @@ static bool patch_wasm2c_output(const char *c, size_t helpers_end, text *out, ch
     return true;
 }
 
-/* The number of gas tick functions (gas_inject.h): the defined functions after the exported
- * charge function, which the injector appends last. 0 if the module has no charge function. */
-static uint32_t gas_ticks(const hs_wasm_module *m) {
+/* The defined index of the exported gas charge function (gas_inject.h), or UINT32_MAX. */
+static uint32_t charge_defined_index(const hs_wasm_module *m) {
     const hs_wasm_export *charge = hs_wasm_find_export(m, "hs_gas_charge");
-    uint32_t total = m->num_imported_funcs + m->num_defined_funcs;
     if (!charge || charge->kind != HS_WASM_EXTERN_FUNC || charge->index < m->num_imported_funcs ||
-        charge->index >= total)
-        return 0;
-    return total - 1 - charge->index;
+        charge->index - m->num_imported_funcs >= m->num_defined_funcs)
+        return UINT32_MAX;
+    return charge->index - m->num_imported_funcs;
+}
+
+/* The number of gas tick functions (gas_inject.h): the defined functions after the charge
+ * function, which the injector appends last. 0 if the module has no charge function. */
+static uint32_t gas_ticks(const hs_wasm_module *m) {
+    uint32_t charge = charge_defined_index(m);
+    return charge == UINT32_MAX ? 0 : m->num_defined_funcs - 1 - charge;
 }
 
 typedef enum glue_state { GLUE_STATE_STATIC, GLUE_STATE_GLOBAL, GLUE_STATE_EXTERN } glue_state;
@@ -2213,12 +2218,8 @@ static bool split_link_hook(void *ctx, TCCState *s) {
 static bool build_split(hs_module *mod, const hs_wasm_module *m, bool need_full, bool *full_ready) {
     hs_engine *eng = mod->eng;
     *full_ready = false;
-    uint32_t keep = UINT32_MAX;
-    for (uint32_t i = 0; mod->metered && i < m->num_exports; i++)
-        if (m->exports[i].kind == HS_WASM_EXTERN_FUNC &&
-            name_eq(&m->exports[i].name, "hs_gas_charge") &&
-            m->exports[i].index >= m->num_imported_funcs)
-            keep = m->exports[i].index - m->num_imported_funcs;
+    /* The charge and tick functions stay in every unit. */
+    uint32_t keep = mod->metered ? charge_defined_index(m) : UINT32_MAX;
     split_build b = {.mod = mod, .m = m, .need_full = need_full};
     if (hs_w2c_plan_units(m, tier1_units(eng, m), keep, &b.plan) < 2) return false;
     const uint32_t units = b.plan.units, n = m->num_defined_funcs;
